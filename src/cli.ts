@@ -1,0 +1,194 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * The command line: parses arguments into a `Command` (pure, tested without IO) and hands
+ * it to the command that does the work. One top-level catch turns errors into exit codes:
+ * 0 done, 1 a bug or a failed check, 2 bad input (a scenario, an option, a request).
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { backtest, type BacktestOptions, type Shard } from './commands/backtest.ts';
+import { processIo, type Io } from './commands/io.ts';
+import { listEngines, listScenarios, validateScenarioCommand } from './commands/listing.ts';
+import { UserError } from './errors.ts';
+import { DEFAULT_MONEY } from './score/money.ts';
+import { DEFAULT_BOOTSTRAP } from './score/summary.ts';
+import { DEFAULT_MAX_CALLS } from './sim/play.ts';
+import { defaultWorkers } from './sim/workers.ts';
+
+export type Command =
+  | { readonly kind: 'backtest'; readonly options: BacktestOptions }
+  | { readonly kind: 'scenarios-list' }
+  | { readonly kind: 'scenarios-validate'; readonly scenario: string }
+  | { readonly kind: 'engines-list' }
+  /** `--help` or `--version`: yargs produced text and nothing is to be run. */
+  | { readonly kind: 'output'; readonly text: string };
+
+function integer(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new UserError(`--${name} must be an integer >= ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function finite(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new UserError(`--${name} must be a number, got ${String(value)}`);
+  return value;
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (m === null || count < 1 || index < 1 || index > count) {
+    throw new UserError(`--shard must be i/n with 1 <= i <= n, like 2/3; got "${text}"`);
+  }
+  return { index, count };
+}
+
+function withRunOptions<T>(y: Argv<T>) {
+  return y
+    .option('scenario', { alias: 's', type: 'string', demandOption: true, describe: 'a scenario name (scenarios/NAME) or a path to a scenario folder' })
+    .option('engines', {
+      alias: 'e',
+      type: 'string',
+      array: true,
+      describe: 'engines to run, comma-separated: registered names, module paths (./my-engine.ts), parameters as name:key=value (default: every registered engine)',
+    })
+    .option('baseline', { type: 'string', describe: 'engine of the paired comparison (default: all-at-once, else the first engine)' })
+    .option('seed', { type: 'number', default: 1, describe: 'seed of every random stream' })
+    .option('replicates', { alias: 'r', type: 'number', default: 1, describe: 'independent replicates of every case' })
+    .option('workers', { alias: 'w', type: 'number', describe: 'worker threads (default: the machine\'s cores); results do not depend on it' })
+    .option('out', { alias: 'o', type: 'string', describe: 'report folder (default: reports/<scenario>/)' })
+    .option('format', { choices: ['md', 'json'] as const, default: 'md' as const, describe: 'what goes to stdout: the markdown summary or summary.json' })
+    .option('carry-state', { type: 'boolean', default: false, describe: 'one engine instance plays every case of a replicate, in pools.csv order' })
+    .option('max-calls', { type: 'number', default: DEFAULT_MAX_CALLS, describe: 'calls per case after which an engine is stopped with a fault' })
+    .option('value-per-hire', { type: 'number', default: DEFAULT_MONEY.valuePerHire })
+    .option('cost-per-invite', { type: 'number', default: DEFAULT_MONEY.costPerInvite })
+    .option('cost-per-overbooking', { type: 'number', default: DEFAULT_MONEY.costPerOverbooking })
+    .option('bootstrap', { type: 'number', default: DEFAULT_BOOTSTRAP, describe: 'bootstrap resamples for the confidence intervals' })
+    .option('shard', { type: 'string', describe: 'run only part i of n of the work, like 2/3; combine the parts with pacebench merge' });
+}
+
+type RunArgs = Awaited<ReturnType<ReturnType<typeof withRunOptions>['parseAsync']>>;
+
+function backtestOptions(a: RunArgs, defaults: { workers: number }): BacktestOptions {
+  return {
+    scenario: a.scenario,
+    engines: a.engines ?? [],
+    baseline: a.baseline,
+    seed: integer('seed', a.seed, 0),
+    replicates: integer('replicates', a.replicates, 1),
+    workers: integer('workers', a.workers ?? defaults.workers, 1),
+    out: a.out,
+    format: a.format,
+    carryState: a['carry-state'],
+    maxCalls: integer('max-calls', a['max-calls'], 1),
+    money: {
+      valuePerHire: finite('value-per-hire', a['value-per-hire']),
+      costPerInvite: finite('cost-per-invite', a['cost-per-invite']),
+      costPerOverbooking: finite('cost-per-overbooking', a['cost-per-overbooking']),
+    },
+    bootstrap: integer('bootstrap', a.bootstrap, 0),
+    shard: a.shard === undefined ? undefined : parseShard(a.shard),
+  };
+}
+
+/** Parses a command line into a `Command`; no IO, so tests can call it directly. */
+export async function parseArgv(argv: readonly string[], defaults = { workers: defaultWorkers() }): Promise<Command> {
+  let command: Command | null = null;
+  const parser = yargs([...argv])
+    .scriptName('pacebench')
+    .usage('$0 <command> [options]\n\nBacktests and benchmarks invitation-pacing engines.')
+    .command(
+      'backtest',
+      'play every case of a scenario against every engine and write a report',
+      (y) => withRunOptions(y),
+      (a) => {
+        command = { kind: 'backtest', options: backtestOptions(a, defaults) };
+      },
+    )
+    .command('scenarios', 'list or check scenarios', (y) =>
+      y
+        .command('list', 'one line per shipped scenario: name, cases, what it models', {}, () => {
+          command = { kind: 'scenarios-list' };
+        })
+        .command(
+          'validate <scenario>',
+          'check a scenario and report every problem with its file and line',
+          (z) => z.positional('scenario', { type: 'string', demandOption: true, describe: 'a scenario name or a folder path' }),
+          (a) => {
+            command = { kind: 'scenarios-validate', scenario: a.scenario };
+          },
+        )
+        .demandCommand(1, 'name a subcommand: list or validate'),
+    )
+    .command('engines', 'list the registered engines', (y) =>
+      y
+        .command('list', 'one line per registered engine, with its parameters', {}, () => {
+          command = { kind: 'engines-list' };
+        })
+        .demandCommand(1, 'name a subcommand: list'),
+    )
+    .demandCommand(1, 'name a command; see --help')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .exitProcess(false);
+
+  const output = await new Promise<string>((resolve, reject) => {
+    parser.parse([...argv], {}, (error: Error | null | undefined, _argv: unknown, text: string) => {
+      if (error) reject(error instanceof UserError ? error : new UserError(`${error.message}\nsee pacebench --help`));
+      else resolve(text);
+    });
+  });
+  if (command !== null) return command;
+  return { kind: 'output', text: output };
+}
+
+export async function run(command: Command, io: Io): Promise<number> {
+  switch (command.kind) {
+    case 'output':
+      io.stdout(command.text.endsWith('\n') ? command.text : `${command.text}\n`);
+      return 0;
+    case 'backtest':
+      await backtest(command.options, io);
+      return 0;
+    case 'scenarios-list':
+      return listScenarios(io);
+    case 'scenarios-validate':
+      return validateScenarioCommand(command.scenario, io);
+    case 'engines-list':
+      return listEngines(io);
+  }
+}
+
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  try {
+    return await run(await parseArgv(argv), io);
+  } catch (error) {
+    if (error instanceof UserError) {
+      io.stderr(`pacebench: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr(`pacebench: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  process.exitCode = await main(hideBin(process.argv));
+}

@@ -1,0 +1,184 @@
+import path from 'node:path';
+import { UserError } from '../errors.ts';
+import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
+import { DEFAULT_BASELINE, ENGINE_NAMES } from '../engines/registry.ts';
+import { parseEngineList } from '../engines/spec.ts';
+import { casesCsv } from '../report/csv.ts';
+import { summaryJson } from '../report/json.ts';
+import { summaryMarkdown } from '../report/markdown.ts';
+import { runJson, type RunRecord } from '../report/run.ts';
+import { buildTimings, timingsJson } from '../report/timings.ts';
+import { writeFilesAtomically } from '../report/write.ts';
+import { readScenario } from '../scenario/read.ts';
+import type { Scenario } from '../scenario/types.ts';
+import type { Money } from '../score/money.ts';
+import type { CaseRow } from '../score/rows.ts';
+import { summarize, type Summary } from '../score/summary.ts';
+import { planUnits, type RunConfig } from '../sim/run.ts';
+import { runUnits } from '../sim/workers.ts';
+import { progressLine, type Io } from './io.ts';
+
+export interface Shard {
+  /** 1-based. */
+  readonly index: number;
+  readonly count: number;
+}
+
+export interface BacktestOptions {
+  readonly scenario: string;
+  /** Engine specs; empty means every registered engine. */
+  readonly engines: readonly string[];
+  readonly baseline?: string | undefined;
+  readonly seed: number;
+  readonly replicates: number;
+  readonly workers: number;
+  readonly out?: string | undefined;
+  readonly format: 'md' | 'json';
+  readonly carryState: boolean;
+  readonly maxCalls: number;
+  readonly money: Money;
+  readonly bootstrap: number;
+  readonly shard?: Shard | undefined;
+}
+
+export interface BacktestResult {
+  readonly dir: string;
+  readonly summary: Summary | null;
+  readonly rows: readonly CaseRow[];
+}
+
+function chooseBaseline(requested: string | undefined, engines: readonly ResolvedEngine[]): string | null {
+  const labels = engines.map((e) => e.label);
+  if (requested !== undefined) {
+    if (!labels.includes(requested)) {
+      throw new UserError(`--baseline ${requested} is not one of the engines run (${labels.join(', ')})`);
+    }
+    return requested;
+  }
+  if (labels.includes(DEFAULT_BASELINE)) return DEFAULT_BASELINE;
+  return labels[0] ?? null;
+}
+
+/** The (replicate, case) work of shard i of n: every n-th unit, so each shard gets a fair mix. */
+export function shardUnits(total: number, shard: Shard | undefined): number[] {
+  const all = Array.from({ length: total }, (_, i) => i);
+  if (shard === undefined) return all;
+  return all.filter((i) => i % shard.count === shard.index - 1);
+}
+
+export function runRecord(
+  scenario: Scenario,
+  engines: readonly ResolvedEngine[],
+  baseline: string | null,
+  options: BacktestOptions,
+  units: number,
+): RunRecord {
+  return {
+    schema_version: 1,
+    scenario: scenario.name,
+    description: scenario.description,
+    cases: scenario.cases.length,
+    seed: options.seed,
+    replicates: options.replicates,
+    engines: engines.map((e) => e.label),
+    baseline,
+    params: {
+      value_per_hire: options.money.valuePerHire,
+      cost_per_invite: options.money.costPerInvite,
+      cost_per_overbooking: options.money.costPerOverbooking,
+      carry_state: options.carryState,
+      max_calls: options.maxCalls,
+      bootstrap: options.bootstrap,
+    },
+    units,
+    shard: options.shard === undefined ? null : { index: options.shard.index, count: options.shard.count },
+  };
+}
+
+export async function backtest(options: BacktestOptions, io: Io): Promise<BacktestResult> {
+  const { scenario, warnings } = readScenario(options.scenario);
+  for (const w of warnings) io.stderr(`${w}\n`);
+  const specs = parseEngineList(options.engines.length === 0 ? ENGINE_NAMES : options.engines);
+  const engines = await resolveEngines(specs, io.cwd);
+  const baseline = chooseBaseline(options.baseline, engines);
+  const config: RunConfig = {
+    seed: options.seed,
+    replicates: options.replicates,
+    carryState: options.carryState,
+    maxCalls: options.maxCalls,
+    money: options.money,
+  };
+  const allUnits = planUnits(scenario, config);
+  const mine = shardUnits(allUnits.length, options.shard);
+  const units = mine.map((i) => allUnits[i]).filter((u) => u !== undefined);
+
+  const label = options.shard === undefined ? scenario.name : `${scenario.name} shard ${options.shard.index}/${options.shard.count}`;
+  const progress = progressLine(io, label);
+  const started = io.now();
+  const result = await runUnits({
+    scenario,
+    engines,
+    config,
+    units,
+    workers: options.workers,
+    now: io.now,
+    onProgress: progress.update,
+  });
+  const rows = result.rowsByUnit.flat();
+  const labels = engines.map((e) => e.label);
+  const record = runRecord(scenario, engines, baseline, options, allUnits.length);
+  const summary =
+    options.shard === undefined
+      ? summarize(rows, labels, {
+          scenario: scenario.name,
+          description: scenario.description,
+          seed: options.seed,
+          replicates: options.replicates,
+          cases: scenario.cases.length,
+          money: options.money,
+          baseline,
+          carryState: options.carryState,
+          maxCalls: options.maxCalls,
+          bootstrap: options.bootstrap,
+        })
+      : null;
+  const wallMs = io.now() - started;
+  progress.end();
+
+  const caseCount = options.carryState ? units.length * scenario.cases.length : units.length;
+  const timings = buildTimings({
+    scenario: scenario.name,
+    node: process.version,
+    date: new Date().toISOString(),
+    workers: Math.max(1, Math.min(options.workers, units.length)),
+    wallMs,
+    cases: caseCount,
+    calls: rows.reduce((sum, r) => sum + r.calls, 0),
+    engines: labels,
+    latency: result.latency,
+  });
+
+  const dir = path.resolve(io.cwd, options.out ?? path.join('reports', scenario.name));
+  const files: Record<string, string> = {
+    'cases.csv': casesCsv(rows),
+    'run.json': runJson(record),
+    'timings.json': timingsJson(timings),
+  };
+  let markdown = '';
+  if (summary !== null) {
+    markdown = summaryMarkdown(summary);
+    files['summary.json'] = summaryJson(summary);
+    files['summary.md'] = markdown;
+  }
+  writeFilesAtomically(dir, files);
+
+  if (summary === null) {
+    io.stderr(`shard ${options.shard?.index}/${options.shard?.count}: ${caseCount} cases written to ${path.relative(io.cwd, dir) || '.'}; combine the shards with pacebench merge\n`);
+  } else if (options.format === 'json') {
+    io.stdout(files['summary.json'] ?? '');
+  } else {
+    io.stdout(markdown);
+  }
+  io.stderr(`report written to ${path.relative(io.cwd, dir) || '.'}/ in ${(wallMs / 1000).toFixed(2)} s\n`);
+  return { dir, summary, rows };
+}

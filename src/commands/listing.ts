@@ -1,0 +1,60 @@
+import { ENGINES, ENGINE_NAMES } from '../engines/registry.ts';
+import { formatProblem, sortProblems } from '../scenario/problems.ts';
+import { checkScenario, listScenarioNames } from '../scenario/read.ts';
+import type { Io } from './io.ts';
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows
+    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '))
+    .join('\n');
+}
+
+export function listScenarios(io: Io): number {
+  const rows: string[][] = [['scenario', 'cases', 'what it models']];
+  let broken = 0;
+  for (const name of listScenarioNames()) {
+    const check = checkScenario(name);
+    if (check.ok) rows.push([name, String(check.scenario.cases.length), check.scenario.description]);
+    else {
+      broken++;
+      rows.push([name, '?', `has ${check.problems.length} problem(s): run pacebench scenarios validate ${name}`]);
+    }
+  }
+  io.stdout(`${table(rows)}\n`);
+  return broken === 0 ? 0 : 2;
+}
+
+export function validateScenarioCommand(arg: string, io: Io): number {
+  const check = checkScenario(arg);
+  for (const w of sortProblems(check.warnings)) io.stderr(`warning: ${formatProblem(w)}\n`);
+  if (!check.ok) {
+    for (const p of sortProblems(check.problems)) io.stderr(`${formatProblem(p)}\n`);
+    const n = check.problems.length;
+    io.stderr(`scenario "${arg}" has ${n} problem${n === 1 ? '' : 's'}\n`);
+    return 2;
+  }
+  const s = check.scenario;
+  const candidates = s.cases.reduce((sum, c) => sum + c.poolSize, 0);
+  const traced = s.cases.filter((c) => c.trace !== null).length;
+  io.stdout(
+    `${s.name}: ok, ${s.cases.length} cases, ${candidates} candidates, ${Object.keys(s.behaviours).length} behaviours` +
+      (traced > 0 ? `, ${traced} cases replayed from candidates.csv` : '') +
+      '\n',
+  );
+  return 0;
+}
+
+export function listEngines(io: Io): number {
+  const rows: string[][] = [['engine', 'what it does', 'parameters (name:key=value)']];
+  for (const name of ENGINE_NAMES) {
+    const d = ENGINES[name];
+    const params = Object.entries(d.params ?? {})
+      .map(([k, p]) => `${k}=${p.default}`)
+      .join(' ');
+    rows.push([name, d.description, params === '' ? '–' : params]);
+  }
+  io.stdout(`${table(rows)}\n`);
+  return 0;
+}

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UserError } from '../errors.ts';
+import { ORACLE } from '../score/rows.ts';
+import { ENGINES, ENGINE_NAMES, isEngineName } from './registry.ts';
+import { engineLabel, isModulePath, resolveParams, type EngineSpec } from './spec.ts';
+import type { Engine, EngineContext, EngineDefinition } from './types.ts';
+
+/** An engine ready to run: its definition, its parameters with defaults, and its report name. */
+export interface ResolvedEngine {
+  readonly label: string;
+  /** The spec with any module path made absolute, so a worker thread can resolve it again. */
+  readonly spec: EngineSpec;
+  readonly definition: EngineDefinition;
+  readonly params: Readonly<Record<string, number>>;
+}
+
+const LABEL = /^[A-Za-z0-9_.=:+-]+$/;
+
+function isDefinition(value: unknown): value is EngineDefinition {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { create?: unknown }).create === 'function'
+  );
+}
+
+/**
+ * A user's engine module: its default export (or an export named `engine`) is either an
+ * `EngineDefinition` or a factory `(context) => Engine`.
+ */
+export async function importEngineModule(file: string): Promise<EngineDefinition> {
+  if (!existsSync(file)) throw new UserError(`engine module ${file} does not exist`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new UserError(`engine module ${file} could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const exported = mod.default ?? mod.engine;
+  const fallbackName = path.basename(file).replace(/\.(m|c)?(t|j)s$/, '');
+  if (isDefinition(exported)) {
+    const name = typeof exported.name === 'string' && exported.name !== '' ? exported.name : fallbackName;
+    return {
+      name,
+      description: typeof exported.description === 'string' ? exported.description : `loaded from ${file}`,
+      ...(exported.params === undefined ? {} : { params: exported.params }),
+      create: (context: EngineContext): Engine => exported.create(context),
+    };
+  }
+  if (typeof exported === 'function') {
+    const factory = exported as (context: EngineContext) => Engine;
+    return { name: fallbackName, description: `loaded from ${file}`, create: (context) => factory(context) };
+  }
+  throw new UserError(
+    `engine module ${file} must export default an engine definition { name, create(context) } or a factory (context) => engine`,
+  );
+}
+
+export async function resolveEngine(spec: EngineSpec, cwd: string = process.cwd()): Promise<ResolvedEngine> {
+  let definition: EngineDefinition;
+  let ref = spec.ref;
+  if (isModulePath(spec.ref)) {
+    ref = path.resolve(cwd, spec.ref);
+    definition = await importEngineModule(ref);
+    if (isEngineName(definition.name)) {
+      throw new UserError(`engine module ${spec.ref} calls itself "${definition.name}", the name of a registered engine; rename it`);
+    }
+  } else if (isEngineName(spec.ref)) {
+    definition = ENGINES[spec.ref];
+  } else {
+    throw new UserError(
+      `unknown engine "${spec.ref}" (registered: ${ENGINE_NAMES.join(', ')}; a module path must contain "/", like ./my-engine.ts)`,
+    );
+  }
+  const params = resolveParams(definition, spec);
+  const label = engineLabel(definition, spec);
+  if (!LABEL.test(label)) throw new UserError(`engine name "${label}" may contain only letters, digits and _ . = : + -`);
+  return { label, spec: { ...spec, ref }, definition, params };
+}
+
+/** Resolves every engine of a run and refuses duplicate report names. */
+export async function resolveEngines(specs: readonly EngineSpec[], cwd?: string): Promise<ResolvedEngine[]> {
+  const out: ResolvedEngine[] = [];
+  for (const spec of specs) out.push(await resolveEngine(spec, cwd));
+  const seen = new Set<string>();
+  for (const e of out) {
+    if (e.label === ORACLE) throw new UserError('"oracle" is the hindsight row of every report, not an engine to run');
+    if (seen.has(e.label)) throw new UserError(`engine "${e.label}" is listed twice`);
+    seen.add(e.label);
+  }
+  if (out.length === 0) throw new UserError('no engines to run');
+  return out;
+}

@@ -1,0 +1,21 @@
+import { allAtOnce } from './all-at-once.ts';
+import type { EngineDefinition } from './types.ts';
+
+/**
+ * Every engine pacebench ships, by name. Adding an engine is one file and one line here;
+ * the conformance suite and the CLI pick it up from this map.
+ */
+export const ENGINES = {
+  'all-at-once': allAtOnce,
+} as const satisfies Record<string, EngineDefinition>;
+
+export type EngineName = keyof typeof ENGINES;
+
+export const ENGINE_NAMES = Object.keys(ENGINES) as EngineName[];
+
+export function isEngineName(name: string): name is EngineName {
+  return Object.hasOwn(ENGINES, name);
+}
+
+/** The baseline of paired comparisons unless `--baseline` says otherwise. */
+export const DEFAULT_BASELINE: EngineName = 'all-at-once';

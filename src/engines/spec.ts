@@ -1,0 +1,77 @@
+import { UserError } from '../errors.ts';
+import type { EngineDefinition } from './types.ts';
+
+/**
+ * An engine as named on the command line: a registered name or a module path, then
+ * optional parameters, `nbinomial:mean=0.05:variance=0.0002`. `:` keeps parameters apart
+ * from the `,` that separates engines in `--engines a,b`.
+ */
+export interface EngineSpec {
+  /** The text as the user wrote it. */
+  readonly text: string;
+  /** Registered name or module path. */
+  readonly ref: string;
+  readonly params: readonly (readonly [string, string])[];
+}
+
+/** A path, not a name: it has a slash or a script extension. */
+export function isModulePath(ref: string): boolean {
+  return ref.includes('/') || ref.includes('\\') || /\.(m|c)?(t|j)s$/.test(ref);
+}
+
+export function parseEngineSpec(text: string): EngineSpec {
+  const trimmed = text.trim();
+  const [ref = '', ...rest] = trimmed.split(':');
+  if (ref === '') throw new UserError(`engine "${text}": the name is empty`);
+  const params = rest.map((part) => {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new UserError(`engine "${text}": parameter "${part}" is not key=value`);
+    return [part.slice(0, eq).trim(), part.slice(eq + 1).trim()] as const;
+  });
+  return { text: trimmed, ref, params };
+}
+
+/** Splits `--engines a,b:x=1,c` (and repeated flags) into engine specs. */
+export function parseEngineList(values: readonly string[]): EngineSpec[] {
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
+    .map(parseEngineSpec);
+}
+
+/** Applies defaults and checks every given parameter against the definition. */
+export function resolveParams(definition: EngineDefinition, spec: EngineSpec): Record<string, number> {
+  const declared = definition.params ?? {};
+  const out: Record<string, number> = {};
+  for (const [key, p] of Object.entries(declared)) out[key] = p.default;
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const [key, raw] of spec.params) {
+    const p = declared[key];
+    if (p === undefined) {
+      const known = Object.keys(declared);
+      problems.push(`unknown parameter "${key}" (${known.length === 0 ? 'it takes none' : `it takes ${known.join(', ')}`})`);
+      continue;
+    }
+    if (seen.has(key)) problems.push(`parameter "${key}" is given twice`);
+    seen.add(key);
+    const x = raw === '' ? Number.NaN : Number(raw);
+    if (!Number.isFinite(x)) problems.push(`${key}="${raw}" is not a number`);
+    else if (p.integer === true && !Number.isInteger(x)) problems.push(`${key}=${raw} is not an integer`);
+    else if (p.min !== undefined && x < p.min) problems.push(`${key}=${raw} is below ${p.min}`);
+    else if (p.max !== undefined && x > p.max) problems.push(`${key}=${raw} is above ${p.max}`);
+    else out[key] = x;
+  }
+  if (problems.length > 0) throw new UserError(`engine "${spec.text}": ${problems.join('; ')}`);
+  return out;
+}
+
+/** The name reports use: the engine's name and the parameters the user set, in declaration order. */
+export function engineLabel(definition: EngineDefinition, spec: EngineSpec): string {
+  const given = new Map(spec.params);
+  const parts = Object.keys(definition.params ?? {})
+    .filter((key) => given.has(key))
+    .map((key) => `${key}=${Number(given.get(key))}`);
+  return [definition.name, ...parts].join(':');
+}

@@ -1,0 +1,144 @@
+import type { EngineSummary, Interval, Summary } from '../score/summary.ts';
+import { escapeCell, fixed, money, percent, signed, signedMoney } from './format.ts';
+
+function ci(interval: Interval, show: (x: number) => string): string {
+  return `${show(interval.mean)} [${show(interval.ci95[0])}, ${show(interval.ci95[1])}]`;
+}
+
+/** Better, worse or unclear, from whether the paired interval excludes zero. */
+export function pairedVerdict(diff: Interval): 'better' | 'worse' | 'no clear difference' {
+  if (diff.ci95[0] > 0) return 'better';
+  if (diff.ci95[1] < 0) return 'worse';
+  return 'no clear difference';
+}
+
+function mermaidLabel(name: string): string {
+  // Mermaid point labels cannot hold ':' or brackets.
+  return name.replace(/[^A-Za-z0-9 _.-]/g, ' ').trim() || 'engine';
+}
+
+function quadrantChart(summary: Summary, poolMean: number): string[] {
+  const lines = [
+    '```mermaid',
+    'quadrantChart',
+    '    title Fill rate against share of the pool invited',
+    '    x-axis Few invited --> Whole pool invited',
+    '    y-axis Vacancies empty --> Vacancies filled',
+    '    quadrant-1 Fills by burning the pool',
+    '    quadrant-2 Fills frugally',
+    '    quadrant-3 Frugal but misses',
+    '    quadrant-4 Burns the pool and misses',
+  ];
+  for (const e of summary.engines) {
+    const x = poolMean > 0 ? Math.min(1, Math.max(0, e.invited / poolMean)) : 0;
+    const y = Math.min(1, Math.max(0, e.fill_rate.mean));
+    lines.push(`    ${mermaidLabel(e.engine)}: [${x.toFixed(3)}, ${y.toFixed(3)}]`);
+  }
+  lines.push('```');
+  return lines;
+}
+
+function valueChart(summary: Summary): string[] {
+  const names = summary.engines.map((e) => JSON.stringify(mermaidLabel(e.engine)));
+  const values = summary.engines.map((e) => Math.round(e.value.mean));
+  const lo = Math.min(0, ...values);
+  const hi = Math.max(0, ...values);
+  return [
+    '```mermaid',
+    'xychart-beta',
+    '    title "Mean value per case"',
+    `    x-axis [${names.join(', ')}]`,
+    `    y-axis "value" ${lo} --> ${hi === lo ? lo + 1 : hi}`,
+    `    bar [${values.join(', ')}]`,
+    '```',
+  ];
+}
+
+function engineRow(e: EngineSummary): string {
+  return [
+    escapeCell(e.engine),
+    ci(e.fill_rate, (x) => fixed(x, 3)),
+    percent(e.filled_share),
+    fixed(e.invited, 1),
+    fixed(e.excess_invites, 1),
+    fixed(e.overbooked, 2),
+    e.time_to_fill_minutes_median === null ? '–' : fixed(e.time_to_fill_minutes_median, 0),
+    percent(e.time_to_fill_ratio, 1),
+    ci(e.value, money),
+    ci(e.regret, money),
+    fixed(e.calls, 1),
+    String(e.faults),
+  ].join(' | ');
+}
+
+/**
+ * `summary.md`: what a reviewer reads in ten seconds. The scenario and parameters, one row
+ * per engine with intervals, the paired comparison, the win rates, faults and two charts
+ * that GitHub renders.
+ */
+export function summaryMarkdown(summary: Summary): string {
+  const p = summary.params;
+  const out: string[] = [];
+  out.push(`## pacebench · \`${summary.scenario}\``, '');
+  if (summary.description !== '') out.push(`> ${summary.description}`, '');
+  const reps = summary.replicates === 1 ? '1 replicate' : `${summary.replicates} replicates`;
+  out.push(
+    `${summary.cases} cases × ${reps} · pools of ${fixed(summary.pool_size_mean, 0)} and ${fixed(summary.num_vacancies_mean, 1)} vacancies on average · seed ${summary.seed} · a hire is worth ${money(p.value_per_hire)}, ` +
+      `an invitation costs ${money(p.cost_per_invite)}, an overbooking ${money(p.cost_per_overbooking)}` +
+      `${p.carry_state ? ' · engine state carried across cases' : ''}`,
+    '',
+  );
+  out.push(
+    '| engine | fill rate [95 % CI] | filled | invited | excess invites | overbooked | time to fill (median min) | time to fill (share of window) | value [95 % CI] | regret [95 % CI] | calls | faults |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: |',
+  );
+  for (const e of summary.engines) out.push(`| ${engineRow(e)} |`);
+  out.push(
+    '',
+    'Means per case; intervals are 95 % bootstrap intervals over cases. *Excess invites* are invitations beyond what the hindsight oracle needed; *regret* is the oracle\'s value minus the engine\'s.',
+    '',
+  );
+
+  if (summary.baseline !== null) {
+    out.push(`### Against \`${summary.baseline}\`, paired over the same cases`, '');
+    out.push('| engine | Δ value [95 % CI] | Δ fill rate [95 % CI] | on value |', '| --- | --- | --- | --- |');
+    for (const e of summary.engines) {
+      if (e.engine === summary.baseline || e.vs_baseline === null) continue;
+      const d = e.vs_baseline;
+      out.push(
+        `| ${escapeCell(e.engine)} | ${ci(d.value_diff, signedMoney)} | ${ci(d.fill_rate_diff, (x) => signed(x, 3))} | ${pairedVerdict(d.value_diff)} |`,
+      );
+    }
+    out.push('');
+  }
+
+  const names = summary.engines.map((e) => e.engine);
+  if (names.length > 1) {
+    out.push('### Win rates on value', '');
+    out.push('Share of cases where the row engine had a higher value than the column engine, ties left out.', '');
+    out.push(`| | ${names.map(escapeCell).join(' | ')} |`, `| --- |${names.map(() => ' ---: |').join('')}`);
+    for (const row of names) {
+      const cells = names.map((col) => {
+        if (row === col) return '·';
+        const w = summary.win_rates.find((x) => x.engine === row && x.opponent === col);
+        return w === undefined || w.win_rate === null ? '–' : percent(w.win_rate);
+      });
+      out.push(`| ${escapeCell(row)} | ${cells.join(' | ')} |`);
+    }
+    out.push('');
+  }
+
+  const faulty = summary.engines.filter((e) => e.faults > 0);
+  out.push('### Faults', '');
+  if (faulty.length === 0) out.push('None: every engine answered every call with a valid decision.', '');
+  else {
+    for (const e of faulty) {
+      out.push(`- \`${e.engine}\`: ${e.faults} case${e.faults === 1 ? '' : 's'}`);
+      for (const example of e.fault_examples) out.push(`  - ${escapeCell(example)}`);
+    }
+    out.push('');
+  }
+
+  out.push('### Charts', '', ...quadrantChart(summary, summary.pool_size_mean), '', ...valueChart(summary), '');
+  return out.join('\n');
+}

@@ -1,0 +1,98 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../errors.ts';
+import { formatProblem, sortProblems } from './problems.ts';
+import type { Scenario } from './types.ts';
+import { validateScenario, type ScenarioCheck, type ScenarioFile } from './validate.ts';
+
+/** The project's own `scenarios/` folder, wherever the command is run from. */
+export const SHIPPED_SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+
+const NAME = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * `--scenario NAME` is a folder of the project's `scenarios/`; a value containing `/` is a
+ * path to a folder anywhere. Anything else (`..`, a stray absolute path) is refused.
+ */
+export function resolveScenario(arg: string, root: string = SHIPPED_SCENARIOS): { name: string; dir: string } {
+  if (arg.includes('/') || arg.includes(path.sep)) {
+    const dir = path.resolve(arg);
+    return { name: path.basename(dir), dir };
+  }
+  if (!NAME.test(arg)) {
+    throw new UserError(`scenario name "${arg}" is not valid: use letters, digits, "_" and "-", or a path containing "/"`);
+  }
+  return { name: arg, dir: path.join(root, arg) };
+}
+
+function display(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel === '' ? '.' : rel;
+}
+
+function readOptional(file: string): ScenarioFile | null {
+  return existsSync(file) ? { path: display(file), text: readFileSync(file, 'utf8') } : null;
+}
+
+/** The first paragraph of the scenario's README below its title, on one line. */
+export function describeScenario(readme: string | null): string {
+  if (readme === null) return '';
+  const paragraph: string[] = [];
+  for (const raw of readme.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line.startsWith('#')) {
+      if (paragraph.length > 0) break;
+      continue;
+    }
+    if (line === '') {
+      if (paragraph.length > 0) break;
+      continue;
+    }
+    paragraph.push(line);
+  }
+  return paragraph.join(' ');
+}
+
+/** Reads and checks a scenario folder; never throws for problems in the data. */
+export function checkScenario(arg: string, root?: string): ScenarioCheck {
+  const { name, dir } = resolveScenario(arg, root);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    const known = listScenarioNames(root ?? SHIPPED_SCENARIOS);
+    const hint = arg.includes('/') ? '' : ` (shipped scenarios: ${known.join(', ')})`;
+    return { ok: false, problems: [{ file: display(dir), message: `is not a scenario folder${hint}` }], warnings: [] };
+  }
+  const pools = readOptional(path.join(dir, 'pools.csv'));
+  if (pools === null) {
+    return { ok: false, problems: [{ file: display(path.join(dir, 'pools.csv')), message: 'is missing: a scenario needs pools.csv' }], warnings: [] };
+  }
+  const readme = readOptional(path.join(dir, 'README.md'));
+  return validateScenario({
+    name,
+    source: display(dir),
+    description: describeScenario(readme?.text ?? null),
+    pools,
+    behaviours: readOptional(path.join(dir, 'behaviours.csv')),
+    candidates: readOptional(path.join(dir, 'candidates.csv')),
+  });
+}
+
+/** Reads a scenario or throws a `UserError` listing every problem, one per line. */
+export function readScenario(arg: string, root?: string): { scenario: Scenario; warnings: string[] } {
+  const check = checkScenario(arg, root);
+  const warnings = sortProblems(check.warnings).map((w) => `warning: ${formatProblem(w)}`);
+  if (!check.ok) {
+    const lines = sortProblems(check.problems).map(formatProblem);
+    const count = lines.length === 1 ? '1 problem' : `${lines.length} problems`;
+    throw new UserError([...warnings, ...lines, `scenario "${arg}" has ${count}; nothing was run`].join('\n'));
+  }
+  return { scenario: check.scenario, warnings };
+}
+
+export function listScenarioNames(root: string = SHIPPED_SCENARIOS): string[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && NAME.test(d.name) && existsSync(path.join(root, d.name, 'pools.csv')))
+    .map((d) => d.name)
+    .sort();
+}

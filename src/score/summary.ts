@@ -1,0 +1,246 @@
+import { quantileSorted } from '../stats/distributions.ts';
+import { stream } from '../sim/rng.ts';
+import type { Money } from './money.ts';
+import { ORACLE, roundTo, type CaseRow } from './rows.ts';
+
+export const SCHEMA_VERSION = 1;
+export const DEFAULT_BOOTSTRAP = 1000;
+
+export interface Interval {
+  readonly mean: number;
+  readonly ci95: readonly [number, number];
+}
+
+export interface EngineSummary {
+  readonly engine: string;
+  readonly fill_rate: Interval;
+  readonly filled_share: number;
+  readonly invited: number;
+  readonly excess_invites: number;
+  readonly overbooked: number;
+  readonly hires: number;
+  readonly time_to_fill_minutes_median: number | null;
+  readonly time_to_fill_ratio: number | null;
+  readonly value: Interval;
+  readonly regret: Interval;
+  readonly calls: number;
+  readonly faults: number;
+  readonly fault_examples: readonly string[];
+  readonly vs_baseline: { readonly value_diff: Interval; readonly fill_rate_diff: Interval } | null;
+}
+
+/** For a pair of engines: on how many cases the first had the higher value, the lower, the same. */
+export interface WinRate {
+  readonly engine: string;
+  readonly opponent: string;
+  readonly wins: number;
+  readonly losses: number;
+  readonly ties: number;
+  /** wins / (wins + losses); `null` when every case was a tie. */
+  readonly win_rate: number | null;
+}
+
+export interface RunFacts {
+  readonly scenario: string;
+  readonly description: string;
+  readonly seed: number;
+  readonly replicates: number;
+  /** Cases per replicate. */
+  readonly cases: number;
+  readonly money: Money;
+  readonly baseline: string | null;
+  readonly carryState: boolean;
+  readonly maxCalls: number;
+  readonly bootstrap: number;
+}
+
+export interface Summary {
+  readonly schema_version: number;
+  readonly scenario: string;
+  readonly description: string;
+  readonly seed: number;
+  readonly replicates: number;
+  readonly cases: number;
+  /** Means over cases, for scale: how big the pools and openings are. */
+  readonly pool_size_mean: number;
+  readonly num_vacancies_mean: number;
+  readonly params: {
+    readonly value_per_hire: number;
+    readonly cost_per_invite: number;
+    readonly cost_per_overbooking: number;
+    readonly carry_state: boolean;
+    readonly max_calls: number;
+    readonly bootstrap: number;
+  };
+  readonly baseline: string | null;
+  readonly engines: readonly EngineSummary[];
+  readonly win_rates: readonly WinRate[];
+}
+
+const DIGITS = 6;
+const r6 = (x: number): number => roundTo(x, DIGITS);
+const MAX_FAULT_EXAMPLES = 3;
+
+function mean(xs: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i] as number;
+  return xs.length === 0 ? 0 : s / xs.length;
+}
+
+/**
+ * Percentile bootstrap over cases: `b` resamples of the cases with replacement, the same
+ * resamples for every series (so paired differences stay paired), drawn from a stream
+ * seeded by the run's seed alone. Intervals are deterministic, and adding an engine
+ * leaves the others' intervals alone. All series go through one pass, so the resamples
+ * are drawn once and never stored.
+ */
+export function bootstrapIntervals(all: readonly Float64Array[], b: number, seed: number): Interval[] {
+  const m = all.length;
+  const n = all[0]?.length ?? 0;
+  const means = all.map((xs) => mean(xs));
+  if (n === 0 || b === 0) return means.map((x) => ({ mean: r6(x), ci95: [r6(x), r6(x)] }));
+  // Case-major layout: one resampled case reads m adjacent numbers.
+  const data = new Float64Array(n * m);
+  all.forEach((xs, s) => {
+    for (let i = 0; i < n; i++) data[i * m + s] = xs[i] as number;
+  });
+  const random = stream('bootstrap', seed, n);
+  const resampled = all.map(() => new Float64Array(b));
+  const sums = new Float64Array(m);
+  for (let k = 0; k < b; k++) {
+    sums.fill(0);
+    for (let i = 0; i < n; i++) {
+      const base = Math.floor(random() * n) * m;
+      for (let s = 0; s < m; s++) sums[s] = (sums[s] as number) + (data[base + s] as number);
+    }
+    for (let s = 0; s < m; s++) (resampled[s] as Float64Array)[k] = (sums[s] as number) / n;
+  }
+  return means.map((x, s) => {
+    const sorted = (resampled[s] as Float64Array).sort();
+    return { mean: r6(x), ci95: [r6(quantileSorted(sorted, 0.025)), r6(quantileSorted(sorted, 0.975))] };
+  });
+}
+
+/** Rows grouped by engine, each engine's rows in the same case order. */
+export function columnsByEngine(rows: readonly CaseRow[], engines: readonly string[]): Map<string, CaseRow[]> {
+  const byEngine = new Map<string, CaseRow[]>(engines.map((e) => [e, []]));
+  for (const row of rows) byEngine.get(row.engine)?.push(row);
+  const counts = new Set([...byEngine.values()].map((r) => r.length));
+  if (counts.size > 1) throw new Error('every engine must have one row per case');
+  return byEngine;
+}
+
+function series(rows: readonly CaseRow[], pick: (r: CaseRow) => number): Float64Array {
+  const out = new Float64Array(rows.length);
+  rows.forEach((r, i) => {
+    out[i] = pick(r);
+  });
+  return out;
+}
+
+function diff(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = (a[i] as number) - (b[i] as number);
+  return out;
+}
+
+/**
+ * The report's figures (spec/metrics.md, "Per engine") from the rows of `cases.csv`,
+ * engines in the given order with the oracle last.
+ */
+export function summarize(rows: readonly CaseRow[], engines: readonly string[], facts: RunFacts): Summary {
+  const names = [...engines.filter((e) => e !== ORACLE), ORACLE];
+  const byEngine = columnsByEngine(rows, names);
+  const n = byEngine.get(ORACLE)?.length ?? 0;
+  const baselineRows = facts.baseline === null ? undefined : byEngine.get(facts.baseline);
+
+  // Every series that gets an interval, registered first, then bootstrapped in one pass.
+  const wanted: Float64Array[] = [];
+  const want = (xs: Float64Array): number => wanted.push(xs) - 1;
+  const baseFill = baselineRows === undefined ? null : series(baselineRows, (r) => r.fill_rate);
+  const baseValue = baselineRows === undefined ? null : series(baselineRows, (r) => r.value);
+  const slots = names.map((engine) => {
+    const rs = byEngine.get(engine) ?? [];
+    const fill = series(rs, (r) => r.fill_rate);
+    const value = series(rs, (r) => r.value);
+    return {
+      fill: want(fill),
+      value: want(value),
+      regret: want(series(rs, (r) => r.regret)),
+      valueDiff: baseValue === null ? -1 : want(diff(value, baseValue)),
+      fillDiff: baseFill === null ? -1 : want(diff(fill, baseFill)),
+    };
+  });
+  const intervals = bootstrapIntervals(wanted, facts.bootstrap, facts.seed);
+  const at = (slot: number): Interval => intervals[slot] as Interval;
+
+  const summaries = names.map((engine, e): EngineSummary => {
+    const rs = byEngine.get(engine) ?? [];
+    const slot = slots[e] as (typeof slots)[number];
+    const filled = rs.filter((r) => r.time_to_fill_minutes !== null);
+    const ttf = filled.map((r) => r.time_to_fill_minutes as number).sort((a, b) => a - b);
+    const faults = rs.filter((r) => r.fault !== null);
+    return {
+      engine,
+      fill_rate: at(slot.fill),
+      filled_share: r6(n === 0 ? 0 : filled.length / n),
+      invited: r6(mean(series(rs, (r) => r.invited))),
+      excess_invites: r6(mean(series(rs, (r) => r.excess_invites))),
+      overbooked: r6(mean(series(rs, (r) => r.overbooked))),
+      hires: r6(mean(series(rs, (r) => r.hires))),
+      time_to_fill_minutes_median: ttf.length === 0 ? null : r6(quantileSorted(ttf, 0.5)),
+      time_to_fill_ratio: filled.length === 0 ? null : r6(mean(series(filled, (r) => r.time_to_fill_ratio ?? 0))),
+      value: at(slot.value),
+      regret: at(slot.regret),
+      calls: r6(mean(series(rs, (r) => r.calls))),
+      faults: faults.length,
+      fault_examples: faults.slice(0, MAX_FAULT_EXAMPLES).map((r) => `replicate ${r.replicate}: ${r.fault}`),
+      vs_baseline:
+        slot.valueDiff < 0 ? null : { value_diff: at(slot.valueDiff), fill_rate_diff: at(slot.fillDiff) },
+    };
+  });
+
+  return {
+    schema_version: SCHEMA_VERSION,
+    scenario: facts.scenario,
+    description: facts.description,
+    seed: facts.seed,
+    replicates: facts.replicates,
+    cases: facts.cases,
+    pool_size_mean: r6(mean(series(byEngine.get(ORACLE) ?? [], (r) => r.pool_size))),
+    num_vacancies_mean: r6(mean(series(byEngine.get(ORACLE) ?? [], (r) => r.num_vacancies))),
+    params: {
+      value_per_hire: facts.money.valuePerHire,
+      cost_per_invite: facts.money.costPerInvite,
+      cost_per_overbooking: facts.money.costPerOverbooking,
+      carry_state: facts.carryState,
+      max_calls: facts.maxCalls,
+      bootstrap: facts.bootstrap,
+    },
+    baseline: facts.baseline,
+    engines: summaries,
+    win_rates: winRates(byEngine, names),
+  };
+}
+
+export function winRates(byEngine: ReadonlyMap<string, readonly CaseRow[]>, names: readonly string[]): WinRate[] {
+  const out: WinRate[] = [];
+  for (const engine of names) {
+    for (const opponent of names) {
+      if (engine === opponent) continue;
+      const a = byEngine.get(engine) ?? [];
+      const b = byEngine.get(opponent) ?? [];
+      let wins = 0;
+      let losses = 0;
+      let ties = 0;
+      a.forEach((row, i) => {
+        const other = b[i]?.value ?? 0;
+        if (row.value > other) wins++;
+        else if (row.value < other) losses++;
+        else ties++;
+      });
+      out.push({ engine, opponent, wins, losses, ties, win_rate: wins + losses === 0 ? null : r6(wins / (wins + losses)) });
+    }
+  }
+  return out;
+}

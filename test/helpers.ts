@@ -1,0 +1,32 @@
+import type { Scenario } from '../src/scenario/types.ts';
+import { validateScenario, type ScenarioCheck } from '../src/scenario/validate.ts';
+
+export const POOLS_HEADER = 'case_id,pool_size,num_vacancies,start,deadline,behaviour';
+export const BEHAVIOURS_HEADER = 'behaviour,segment,weight,p_accept,p_reject,p_offer_accept,delay_dist,delay_a,delay_b';
+export const CANDIDATES_HEADER = 'case_id,position,outcome,offer,delay_minutes';
+
+export function check(pools: string, behaviours: string | null, candidates: string | null = null): ScenarioCheck {
+  return validateScenario({
+    name: 'test',
+    source: 'test',
+    description: '',
+    pools: { path: 'pools.csv', text: pools },
+    behaviours: behaviours === null ? null : { path: 'behaviours.csv', text: behaviours },
+    candidates: candidates === null ? null : { path: 'candidates.csv', text: candidates },
+  });
+}
+
+export function scenarioOf(pools: string, behaviours: string | null, candidates: string | null = null): Scenario {
+  const result = check(pools, behaviours, candidates);
+  if (!result.ok) throw new Error(result.problems.map((p) => `${p.file}:${p.line} ${p.column} ${p.message}`).join('\n'));
+  return result.scenario;
+}
+
+/** Problems as `file:line column` strings, for compact assertions. */
+export function locations(result: ScenarioCheck): string[] {
+  return result.ok ? [] : result.problems.map((p) => `${p.file}:${p.line ?? '-'} ${p.column ?? '-'}`);
+}
+
+export function lines(...rows: string[]): string {
+  return `${rows.join('\n')}\n`;
+}
