@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { backtest, type BacktestOptions, type Shard } from './commands/backtest.ts';
+import { conformance } from './commands/conformance.ts';
+import { decide, type DecideOptions } from './commands/decide.ts';
 import { processIo, type Io } from './commands/io.ts';
 import { listEngines, listScenarios, validateScenarioCommand } from './commands/listing.ts';
 import { UserError } from './errors.ts';
@@ -22,6 +24,8 @@ export type Command =
   | { readonly kind: 'scenarios-list' }
   | { readonly kind: 'scenarios-validate'; readonly scenario: string }
   | { readonly kind: 'engines-list' }
+  | { readonly kind: 'decide'; readonly options: DecideOptions }
+  | { readonly kind: 'conformance'; readonly engines: readonly string[] }
   /** `--help` or `--version`: yargs produced text and nothing is to be run. */
   | { readonly kind: 'output'; readonly text: string };
 
@@ -131,6 +135,32 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
         })
         .demandCommand(1, 'name a subcommand: list'),
     )
+    .command(
+      'decide [file]',
+      'answer requests (one JSON object, a JSON array or JSON Lines, from FILE or stdin) with one engine instance, one decision per line',
+      (y) =>
+        y
+          .positional('file', { type: 'string', describe: 'requests to answer; - or nothing reads stdin' })
+          .option('engine', { alias: 'e', type: 'string', demandOption: true, describe: 'a registered engine, name:key=value, or a module path' })
+          .option('seed', { type: 'number', default: 1, describe: 'seed of the engine\'s random stream' }),
+      (a) => {
+        command = { kind: 'decide', options: { engine: a.engine, file: a.file, seed: integer('seed', a.seed, 0) } };
+      },
+    )
+    .command(
+      'conformance',
+      'check engines against the contract (valid decisions, pool limits, finishing, determinism)',
+      (y) =>
+        y.option('engines', {
+          alias: 'e',
+          type: 'string',
+          array: true,
+          describe: 'engines to check, comma-separated, module paths included (default: every registered engine)',
+        }),
+      (a) => {
+        command = { kind: 'conformance', engines: a.engines ?? [] };
+      },
+    )
     .demandCommand(1, 'name a command; see --help')
     .strict()
     .help()
@@ -163,6 +193,10 @@ export async function run(command: Command, io: Io): Promise<number> {
       return validateScenarioCommand(command.scenario, io);
     case 'engines-list':
       return listEngines(io);
+    case 'decide':
+      return decide(command.options, io);
+    case 'conformance':
+      return conformance(command.engines, io);
   }
 }
 

@@ -30,3 +30,23 @@ export function locations(result: ScenarioCheck): string[] {
 export function lines(...rows: string[]): string {
   return `${rows.join('\n')}\n`;
 }
+
+import type { Io } from '../src/commands/io.ts';
+
+/** An Io that keeps what the command wrote, for in-process command tests. */
+export function memoryIo(cwd: string = process.cwd()): Io & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout: (text: string) => {
+      io.out += text;
+    },
+    stderr: (text: string) => {
+      io.err += text;
+    },
+    progress: false,
+    now: () => performance.now(),
+    cwd,
+  };
+  return io;
+}

@@ -1,4 +1,5 @@
 import { FINISHED } from '../contract/types.ts';
+import { RequestClock, countList, isOver } from './common.ts';
 import { defineEngine } from './types.ts';
 
 /**
@@ -9,9 +10,12 @@ export const allAtOnce = defineEngine({
   name: 'all-at-once',
   description: 'invites the whole pool at the first call, then finishes (baseline)',
   create() {
+    const clock = new RequestClock();
     return {
       decide(request) {
-        if (request.num_remaining_in_pool <= 0) return FINISHED;
+        const { now, deadline } = clock.read(request);
+        if (isOver(request, now, deadline, countList(request.impacted_candidates_data).hires)) return FINISHED;
+        // The callback is never used: with the pool empty, the harness calls no more.
         return { finished: false, num_candidates_needed: request.num_remaining_in_pool, callback_time_minutes: 1 };
       },
     };

@@ -1,4 +1,8 @@
 import { allAtOnce } from './all-at-once.ts';
+import { expDecay } from './exp-decay.ts';
+import { exp } from './exp.ts';
+import { nbinomial } from './nbinomial.ts';
+import { stochConstraint } from './stoch-constraint.ts';
 import type { EngineDefinition } from './types.ts';
 
 /**
@@ -6,6 +10,10 @@ import type { EngineDefinition } from './types.ts';
  * the conformance suite and the CLI pick it up from this map.
  */
 export const ENGINES = {
+  exp,
+  'exp-decay': expDecay,
+  nbinomial,
+  'stoch-constraint': stochConstraint,
   'all-at-once': allAtOnce,
 } as const satisfies Record<string, EngineDefinition>;
 

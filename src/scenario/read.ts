@@ -84,7 +84,7 @@ export function readScenario(arg: string, root?: string): { scenario: Scenario; 
   if (!check.ok) {
     const lines = sortProblems(check.problems).map(formatProblem);
     const count = lines.length === 1 ? '1 problem' : `${lines.length} problems`;
-    throw new UserError([...warnings, ...lines, `scenario "${arg}" has ${count}; nothing was run`].join('\n'));
+    throw new UserError([`scenario "${arg}" has ${count}; nothing was run`, ...lines, ...warnings].join('\n'));
   }
   return { scenario: check.scenario, warnings };
 }

@@ -98,14 +98,15 @@ export function validateScenario(files: ScenarioFiles): ScenarioCheck {
   const warnings: Problem[] = [];
 
   const behaviours = files.behaviours === null ? null : checkBehaviours(files.behaviours, problems);
-  const pools = checkPools(files.pools, problems);
+  const { pools, rejected } = checkPools(files.pools, problems);
   const traces = files.candidates === null ? new Map<string, TraceRows>() : checkCandidates(files.candidates, pools, problems);
 
   const cases: Case[] = [];
   const used = new Set<string>();
-  for (const c of pools.values()) {
+  // Rows with a bad case id are still checked for their behaviour, so every problem shows at once.
+  for (const c of [...pools.values(), ...rejected].sort((a, b) => a.row.line - b.row.line)) {
     const reader = new RowReader(files.pools.path, c.row, problems);
-    const trace = traces.get(c.id);
+    const trace = pools.get(c.id) === c ? traces.get(c.id) : undefined;
     if (trace !== undefined) {
       if (c.poolSize !== null && c.poolSize !== trace.candidates.length) {
         reader.fail('pool_size', `${c.poolSize} does not match the ${trace.candidates.length} rows of this case in ${files.candidates?.path}`);
@@ -114,7 +115,9 @@ export function validateScenario(files: ScenarioFiles): ScenarioCheck {
         if (behaviours?.has(c.behaviour)) used.add(c.behaviour);
         else reader.fail('behaviour', `"${c.behaviour}" is not defined${files.behaviours === null ? ' (there is no behaviours.csv)' : ` in ${files.behaviours.path}`}`);
       }
-      cases.push({ ...c.fields, poolSize: trace.candidates.length, behaviour: c.behaviour === '' ? null : c.behaviour, trace: trace.candidates });
+      if (c.fields !== null) {
+        cases.push({ ...c.fields, poolSize: trace.candidates.length, behaviour: c.behaviour === '' ? null : c.behaviour, trace: trace.candidates });
+      }
       continue;
     }
     if (c.behaviour === '') {
@@ -127,7 +130,7 @@ export function validateScenario(files: ScenarioFiles): ScenarioCheck {
       used.add(c.behaviour);
     }
     if (c.poolSize === null && !c.poolSizeInvalid) reader.fail('pool_size', 'is empty, expected an integer >= 0');
-    cases.push({ ...c.fields, poolSize: c.poolSize ?? 0, behaviour: c.behaviour, trace: null });
+    if (c.fields !== null) cases.push({ ...c.fields, poolSize: c.poolSize ?? 0, behaviour: c.behaviour, trace: null });
   }
   if (behaviours !== null && files.behaviours !== null) {
     for (const [id, b] of behaviours) {
@@ -156,16 +159,18 @@ interface PoolRow {
   readonly poolSize: number | null;
   readonly poolSizeInvalid: boolean;
   readonly behaviour: string;
-  readonly fields: { id: string; numVacancies: number; start: number; deadline: number };
+  /** `null` when a field failed its check: the row is still checked for the rest. */
+  readonly fields: { id: string; numVacancies: number; start: number; deadline: number } | null;
 }
 
-function checkPools(file: ScenarioFile, problems: Problem[]): Map<string, PoolRow> {
+function checkPools(file: ScenarioFile, problems: Problem[]): { pools: Map<string, PoolRow>; rejected: PoolRow[] } {
   const { table, problems: csvProblems } = readCsv(file.path, file.text, {
     required: ['case_id', 'num_vacancies', 'start', 'deadline'],
     optional: ['pool_size', 'behaviour'],
   });
   problems.push(...csvProblems);
   const pools = new Map<string, PoolRow>();
+  const rejected: PoolRow[] = [];
   const firstLine = new Map<string, number>();
   for (const row of table.rows) {
     const r = new RowReader(file.path, row, problems, table.missing);
@@ -189,19 +194,22 @@ function checkPools(file: ScenarioFile, problems: Problem[]): Map<string, PoolRo
     if (start !== null && deadline !== null && deadline <= start) {
       r.fail('deadline', `"${r.text('deadline')}" is not after start "${r.text('start')}"`);
     }
-    if (!idOk) continue;
-    firstLine.set(id, row.line);
-    if (numVacancies === null || start === null || deadline === null) continue;
-    pools.set(id, {
+    const entry: PoolRow = {
       id,
       row,
       poolSize,
       poolSizeInvalid: rawPool !== '' && poolSize === null,
       behaviour: r.text('behaviour'),
-      fields: { id, numVacancies, start, deadline },
-    });
+      fields: numVacancies === null || start === null || deadline === null ? null : { id, numVacancies, start, deadline },
+    };
+    if (idOk) {
+      firstLine.set(id, row.line);
+      pools.set(id, entry);
+    } else {
+      rejected.push(entry);
+    }
   }
-  return pools;
+  return { pools, rejected };
 }
 
 interface BehaviourRows {

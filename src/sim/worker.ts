@@ -14,7 +14,12 @@ function send(message: FromWorker): void {
 }
 
 try {
-  const engines = await resolveEngines(input.engines, input.cwd);
+  const resolved = await resolveEngines(
+    input.engines.map((e) => e.spec),
+    input.cwd,
+  );
+  // A bundled module may not know the name the main thread gave it (its file name changed).
+  const engines = resolved.map((e, i) => ({ ...e, label: input.engines[i]?.label ?? e.label }));
   const latency = engines.map(() => new LatencyHistogram());
   const timing = { now: () => performance.now(), latency };
   port.on('message', (message: ToWorker) => {

@@ -1,17 +1,20 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../errors.ts';
-import type { EngineSpec } from '../engines/spec.ts';
 import type { ResolvedEngine } from '../engines/load.ts';
+import { isModulePath, type EngineSpec } from '../engines/spec.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { CaseRow } from '../score/rows.ts';
+import { bundleWorker, type WorkerBundle } from './bundle.ts';
 import { LatencyHistogram, type LatencyData } from './latency.ts';
 import { runUnit, type RunConfig, type Unit } from './run.ts';
 
 export interface WorkerInput {
+  /** For the tsx fallback: the TypeScript entry that worker-boot.mjs imports. */
   readonly entry: string;
   readonly scenario: Scenario;
-  readonly engines: readonly EngineSpec[];
+  /** Specs to resolve in the worker (module paths pointing at loadable files), with the labels the main thread gave them. */
+  readonly engines: readonly { readonly spec: EngineSpec; readonly label: string }[];
   readonly cwd: string;
   readonly config: RunConfig;
   readonly units: readonly Unit[];
@@ -31,7 +34,7 @@ export interface RunUnitsOptions {
   readonly engines: readonly ResolvedEngine[];
   readonly config: RunConfig;
   readonly units: readonly Unit[];
-  /** Threads; 1 runs in this thread, without the start-up cost of a worker. */
+  /** Threads doing the work, this one included. */
   readonly workers: number;
   /** Wall clock for decision latencies; absent, nothing is timed. */
   readonly now?: () => number;
@@ -48,81 +51,109 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
+/**
+ * Runs the units over `workers` threads: this thread and `workers − 1` worker threads,
+ * each taking the next unit when it is free. The main thread starts at once while the
+ * others boot, so a short run is not slowed by threads that arrive too late to help.
+ * Each unit's rows land at the unit's index, so the result does not depend on who ran what.
+ */
 export async function runUnits(options: RunUnitsOptions): Promise<UnitsResult> {
-  const { units } = options;
-  const workers = Math.max(1, Math.min(options.workers, units.length));
-  if (workers === 1) return runHere(options);
-  return runInWorkers(options, workers);
-}
-
-function runHere(options: RunUnitsOptions): UnitsResult {
+  const total = options.units.length;
+  const threads = Math.max(0, Math.min(options.workers, total) - 1);
+  const rowsByUnit: (readonly CaseRow[])[] = new Array(total);
   const latency = options.engines.map(() => new LatencyHistogram());
   const timing = options.now === undefined ? undefined : { now: options.now, latency };
-  const rowsByUnit: CaseRow[][] = [];
-  options.units.forEach((unit, i) => {
-    rowsByUnit.push(runUnit(options.scenario, options.engines, options.config, unit, timing));
-    options.onProgress?.(i + 1, options.units.length);
-  });
+  const queue = { next: 0, done: 0 };
+  const take = (): number | null => (queue.next < total ? queue.next++ : null);
+  const finish = (index: number, rows: readonly CaseRow[]): void => {
+    rowsByUnit[index] = rows;
+    queue.done++;
+    options.onProgress?.(queue.done, total);
+  };
+
+  const helpers = threads === 0 ? null : await startHelpers(options, threads, take, finish, latency);
+  try {
+    for (let index = take(); index !== null; index = take()) {
+      const unit = options.units[index] as Unit;
+      finish(index, runUnit(options.scenario, options.engines, options.config, unit, timing));
+      // Let the helpers' messages in between units.
+      if (helpers !== null) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await helpers?.done;
+  } finally {
+    helpers?.stop();
+  }
   return { rowsByUnit, latency };
 }
 
-async function runInWorkers(options: RunUnitsOptions, workers: number): Promise<UnitsResult> {
-  const { units } = options;
-  const total = units.length;
-  // Small chunks keep both threads busy to the end; not so small that messaging dominates.
-  const chunk = Math.max(1, Math.min(32, Math.floor(total / (workers * 16))));
-  const rowsByUnit: (readonly CaseRow[])[] = new Array(total);
-  const latency = options.engines.map(() => new LatencyHistogram());
-  let next = 0;
-  let done = 0;
-  const input: Omit<WorkerInput, 'entry'> = {
+interface Helpers {
+  /** Settles when every helper has returned its last results and its latencies. */
+  readonly done: Promise<void>;
+  stop(): void;
+}
+
+async function startHelpers(
+  options: RunUnitsOptions,
+  count: number,
+  take: () => number | null,
+  finish: (index: number, rows: readonly CaseRow[]) => void,
+  latency: readonly LatencyHistogram[],
+): Promise<Helpers> {
+  const modulePaths = options.engines.filter((e) => isModulePath(e.spec.ref)).map((e) => e.spec.ref);
+  let bundle: WorkerBundle | null = null;
+  try {
+    bundle = await bundleWorker(modulePaths);
+  } catch {
+    // No writable cache or no esbuild: fall back to tsx in every worker, slower to start.
+    bundle = null;
+  }
+  const input: WorkerInput = {
+    entry: new URL('./worker.ts', import.meta.url).href,
     scenario: options.scenario,
-    engines: options.engines.map((e) => e.spec),
+    engines: options.engines.map((e) => ({
+      spec: { ...e.spec, ref: bundle?.modules.get(e.spec.ref) ?? e.spec.ref },
+      label: e.label,
+    })),
     cwd: process.cwd(),
     config: options.config,
-    units,
+    units: options.units,
     measure: options.now !== undefined,
   };
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  const boot = new URL('./worker-boot.mjs', import.meta.url);
+  const start = bundle?.entry ?? new URL('./worker-boot.mjs', import.meta.url);
+  const workers: Worker[] = [];
+  let stopped = false;
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    for (const w of workers) void w.terminate();
+    bundle?.dispose();
+  };
 
-  await new Promise<void>((resolve, reject) => {
-    const threads: Worker[] = [];
+  const done = new Promise<void>((resolve, reject) => {
     let finished = 0;
-    let failed = false;
     const fail = (error: Error): void => {
-      if (failed) return;
-      failed = true;
-      for (const t of threads) void t.terminate();
+      stop();
       reject(error);
     };
     const feed = (worker: Worker): void => {
-      if (next >= total) {
-        worker.postMessage({ kind: 'finish' } satisfies ToWorker);
-        return;
-      }
-      const batch: number[] = [];
-      for (let k = 0; k < chunk && next < total; k++) batch.push(next++);
-      worker.postMessage({ kind: 'units', units: batch } satisfies ToWorker);
+      const index = take();
+      worker.postMessage((index === null ? { kind: 'finish' } : { kind: 'units', units: [index] }) satisfies ToWorker);
     };
-    for (let w = 0; w < workers; w++) {
-      const worker = new Worker(boot, { workerData: { ...input, entry } satisfies WorkerInput, execArgv: [] });
-      threads.push(worker);
+    for (let w = 0; w < count; w++) {
+      const worker = new Worker(start, { workerData: input, execArgv: [] });
+      workers.push(worker);
       worker.on('message', (message: FromWorker) => {
         switch (message.kind) {
           case 'ready':
             feed(worker);
             break;
           case 'results':
-            for (const r of message.results) rowsByUnit[r.index] = r.rows;
-            done += message.results.length;
-            options.onProgress?.(done, total);
+            for (const r of message.results) finish(r.index, r.rows);
             feed(worker);
             break;
           case 'finished':
             message.latency.forEach((data, i) => latency[i]?.merge(data));
-            finished++;
-            if (finished === workers) resolve();
+            if (++finished === count) resolve();
             break;
           case 'failed':
             fail(message.user === true ? new UserError(message.message) : new Error(`worker failed: ${message.message}`));
@@ -131,9 +162,11 @@ async function runInWorkers(options: RunUnitsOptions, workers: number): Promise<
       });
       worker.on('error', (error) => fail(error));
       worker.on('exit', (code) => {
-        if (code !== 0 && !failed && finished < workers) fail(new Error(`worker exited with code ${code}`));
+        if (code !== 0 && !stopped && finished < count) fail(new Error(`worker exited with code ${code}`));
       });
     }
   });
-  return { rowsByUnit, latency };
+  // A rejection is observed by whoever awaits `done`; keep it from being reported as unhandled meanwhile.
+  done.catch(() => {});
+  return { done, stop };
 }

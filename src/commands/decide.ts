@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import type { Decision, Request } from '../contract/types.ts';
+import { decisionProblem, parseRequest } from '../contract/validate.ts';
+import { UserError } from '../errors.ts';
+import { resolveEngine } from '../engines/load.ts';
+import { parseEngineSpec } from '../engines/spec.ts';
+import { stream } from '../sim/rng.ts';
+import type { Io } from './io.ts';
+
+export interface DecideOptions {
+  readonly engine: string;
+  /** A file of requests; `undefined` or `-` reads stdin. */
+  readonly file?: string | undefined;
+  readonly seed: number;
+}
+
+export interface NumberedInput {
+  /** 1-based line the value starts on. */
+  readonly line: number;
+  readonly value: unknown;
+}
+
+/**
+ * One request as a JSON document (possibly pretty-printed over many lines), a JSON array
+ * of requests, or JSON Lines. Every line that is not JSON is a problem with its number.
+ */
+export function splitRequests(text: string, source: string): NumberedInput[] {
+  const body = text.replace(/^\uFEFF/, '');
+  const trimmed = body.trim();
+  if (trimmed === '') throw new UserError(`${source}: no request (expected a JSON object or JSON Lines)`);
+  try {
+    const whole: unknown = JSON.parse(trimmed);
+    if (Array.isArray(whole)) return whole.map((value, i) => ({ line: i + 1, value }));
+    return [{ line: 1, value: whole }];
+  } catch {
+    // Not one document: read it as JSON Lines.
+  }
+  const out: NumberedInput[] = [];
+  const problems: string[] = [];
+  body.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '') return;
+    try {
+      out.push({ line: i + 1, value: JSON.parse(line) as unknown });
+    } catch (error) {
+      problems.push(`${source}:${i + 1}: not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+  if (problems.length > 0) throw new UserError(problems.join('\n'));
+  return out;
+}
+
+/** Every request checked first, so that an invalid input writes no decision at all. */
+export function parseRequests(inputs: readonly NumberedInput[], source: string, wholeArray: boolean): Request[] {
+  const problems: string[] = [];
+  const requests: Request[] = [];
+  for (const input of inputs) {
+    const parsed = parseRequest(input.value);
+    const where = wholeArray ? `${source}: request ${input.line}` : `${source}:${input.line}`;
+    if (parsed.ok) requests.push(parsed.request);
+    else for (const p of parsed.problems) problems.push(`${where}: field ${p.field}: ${p.message}`);
+  }
+  if (problems.length > 0) throw new UserError(problems.join('\n'));
+  return requests;
+}
+
+function readInput(file: string | undefined): { text: string; source: string } {
+  if (file === undefined || file === '-') return { text: readFileSync(0, 'utf8'), source: 'stdin' };
+  try {
+    return { text: readFileSync(file, 'utf8'), source: file };
+  } catch (error) {
+    throw new UserError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * `pacebench decide`: one engine instance answers every request in order, as it would in
+ * a session, and prints one decision per line.
+ */
+export async function decide(options: DecideOptions, io: Io, input?: { text: string; source: string }): Promise<number> {
+  const engine = await resolveEngine(parseEngineSpec(options.engine), io.cwd);
+  const { text, source } = input ?? readInput(options.file);
+  const inputs = splitRequests(text, source);
+  const wholeArray = text.trim().startsWith('[');
+  const requests = parseRequests(inputs, source, wholeArray);
+  const instance = engine.definition.create({ random: stream('decide', options.seed, engine.label), params: engine.params });
+  for (const [i, request] of requests.entries()) {
+    const line = inputs[i]?.line ?? i + 1;
+    let decision: unknown;
+    try {
+      decision = instance.decide(request);
+    } catch (error) {
+      throw new UserError(`${source}:${line}: engine ${engine.label} threw: ${error instanceof Error ? error.message : String(error)}`, 1);
+    }
+    const problem = decisionProblem(decision);
+    if (problem !== null) throw new UserError(`${source}:${line}: engine ${engine.label} returned an invalid decision: ${problem}`, 1);
+    const d = decision as Decision;
+    io.stdout(`${JSON.stringify({ finished: d.finished, num_candidates_needed: d.num_candidates_needed, callback_time_minutes: d.callback_time_minutes })}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,84 @@
+import { MS_PER_MINUTE, parseTimestamp } from '../contract/time.ts';
+import type { CandidateRecord, Request } from '../contract/types.ts';
+
+/** What the seed engines read from the list of invited candidates, in one pass. */
+export interface ListCounts {
+  /** `candidate_status = offer_accepted`. */
+  hires: number;
+  /** Answered without becoming a hire: `ir_rejected`, or `ir_accepted` then `cancelled`. */
+  failures: number;
+  /** `notification_status = ir_accepted`, hired or not. */
+  accepted: number;
+  /** Sum of `time_to_respond_ir_minutes` over `ir_accepted` records. */
+  acceptedMinutes: number;
+  /** Largest `time_to_respond_ir_minutes` in the list (0 when empty). */
+  maxMinutes: number;
+}
+
+/**
+ * The list scan every seed engine starts with. Each field is read once per record: the
+ * harness computes them on access, and a service would have parsed them from JSON.
+ */
+export function countList(list: readonly CandidateRecord[], acceptedTimes?: number[]): ListCounts {
+  let hires = 0;
+  let failures = 0;
+  let accepted = 0;
+  let acceptedMinutes = 0;
+  let maxMinutes = 0;
+  for (let i = 0; i < list.length; i++) {
+    const record = list[i] as CandidateRecord;
+    const minutes = record.time_to_respond_ir_minutes;
+    if (minutes > maxMinutes) maxMinutes = minutes;
+    const notification = record.notification_status;
+    if (notification === 'ir_pending') continue;
+    const status = record.candidate_status;
+    if (status === 'offer_accepted') hires++;
+    else failures++;
+    if (notification === 'ir_accepted') {
+      accepted++;
+      acceptedMinutes += minutes;
+      acceptedTimes?.push(minutes);
+    }
+  }
+  return { hires, failures, accepted, acceptedMinutes, maxMinutes };
+}
+
+/**
+ * Parses the request's two timestamps, remembering the last deadline string: an engine is
+ * called many times with the same one.
+ */
+export class RequestClock {
+  private lastDeadlineText = '';
+  private lastDeadline = 0;
+
+  /** Call time and deadline in epoch ms; throws on a timestamp outside the contract. */
+  read(request: Request): { now: number; deadline: number } {
+    const now = parseTimestamp(request.reference_date_time);
+    if (now === null) throw new Error(`reference_date_time "${request.reference_date_time}" is not a timestamp`);
+    if (request.deadline !== this.lastDeadlineText) {
+      const deadline = parseTimestamp(request.deadline);
+      if (deadline === null) throw new Error(`deadline "${request.deadline}" is not a timestamp`);
+      this.lastDeadlineText = request.deadline;
+      this.lastDeadline = deadline;
+    }
+    return { now, deadline: this.lastDeadline };
+  }
+}
+
+export function minutesBetween(from: number, to: number): number {
+  return (to - from) / MS_PER_MINUTE;
+}
+
+/**
+ * The rule all three seed engines share (spec/engines.md): the opening is done when the
+ * deadline has come, the offer acceptances reach the vacancies, or the pool is empty.
+ */
+export function isOver(request: Request, now: number, deadline: number, hires: number): boolean {
+  return now >= deadline || hires >= request.num_vacancies || request.num_remaining_in_pool <= 0;
+}
+
+/** The case id of a correlation id `{case id}_{call number}`; the whole id when it has no call number. */
+export function caseIdOf(correlationId: string): string {
+  const m = /^(.*)_\d+$/.exec(correlationId);
+  return m?.[1] ?? correlationId;
+}

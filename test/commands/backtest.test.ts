@@ -1,0 +1,94 @@
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { backtest, type BacktestOptions } from '../../src/commands/backtest.ts';
+import { DEFAULT_MONEY } from '../../src/score/money.ts';
+import { memoryIo } from '../helpers.ts';
+
+const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'tiny');
+
+function options(o: Partial<BacktestOptions>): BacktestOptions {
+  return {
+    scenario: FIXTURE,
+    engines: [],
+    seed: 1,
+    replicates: 2,
+    workers: 1,
+    format: 'md',
+    carryState: false,
+    maxCalls: 100_000,
+    money: DEFAULT_MONEY,
+    bootstrap: 500,
+    ...o,
+  };
+}
+
+const temp = (): string => mkdtempSync(path.join(tmpdir(), 'pacebench-backtest-'));
+const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), 'utf8');
+
+describe('backtest reports', () => {
+  it('are byte-identical whatever the number of worker threads', async () => {
+    const dirs = [temp(), temp(), temp()];
+    for (const [i, workers] of [1, 2, 3].entries()) {
+      await backtest(options({ scenario: 'cold_start', replicates: 1, workers, out: dirs[i] }), memoryIo());
+    }
+    for (const file of ['summary.json', 'cases.csv', 'summary.md', 'run.json']) {
+      expect(read(dirs[1]!, file)).toBe(read(dirs[0]!, file));
+      expect(read(dirs[2]!, file)).toBe(read(dirs[0]!, file));
+    }
+  });
+
+  it('hold the files a pull request needs, and print the summary', async () => {
+    const out = temp();
+    const io = memoryIo();
+    const result = await backtest(options({ out }), io);
+    expect(readdirSync(out).sort()).toEqual(['cases.csv', 'run.json', 'summary.json', 'summary.md', 'timings.json']);
+    expect(io.out).toBe(read(out, 'summary.md'));
+    const summary = JSON.parse(read(out, 'summary.json'));
+    expect(summary).toMatchObject({ schema_version: 1, scenario: 'tiny', seed: 1, replicates: 2, cases: 4, baseline: 'all-at-once' });
+    expect(summary.params).toMatchObject({ value_per_hire: 2500, cost_per_invite: 20, cost_per_overbooking: 250 });
+    expect(summary.engines.map((e: { engine: string }) => e.engine)).toEqual(['exp', 'exp-decay', 'nbinomial', 'stoch-constraint', 'all-at-once', 'oracle']);
+    const first = summary.engines[0];
+    for (const key of ['fill_rate', 'value', 'regret']) expect(first[key].ci95).toHaveLength(2);
+    for (const key of ['filled_share', 'invited', 'excess_invites', 'overbooked', 'calls', 'faults']) expect(typeof first[key]).toBe('number');
+    expect(first.vs_baseline.value_diff.ci95).toHaveLength(2);
+    expect(read(out, 'cases.csv').trim().split('\n')).toHaveLength(1 + 4 * 2 * 6);
+    expect(result.summary?.engines).toHaveLength(6);
+    const md = read(out, 'summary.md');
+    expect(md).toMatch(/```mermaid\nquadrantChart/);
+    expect(md).toMatch(/### Against `all-at-once`, paired over the same cases/);
+    const timings = JSON.parse(read(out, 'timings.json'));
+    expect(timings.engines).toHaveLength(5);
+    expect(timings.calls).toBeGreaterThan(0);
+  });
+
+  it('print summary.json with --format json', async () => {
+    const out = temp();
+    const io = memoryIo();
+    await backtest(options({ out, format: 'json', engines: ['exp'] }), io);
+    expect(io.out).toBe(read(out, 'summary.json'));
+    expect(JSON.parse(io.out).baseline).toBe('exp');
+  });
+
+  it('give the same results for a scenario exported with CRLF, a BOM, comments and shuffled columns', async () => {
+    const variant = path.join(temp(), 'tiny');
+    cpSync(FIXTURE, variant, { recursive: true });
+    const pools = read(FIXTURE, 'pools.csv').trim().split('\n').map((l) => l.split(','));
+    const order = [5, 3, 0, 4, 2, 1];
+    const shuffled = pools.map((cells) => order.map((i) => cells[i]).join(','));
+    writeFileSync(path.join(variant, 'pools.csv'), `\uFEFF# exported\r\n${shuffled.join('\r\n')}\r\n\r\n`);
+    const a = temp();
+    const b = temp();
+    await backtest(options({ out: a }), memoryIo());
+    await backtest(options({ scenario: variant, out: b }), memoryIo());
+    expect(read(b, 'summary.json')).toBe(read(a, 'summary.json'));
+    expect(read(b, 'cases.csv')).toBe(read(a, 'cases.csv'));
+  });
+
+  it('refuse a baseline that is not run', async () => {
+    await expect(backtest(options({ engines: ['exp'], baseline: 'nbinomial', out: temp() }), memoryIo())).rejects.toThrow(
+      /--baseline nbinomial is not one of the engines run \(exp\)/,
+    );
+  });
+});

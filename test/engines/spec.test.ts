@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveEngine, resolveEngines } from '../../src/engines/load.ts';
+import { parseEngineList, parseEngineSpec } from '../../src/engines/spec.ts';
+
+const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'engines');
+
+describe('engine specs on the command line', () => {
+  it('splits lists on commas and parameters on colons', () => {
+    expect(parseEngineList(['exp,nbinomial:mean=0.05:variance=0.0002', 'all-at-once'])).toEqual([
+      { text: 'exp', ref: 'exp', params: [] },
+      { text: 'nbinomial:mean=0.05:variance=0.0002', ref: 'nbinomial', params: [['mean', '0.05'], ['variance', '0.0002']] },
+      { text: 'all-at-once', ref: 'all-at-once', params: [] },
+    ]);
+  });
+
+  it('names an engine with the parameters set, in declaration order', async () => {
+    const e = await resolveEngine(parseEngineSpec('nbinomial:variance=0.0002:mean=0.05'));
+    expect(e.label).toBe('nbinomial:mean=0.05:variance=0.0002');
+    expect(e.params).toEqual({ mean: 0.05, variance: 0.0002 });
+  });
+
+  it('fills in defaults', async () => {
+    expect((await resolveEngine(parseEngineSpec('stoch-constraint:draws=5'))).params).toEqual({ mean: 0.2, variance: 0.001, draws: 5, quantile: 0.3 });
+  });
+
+  it.each([
+    ['nbinomial:alpha=3', /unknown parameter "alpha" \(it takes mean, variance\)/],
+    ['nbinomial:mean=abc', /mean="abc" is not a number/],
+    ['stoch-constraint:draws=2.5', /draws=2.5 is not an integer/],
+    ['nbinomial:mean=2', /mean=2 is above 1/],
+    ['all-at-once:x=1', /it takes none/],
+    ['nope', /unknown engine "nope" \(registered: exp, exp-decay, nbinomial, stoch-constraint, all-at-once/],
+  ])('refuses %s', async (text, message) => {
+    await expect(resolveEngine(parseEngineSpec(text))).rejects.toThrow(message);
+  });
+
+  it('refuses a parameter without a value', () => {
+    expect(() => parseEngineSpec('nbinomial:mean')).toThrow(/"mean" is not key=value/);
+  });
+
+  it('refuses the same engine twice, and the oracle', async () => {
+    await expect(resolveEngines(parseEngineList(['exp,exp']))).rejects.toThrow(/listed twice/);
+    await expect(resolveEngines(parseEngineList(['exp,exp:spread=18']))).resolves.toHaveLength(2);
+  });
+
+  it('loads a user module with its own name and parameters', async () => {
+    const e = await resolveEngine(parseEngineSpec(`${path.join(FIXTURES, 'half-pool.ts')}:share=0.25`));
+    expect(e.label).toBe('half-pool:share=0.25');
+    expect(e.params).toEqual({ share: 0.25 });
+  });
+
+  it('names a bare factory after its file', async () => {
+    expect((await resolveEngine(parseEngineSpec(path.join(FIXTURES, 'factory.mjs')))).label).toBe('factory');
+  });
+
+  it('says which module path does not exist', async () => {
+    await expect(resolveEngine(parseEngineSpec('./nowhere/engine.ts'))).rejects.toThrow(/engine module .*nowhere\/engine.ts does not exist/);
+  });
+});
