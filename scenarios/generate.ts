@@ -211,7 +211,7 @@ const SCENARIOS: Record<string, () => Generated> = {
     return {
       header: 'large_pools: seasonal mass hiring from pools of 10 000',
       behaviours: [{ ...COLD_START, behaviour: 'seasonal' }],
-      pools: cases(50, 'B', () => {
+      pools: cases(100, 'B', () => {
         const start = startTime(random);
         return {
           pool_size: 10_000,

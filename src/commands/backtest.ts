@@ -39,6 +39,8 @@ export interface BacktestOptions {
   readonly money: Money;
   readonly bootstrap: number;
   readonly shard?: Shard | undefined;
+  /** Start helper threads with the run instead of when worth it (for tests of the thread path). */
+  readonly helpersAtOnce?: boolean;
 }
 
 export interface BacktestResult {
@@ -123,7 +125,9 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
     workers: options.workers,
     now: io.now,
     onProgress: progress.update,
+    helpers: options.helpersAtOnce === true ? 'at-once' : 'when-worth-it',
   });
+  const simulated = io.now();
   const rows = result.rowsByUnit.flat();
   const labels = engines.map((e) => e.label);
   const record = runRecord(scenario, engines, baseline, options, allUnits.length);
@@ -150,8 +154,11 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
     scenario: scenario.name,
     node: process.version,
     date: new Date().toISOString(),
-    workers: Math.max(1, Math.min(options.workers, units.length)),
+    workers: options.workers,
+    helperThreads: result.helperThreads,
+    helperUnits: result.helperUnits,
     wallMs,
+    simulationMs: simulated - started,
     cases: caseCount,
     calls: rows.reduce((sum, r) => sum + r.calls, 0),
     engines: labels,

@@ -69,15 +69,25 @@ function parseCanonical(text: string): number | null {
   return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
+const TWO_DIGITS: readonly string[] = Array.from({ length: 60 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
+const MS_PER_DAY = 86_400_000;
+
+/** The last day formatted: the simulator formats many times a day, one minute apart. */
+let cachedDay = Number.NaN;
+let cachedPrefix = '';
 
 /** The canonical `YYYY-MM-DD HH:MM:SS` form (whole seconds, UTC). */
 export function formatTimestamp(ms: number): string {
-  const d = new Date(Math.floor(ms / 1000) * 1000);
-  return (
-    `${String(d.getUTCFullYear()).padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ` +
-    `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`
-  );
+  const seconds = Math.floor(ms / 1000);
+  const day = Math.floor(seconds / 86_400);
+  if (day !== cachedDay) {
+    const d = new Date(day * MS_PER_DAY);
+    cachedPrefix = `${String(d.getUTCFullYear()).padStart(4, '0')}-${TWO_DIGITS[d.getUTCMonth() + 1]}-${TWO_DIGITS[d.getUTCDate()]} `;
+    cachedDay = day;
+  }
+  const inDay = seconds - day * 86_400;
+  const hour = Math.floor(inDay / 3600);
+  const minute = Math.floor((inDay - hour * 3600) / 60);
+  const second = inDay - hour * 3600 - minute * 60;
+  return `${cachedPrefix}${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}`;
 }

@@ -1,5 +1,5 @@
 import { FINISHED } from '../contract/types.ts';
-import { RequestClock, countList, isOver } from './common.ts';
+import { RequestClock, countHires, isOver } from './common.ts';
 import { defineEngine } from './types.ts';
 
 /**
@@ -14,7 +14,7 @@ export const allAtOnce = defineEngine({
     return {
       decide(request) {
         const { now, deadline } = clock.read(request);
-        if (isOver(request, now, deadline, countList(request.impacted_candidates_data).hires)) return FINISHED;
+        if (isOver(request, now, deadline, countHires(request.impacted_candidates_data))) return FINISHED;
         // The callback is never used: with the pool empty, the harness calls no more.
         return { finished: false, num_candidates_needed: request.num_remaining_in_pool, callback_time_minutes: 1 };
       },

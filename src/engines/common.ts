@@ -11,36 +11,51 @@ export interface ListCounts {
   accepted: number;
   /** Sum of `time_to_respond_ir_minutes` over `ir_accepted` records. */
   acceptedMinutes: number;
-  /** Largest `time_to_respond_ir_minutes` in the list (0 when empty). */
-  maxMinutes: number;
 }
 
 /**
- * The list scan every seed engine starts with. Each field is read once per record: the
- * harness computes them on access, and a service would have parsed them from JSON.
+ * The list scan every seed engine starts with. A pending record is read for its status
+ * only: most of a list is pending, and in a backtest every field read is computed.
  */
 export function countList(list: readonly CandidateRecord[], acceptedTimes?: number[]): ListCounts {
   let hires = 0;
   let failures = 0;
   let accepted = 0;
   let acceptedMinutes = 0;
+  for (let i = 0; i < list.length; i++) {
+    const record = list[i] as CandidateRecord;
+    const notification = record.notification_status;
+    if (notification === 'ir_pending') continue;
+    if (record.candidate_status === 'offer_accepted') hires++;
+    else failures++;
+    if (notification === 'ir_accepted') {
+      accepted++;
+      const minutes = record.time_to_respond_ir_minutes;
+      acceptedMinutes += minutes;
+      acceptedTimes?.push(minutes);
+    }
+  }
+  return { hires, failures, accepted, acceptedMinutes };
+}
+
+/** Hires and the largest `time_to_respond_ir_minutes` (0 for an empty list), in one pass. */
+export function hiresAndOldest(list: readonly CandidateRecord[]): { hires: number; maxMinutes: number } {
+  let hires = 0;
   let maxMinutes = 0;
   for (let i = 0; i < list.length; i++) {
     const record = list[i] as CandidateRecord;
     const minutes = record.time_to_respond_ir_minutes;
     if (minutes > maxMinutes) maxMinutes = minutes;
-    const notification = record.notification_status;
-    if (notification === 'ir_pending') continue;
-    const status = record.candidate_status;
-    if (status === 'offer_accepted') hires++;
-    else failures++;
-    if (notification === 'ir_accepted') {
-      accepted++;
-      acceptedMinutes += minutes;
-      acceptedTimes?.push(minutes);
-    }
+    if (record.candidate_status === 'offer_accepted') hires++;
   }
-  return { hires, failures, accepted, acceptedMinutes, maxMinutes };
+  return { hires, maxMinutes };
+}
+
+/** Offer acceptances only, for engines that need nothing else. */
+export function countHires(list: readonly CandidateRecord[]): number {
+  let hires = 0;
+  for (let i = 0; i < list.length; i++) if ((list[i] as CandidateRecord).candidate_status === 'offer_accepted') hires++;
+  return hires;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { SPREAD, scheduleEngine, shrinkingCallback, shrinkingIntervals } from './exp-schedule.ts';
+import { SPREAD, scheduleEngine, shrinkingCallbackAt } from './exp-schedule.ts';
 import { defineEngine } from './types.ts';
 
 /** `exp-decay`: the schedule reversed, so calls get denser as the deadline comes near. */
@@ -13,6 +13,6 @@ export const expDecay = defineEngine({
   create({ params }) {
     const first = params.first ?? 0.15;
     const decay = params.decay ?? 0.85;
-    return scheduleEngine((window, _elapsed, left) => shrinkingCallback(shrinkingIntervals(window, first, decay), left), params.spread ?? 18);
+    return scheduleEngine((window, _elapsed, left) => shrinkingCallbackAt(window, first, decay, left), params.spread ?? 18);
   },
 });

@@ -1,5 +1,5 @@
 import { FINISHED, type Decision, type Request } from '../contract/types.ts';
-import { RequestClock, countList, isOver, minutesBetween } from './common.ts';
+import { RequestClock, hiresAndOldest, isOver, minutesBetween } from './common.ts';
 import type { Engine, ParamSpec } from './types.ts';
 
 /**
@@ -13,31 +13,77 @@ export function scheduleLength(windowMinutes: number): number {
   return Math.max(1, Math.floor(18 * Math.pow(Math.max(windowMinutes, 0), 0.05)));
 }
 
-function whole(intervals: number[]): number[] {
-  return intervals.map((x) => Math.round(x)).filter((x) => x > 0);
-}
-
-/** `exp`: intervals growing geometrically from 1 minute to `last · W` over `K` calls. */
+/**
+ * `exp`: intervals growing geometrically from 1 minute to `last · W` over `K` calls,
+ * in whole minutes, zeros dropped.
+ */
 export function growingIntervals(windowMinutes: number, last: number): number[] {
+  const out: number[] = [];
   const k = scheduleLength(windowMinutes);
   const end = last * windowMinutes;
-  const out: number[] = [];
-  for (let i = 0; i < k; i++) out.push(k === 1 ? end : Math.pow(end, i / (k - 1)));
-  return whole(out);
+  const ratio = k === 1 ? 1 : Math.pow(end, 1 / (k - 1));
+  let raw = k === 1 ? end : 1;
+  for (let i = 0; i < k; i++, raw *= ratio) {
+    const x = Math.round(raw);
+    if (x > 0) out.push(x);
+  }
+  return out;
 }
 
-/** `exp-decay`: intervals shrinking geometrically, `first · W · decay^i`. */
+/** `exp-decay`: intervals shrinking geometrically, `first · W · decay^i`, whole minutes, zeros dropped. */
 export function shrinkingIntervals(windowMinutes: number, first: number, decay: number): number[] {
-  const k = scheduleLength(windowMinutes);
   const out: number[] = [];
-  for (let i = 0; i < k; i++) out.push(first * windowMinutes * Math.pow(decay, i));
-  return whole(out);
+  const k = scheduleLength(windowMinutes);
+  let raw = first * windowMinutes;
+  for (let i = 0; i < k; i++, raw *= decay) {
+    const x = Math.round(raw);
+    if (x > 0) out.push(x);
+  }
+  return out;
 }
 
 /**
  * `exp`: the first interval whose cumulative sum from the schedule's start is not below
- * the minutes elapsed; past the end of the schedule, `null`.
+ * the minutes elapsed; past the end of the schedule, `null`. Computed as it goes, without
+ * building the schedule: this runs at every call.
  */
+export function growingCallbackAt(windowMinutes: number, last: number, elapsed: number): number | null {
+  const k = scheduleLength(windowMinutes);
+  const end = last * windowMinutes;
+  // x_i = end^(i/(K−1)) = ratio^i, by multiplication: no power per interval.
+  const ratio = k === 1 ? 1 : Math.pow(end, 1 / (k - 1));
+  let raw = k === 1 ? end : 1;
+  let sum = 0;
+  for (let i = 0; i < k; i++, raw *= ratio) {
+    const x = Math.round(raw);
+    if (x <= 0) continue;
+    sum += x;
+    if (sum >= elapsed) return x;
+  }
+  return null;
+}
+
+/**
+ * `exp-decay`: the first interval from which the rest of the schedule still fits in the
+ * minutes left; when not even the last one fits, `null`. Without building the schedule.
+ */
+export function shrinkingCallbackAt(windowMinutes: number, first: number, decay: number, minutesLeft: number): number | null {
+  const k = scheduleLength(windowMinutes);
+  const top = first * windowMinutes;
+  let total = 0;
+  let raw = top;
+  for (let i = 0; i < k; i++, raw *= decay) total += Math.round(raw);
+  raw = top;
+  for (let i = 0; i < k; i++, raw *= decay) {
+    const x = Math.round(raw);
+    if (x <= 0) continue;
+    if (total <= minutesLeft) return x;
+    total -= x;
+  }
+  return null;
+}
+
+/** The same choice on a schedule given as a list (for tests and explanations). */
 export function growingCallback(intervals: readonly number[], elapsed: number): number | null {
   let sum = 0;
   for (const x of intervals) {
@@ -47,10 +93,6 @@ export function growingCallback(intervals: readonly number[], elapsed: number): 
   return null;
 }
 
-/**
- * `exp-decay`: the first interval from which the rest of the schedule still fits in the
- * minutes left; when not even the last one fits, `null`.
- */
 export function shrinkingCallback(intervals: readonly number[], minutesLeft: number): number | null {
   let suffix = 0;
   for (const x of intervals) suffix += x;
@@ -79,7 +121,7 @@ export function scheduleEngine(nextCallback: (window: number, elapsed: number, l
     decide(request: Request): Decision {
       const { now, deadline } = clock.read(request);
       const list = request.impacted_candidates_data;
-      const counts = countList(list);
+      const counts = hiresAndOldest(list);
       if (isOver(request, now, deadline, counts.hires)) return FINISHED;
       // The longest-outstanding invitation is about as old as the opening.
       const elapsed = counts.maxMinutes;

@@ -1,4 +1,4 @@
-import { SPREAD, growingCallback, growingIntervals, scheduleEngine } from './exp-schedule.ts';
+import { SPREAD, growingCallbackAt, scheduleEngine } from './exp-schedule.ts';
 import { defineEngine } from './types.ts';
 
 /** `exp`: a deterministic exponential schedule whose callbacks grow as the opening ages. */
@@ -11,6 +11,6 @@ export const exp = defineEngine({
   },
   create({ params }) {
     const last = params.last ?? 0.15;
-    return scheduleEngine((window, elapsed) => growingCallback(growingIntervals(window, last), elapsed), params.spread ?? 18);
+    return scheduleEngine((window, elapsed) => growingCallbackAt(window, last, elapsed), params.spread ?? 18);
   },
 });

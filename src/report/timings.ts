@@ -14,12 +14,23 @@ export interface Timings {
   readonly scenario: string;
   readonly node: string;
   readonly date: string;
+  /** Threads allowed (`--workers`). */
   readonly workers: number;
+  /** Helper threads actually started: only when the work left was worth their start-up. */
+  readonly helper_threads: number;
+  /** Units of work (cases, or replicates with carried state) the helpers played. */
+  readonly helper_units: number;
+  /** Simulation and scoring of every case, worker start-up included. */
+  readonly simulation_s: number;
+  /** The summary after it: bootstrap intervals, win rates. */
+  readonly summary_s: number;
+  /** Both; process start-up and writing the files are not counted. */
   readonly wall_s: number;
   /** (replicate, case) pairs played. */
   readonly cases: number;
   /** Engine calls, all engines together. */
   readonly calls: number;
+  /** Per second of simulation. */
   readonly cases_per_s: number;
   readonly calls_per_s: number;
   readonly engines: readonly EngineTiming[];
@@ -33,19 +44,27 @@ export function buildTimings(input: {
   node: string;
   date: string;
   workers: number;
+  helperThreads: number;
+  helperUnits: number;
   wallMs: number;
+  simulationMs: number;
   cases: number;
   calls: number;
   engines: readonly string[];
   latency: readonly LatencyHistogram[];
 }): Timings {
-  const seconds = input.wallMs / 1000;
+  const seconds = input.simulationMs / 1000;
+  const s3 = (ms: number): number => Math.round(ms) / 1000;
   return {
     scenario: input.scenario,
     node: input.node,
     date: input.date,
     workers: input.workers,
-    wall_s: Math.round(seconds * 1000) / 1000,
+    helper_threads: input.helperThreads,
+    helper_units: input.helperUnits,
+    simulation_s: s3(input.simulationMs),
+    summary_s: s3(input.wallMs - input.simulationMs),
+    wall_s: s3(input.wallMs),
     cases: input.cases,
     calls: input.calls,
     cases_per_s: seconds > 0 ? Math.round(input.cases / seconds) : 0,
@@ -61,7 +80,7 @@ export function buildTimings(input: {
         max_us: us(h?.maxNs ?? 0),
       };
     }),
-    note: 'wall_s covers simulation and scoring (not start-up); latencies are measured around each decide() call, percentiles to within about 5 %',
+    note: 'rates are per second of simulation (worker start-up included, process start-up not); latencies are measured around each decide() call, percentiles to within about 5 %',
   };
 }
 

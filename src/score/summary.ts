@@ -95,25 +95,25 @@ function mean(xs: Float64Array): number {
  * are drawn once and never stored.
  */
 export function bootstrapIntervals(all: readonly Float64Array[], b: number, seed: number): Interval[] {
-  const m = all.length;
   const n = all[0]?.length ?? 0;
   const means = all.map((xs) => mean(xs));
   if (n === 0 || b === 0) return means.map((x) => ({ mean: r6(x), ci95: [r6(x), r6(x)] }));
-  // Case-major layout: one resampled case reads m adjacent numbers.
-  const data = new Float64Array(n * m);
-  all.forEach((xs, s) => {
-    for (let i = 0; i < n; i++) data[i * m + s] = xs[i] as number;
-  });
   const random = stream('bootstrap', seed, n);
   const resampled = all.map(() => new Float64Array(b));
-  const sums = new Float64Array(m);
+  // A resample as counts per case: each series is then one pass over contiguous numbers.
+  const counts = new Float64Array(n);
   for (let k = 0; k < b; k++) {
-    sums.fill(0);
+    counts.fill(0);
     for (let i = 0; i < n; i++) {
-      const base = Math.floor(random() * n) * m;
-      for (let s = 0; s < m; s++) sums[s] = (sums[s] as number) + (data[base + s] as number);
+      const j = Math.floor(random() * n);
+      counts[j] = (counts[j] as number) + 1;
     }
-    for (let s = 0; s < m; s++) (resampled[s] as Float64Array)[k] = (sums[s] as number) / n;
+    for (let s = 0; s < all.length; s++) {
+      const xs = all[s] as Float64Array;
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += (counts[i] as number) * (xs[i] as number);
+      (resampled[s] as Float64Array)[k] = sum / n;
+    }
   }
   return means.map((x, s) => {
     const sorted = (resampled[s] as Float64Array).sort();

@@ -1,5 +1,5 @@
 import type { ResolvedEngine } from '../engines/load.ts';
-import type { Engine } from '../engines/types.ts';
+import type { Engine, EngineContext } from '../engines/types.ts';
 import type { Case, Scenario } from '../scenario/types.ts';
 import type { Money } from '../score/money.ts';
 import { hindsightOracle } from '../score/oracle.ts';
@@ -45,32 +45,39 @@ export interface UnitTiming {
   readonly latency: readonly LatencyHistogram[];
 }
 
-interface Seat {
-  readonly engine: ResolvedEngine;
-  readonly reseed: (random: Random) => void;
-  readonly instance: () => Engine;
-}
-
 /**
- * The engine's context draws from whatever stream the harness installed for the current
- * case, so an instance carried across cases still gets per-case seeded randomness.
+ * An engine's place at the table: its context draws from whatever stream the harness
+ * installed for the current case, so an instance carried across cases still gets per-case
+ * seeded randomness. The stream is only seeded if the engine draws from it.
  */
-function seat(engine: ResolvedEngine): Seat {
-  let current: Random = () => {
-    throw new Error('engine randomness used before a case began');
-  };
-  let made: Engine | null = null;
-  const context = { random: () => current(), params: engine.params };
-  return {
-    engine,
-    reseed: (random) => {
-      current = random;
-    },
-    instance: () => {
-      made ??= engine.definition.create(context);
-      return made;
-    },
-  };
+class Seat {
+  private instance: Engine | null = null;
+  private stream: Random | null = null;
+  private seedStream: (() => Random) | null = null;
+  private readonly context: EngineContext;
+
+  constructor(readonly engine: ResolvedEngine) {
+    this.context = { random: () => this.draw(), params: engine.params };
+  }
+
+  private draw(): number {
+    if (this.stream === null) {
+      if (this.seedStream === null) throw new Error('engine randomness used outside a case');
+      this.stream = this.seedStream();
+    }
+    return this.stream();
+  }
+
+  /** Installs the stream of a new case, seeded on first use. */
+  reseed(seedStream: () => Random): void {
+    this.seedStream = seedStream;
+    this.stream = null;
+  }
+
+  get engineInstance(): Engine {
+    this.instance ??= this.engine.definition.create(this.context);
+    return this.instance;
+  }
 }
 
 function timerFor(timing: UnitTiming | undefined, index: number): DecisionTimer | undefined {
@@ -90,7 +97,7 @@ export function runUnit(
   const rows: CaseRow[] = [];
   const cases: readonly Case[] =
     unit.caseIndex === null ? scenario.cases : [scenario.cases[unit.caseIndex] as Case];
-  const carried = config.carryState ? engines.map(seat) : null;
+  const carried = config.carryState ? engines.map((e) => new Seat(e)) : null;
   const timers = engines.map((_, i) => timerFor(timing, i));
   for (const c of cases) {
     const pool = drawLatentPool(scenario, c, config.seed, unit.replicate);
@@ -104,11 +111,11 @@ export function runUnit(
       window,
     };
     engines.forEach((engine, i) => {
-      const s = carried?.[i] ?? seat(engine);
-      s.reseed(engineStream(config.seed, unit.replicate, c.id, engine.label));
+      const s = carried?.[i] ?? new Seat(engine);
+      s.reseed(() => engineStream(config.seed, unit.replicate, c.id, engine.label));
       let play;
       try {
-        play = playCase(c, pool, s.instance(), { maxCalls: config.maxCalls, timer: timers[i] });
+        play = playCase(c, pool, s.engineInstance, { maxCalls: config.maxCalls, timer: timers[i] });
       } catch (error) {
         // Creating the engine failed: a fault of that engine on this case, like any other.
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

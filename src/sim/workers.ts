@@ -39,23 +39,42 @@ export interface RunUnitsOptions {
   /** Wall clock for decision latencies; absent, nothing is timed. */
   readonly now?: () => number;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * `when-worth-it` (the default): helper threads start once the work left is worth their
+   * start-up. `at-once`: they start with the run (tests use it to exercise them on small runs).
+   */
+  readonly helpers?: 'when-worth-it' | 'at-once';
 }
 
 export interface UnitsResult {
   /** Rows of unit i at index i, whatever order the work finished in. */
   readonly rowsByUnit: readonly (readonly CaseRow[])[];
   readonly latency: readonly LatencyHistogram[];
+  /** Units played by helper threads (the rest by this one). */
+  readonly helperUnits: number;
+  /** Helper threads that were started. */
+  readonly helperThreads: number;
 }
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
+/** Start-up a helper thread must repay: below this much remaining work, it would only slow the run. */
+const HELPER_WORTH_MS = 500;
 /**
- * Runs the units over `workers` threads: this thread and `workers − 1` worker threads,
- * each taking the next unit when it is free. The main thread starts at once while the
- * others boot, so a short run is not slowed by threads that arrive too late to help.
- * Each unit's rows land at the unit's index, so the result does not depend on who ran what.
+ * This thread works alone for this long before judging how much work is left, from the
+ * pace of its second half only: the first units run cold, before the JIT has warmed up.
+ */
+const PROBE_MS = 250;
+
+/**
+ * Runs the units over up to `workers` threads: this thread, and `workers − 1` helper
+ * threads. This thread starts at once; after a short probe it estimates the work left, and
+ * only when that is worth a helper's start-up (about 150 ms of a core on a 2-core machine:
+ * a fresh isolate, its modules, its cold JIT) do the helpers start. Each thread then takes
+ * the next unit when free. Each unit's rows land at the unit's index, so the result does
+ * not depend on how many threads ran or who ran what.
  */
 export async function runUnits(options: RunUnitsOptions): Promise<UnitsResult> {
   const total = options.units.length;
@@ -63,27 +82,49 @@ export async function runUnits(options: RunUnitsOptions): Promise<UnitsResult> {
   const rowsByUnit: (readonly CaseRow[])[] = new Array(total);
   const latency = options.engines.map(() => new LatencyHistogram());
   const timing = options.now === undefined ? undefined : { now: options.now, latency };
-  const queue = { next: 0, done: 0 };
+  const queue = { next: 0, done: 0, byHelpers: 0 };
   const take = (): number | null => (queue.next < total ? queue.next++ : null);
-  const finish = (index: number, rows: readonly CaseRow[]): void => {
+  const finish = (index: number, rows: readonly CaseRow[], byHelper = false): void => {
     rowsByUnit[index] = rows;
     queue.done++;
+    if (byHelper) queue.byHelpers++;
     options.onProgress?.(queue.done, total);
   };
 
-  const helpers = threads === 0 ? null : await startHelpers(options, threads, take, finish, latency);
+  let starting: Promise<Helpers> | null = null;
+  let helpers: Helpers | null = null;
+  const began = performance.now();
+  let ranHere = 0;
+  let halfway: { at: number; ran: number } | null = null;
   try {
     for (let index = take(); index !== null; index = take()) {
       const unit = options.units[index] as Unit;
       finish(index, runUnit(options.scenario, options.engines, options.config, unit, timing));
-      // Let the helpers' messages in between units.
-      if (helpers !== null) await new Promise<void>((resolve) => setImmediate(resolve));
+      ranHere++;
+      if (threads > 0 && starting === null) {
+        const elapsed = performance.now() - began;
+        if (halfway === null && elapsed >= PROBE_MS / 2) halfway = { at: elapsed, ran: ranHere };
+        const paced = halfway !== null && ranHere > halfway.ran;
+        const left = paced ? ((elapsed - halfway!.at) / (ranHere - halfway!.ran)) * (total - queue.next) : Infinity;
+        if (options.helpers === 'at-once' || (elapsed >= PROBE_MS && left >= HELPER_WORTH_MS)) {
+          starting = startHelpers(options, threads, take, finish, latency);
+          starting.catch(() => {});
+          void starting.then((h) => {
+            helpers = h;
+          });
+        }
+      }
+      // Let the helpers' messages (and their start-up) in between units.
+      if (starting !== null) await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    await helpers?.done;
+    if (starting !== null) {
+      helpers = await starting;
+      await helpers.done;
+    }
   } finally {
-    helpers?.stop();
+    (helpers as Helpers | null)?.stop();
   }
-  return { rowsByUnit, latency };
+  return { rowsByUnit, latency, helperUnits: queue.byHelpers, helperThreads: starting === null ? 0 : threads };
 }
 
 interface Helpers {
@@ -96,7 +137,7 @@ async function startHelpers(
   options: RunUnitsOptions,
   count: number,
   take: () => number | null,
-  finish: (index: number, rows: readonly CaseRow[]) => void,
+  finish: (index: number, rows: readonly CaseRow[], byHelper: boolean) => void,
   latency: readonly LatencyHistogram[],
 ): Promise<Helpers> {
   const modulePaths = options.engines.filter((e) => isModulePath(e.spec.ref)).map((e) => e.spec.ref);
@@ -126,7 +167,6 @@ async function startHelpers(
     if (stopped) return;
     stopped = true;
     for (const w of workers) void w.terminate();
-    bundle?.dispose();
   };
 
   const done = new Promise<void>((resolve, reject) => {
@@ -135,9 +175,19 @@ async function startHelpers(
       stop();
       reject(error);
     };
-    const feed = (worker: Worker): void => {
-      const index = take();
-      worker.postMessage((index === null ? { kind: 'finish' } : { kind: 'units', units: [index] }) satisfies ToWorker);
+    // Each worker holds one unit in hand and one queued, so it never sits idle while this
+    // thread, busy with a unit of its own, gets round to answering.
+    const inHand = new Map<Worker, number>();
+    const feed = (worker: Worker, slots: number): void => {
+      for (let k = 0; k < slots; k++) {
+        const index = take();
+        if (index === null) {
+          if ((inHand.get(worker) ?? 0) === 0) worker.postMessage({ kind: 'finish' } satisfies ToWorker);
+          return;
+        }
+        inHand.set(worker, (inHand.get(worker) ?? 0) + 1);
+        worker.postMessage({ kind: 'units', units: [index] } satisfies ToWorker);
+      }
     };
     for (let w = 0; w < count; w++) {
       const worker = new Worker(start, { workerData: input, execArgv: [] });
@@ -145,11 +195,12 @@ async function startHelpers(
       worker.on('message', (message: FromWorker) => {
         switch (message.kind) {
           case 'ready':
-            feed(worker);
+            feed(worker, 2);
             break;
           case 'results':
-            for (const r of message.results) finish(r.index, r.rows);
-            feed(worker);
+            for (const r of message.results) finish(r.index, r.rows, true);
+            inHand.set(worker, (inHand.get(worker) ?? 0) - message.results.length);
+            feed(worker, 1);
             break;
           case 'finished':
             message.latency.forEach((data, i) => latency[i]?.merge(data));

@@ -1,44 +1,43 @@
 /**
- * A typed face for javascript-lp-solver. Its `Solve` is declared to return `unknown`; this
- * checks the shape once, here, so no untyped value leaks into an engine.
+ * A typed face for javascript-lp-solver's programmatic model API. The package's
+ * declarations type `Solve` as returning `unknown` and describe a CommonJS module while
+ * Node loads its ES module; everything untyped stays in this file.
+ *
+ * The model is built through the API rather than as a JSON model: `Solve(json)` parses
+ * the JSON into the same objects on every call, which costs a third of a small solve.
  */
 import * as lpSolver from 'javascript-lp-solver';
-import type { Model } from 'javascript-lp-solver';
 
-interface Solver {
-  Solve(model: Model): unknown;
+export interface LpVariable {
+  /** The variable's value in the last solution. */
+  readonly value: number;
 }
 
-// The package's types describe a CommonJS module whose `default` is the solver, while Node
-// loads its ES module whose default export is the solver itself; accept either.
-const loaded = (lpSolver as unknown as { default: Solver | { default: Solver } }).default;
-const solver: Solver = 'Solve' in loaded ? loaded : loaded.default;
-
-export type LinearModel = Model;
-
-export interface LinearSolution {
-  readonly feasible: boolean;
-  readonly bounded: boolean;
-  /** The objective at the optimum. */
-  readonly result: number;
-  /** Variables at the optimum; the solver leaves out those at zero, so read with `?? 0`. */
-  readonly values: Readonly<Record<string, number>>;
+export interface LpConstraint {
+  addTerm(coefficient: number, variable: LpVariable): LpConstraint;
 }
 
-const META = new Set(['feasible', 'result', 'bounded', 'isIntegral']);
+export interface LpModel {
+  /** Presolve reductions; off saves time on tiny programmes. */
+  usePresolve: boolean;
+  /** Mixed-integer rounding cuts in branch and cut. */
+  useMIRCuts: boolean;
+  maximize(): LpModel;
+  minimize(): LpModel;
+  addVariable(cost: number, id: string, isInteger?: boolean): LpVariable;
+  smallerThan(rhs: number): LpConstraint;
+  greaterThan(rhs: number): LpConstraint;
+  solve(): { readonly feasible: boolean; readonly evaluation: number; readonly bounded: boolean };
+}
 
-export function solveLinear(model: LinearModel): LinearSolution {
-  const raw = solver.Solve(model) as unknown;
-  if (typeof raw !== 'object' || raw === null) throw new Error('javascript-lp-solver returned no solution object');
-  const r = raw as Record<string, unknown>;
-  const values: Record<string, number> = {};
-  for (const [key, v] of Object.entries(r)) {
-    if (!META.has(key) && typeof v === 'number') values[key] = v;
-  }
-  return {
-    feasible: r.feasible === true,
-    bounded: r.bounded !== false,
-    result: typeof r.result === 'number' ? r.result : Number.NaN,
-    values,
-  };
+interface SolverModule {
+  Model: new (precision?: number) => LpModel;
+}
+
+const loaded = (lpSolver as unknown as { default: SolverModule | { default: SolverModule } }).default;
+const solver: SolverModule = 'Model' in loaded ? loaded : loaded.default;
+
+/** A fresh, empty model; `precision` is the solver's tolerance for integrality. */
+export function newLpModel(precision = 1e-9): LpModel {
+  return new solver.Model(precision);
 }

@@ -31,8 +31,9 @@ describe('backtest reports', () => {
   it('are byte-identical whatever the number of worker threads', async () => {
     const dirs = [temp(), temp(), temp()];
     for (const [i, workers] of [1, 2, 3].entries()) {
-      await backtest(options({ scenario: 'cold_start', replicates: 1, workers, out: dirs[i] }), memoryIo());
+      await backtest(options({ scenario: 'cold_start', replicates: 1, workers, out: dirs[i], helpersAtOnce: true }), memoryIo());
     }
+    expect(JSON.parse(read(dirs[2]!, 'timings.json')).helper_units).toBeGreaterThan(0);
     for (const file of ['summary.json', 'cases.csv', 'summary.md', 'run.json']) {
       expect(read(dirs[1]!, file)).toBe(read(dirs[0]!, file));
       expect(read(dirs[2]!, file)).toBe(read(dirs[0]!, file));

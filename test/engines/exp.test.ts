@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { formatTimestamp } from '../../src/contract/time.ts';
 import type { CandidateRecord, Decision, Request } from '../../src/contract/types.ts';
 import { expDecay } from '../../src/engines/exp-decay.ts';
-import { growingCallback, growingIntervals, scheduleLength, shrinkingCallback, shrinkingIntervals } from '../../src/engines/exp-schedule.ts';
+import {
+  growingCallback,
+  growingCallbackAt,
+  growingIntervals,
+  scheduleLength,
+  shrinkingCallback,
+  shrinkingCallbackAt,
+  shrinkingIntervals,
+} from '../../src/engines/exp-schedule.ts';
 import { exp } from '../../src/engines/exp.ts';
 import type { EngineDefinition } from '../../src/engines/types.ts';
 
@@ -59,6 +67,19 @@ describe('the exponential schedule', () => {
     expect(shrinkingCallback([8, 4, 2, 1], 7)).toBe(4);
     expect(shrinkingCallback([8, 4, 2, 1], 1)).toBe(1);
     expect(shrinkingCallback([8, 4, 2, 1], 0.5)).toBeNull();
+  });
+});
+
+describe('the callback computed on the fly', () => {
+  it('is the callback of the listed schedule, for every window and moment', () => {
+    for (const window of [3, 59, 180, 1440, 8000, 28_800]) {
+      const grow = growingIntervals(window, 0.15);
+      const shrink = shrinkingIntervals(window, 0.15, 0.85);
+      for (let e = 0; e <= window; e += Math.max(1, Math.floor(window / 97))) {
+        expect(growingCallbackAt(window, 0.15, e)).toBe(growingCallback(grow, e));
+        expect(shrinkingCallbackAt(window, 0.15, 0.85, window - e)).toBe(shrinkingCallback(shrink, window - e));
+      }
+    }
   });
 });
 

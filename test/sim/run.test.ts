@@ -78,7 +78,9 @@ describe('worker threads', () => {
     const scenario = load('cold_start');
     const units = planUnits(scenario, config).slice(0, 60);
     const serial = await runUnits({ scenario, engines, config, units, workers: 1 });
-    const parallel = await runUnits({ scenario, engines, config, units, workers: 3 });
+    const parallel = await runUnits({ scenario, engines, config, units, workers: 3, helpers: 'at-once' });
+    expect(parallel.helperUnits).toBeGreaterThan(0);
+    expect(serial.helperUnits).toBe(0);
     expect(parallel.rowsByUnit).toEqual(serial.rowsByUnit);
   });
 
@@ -88,7 +90,7 @@ describe('worker threads', () => {
     const units = planUnits(tiny, carry);
     expect(units).toHaveLength(2);
     const a = await runUnits({ scenario: tiny, engines, config: carry, units, workers: 1 });
-    const b = await runUnits({ scenario: tiny, engines, config: carry, units, workers: 2 });
+    const b = await runUnits({ scenario: tiny, engines, config: carry, units, workers: 2, helpers: 'at-once' });
     expect(b.rowsByUnit).toEqual(a.rowsByUnit);
     expect(a.rowsByUnit.flat()).toHaveLength(2 * tiny.cases.length * 2);
   });
