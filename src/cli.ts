@@ -9,7 +9,11 @@ import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { backtest, type BacktestOptions, type Shard } from './commands/backtest.ts';
+import { baseline } from './commands/baseline.ts';
+import { compare, type CompareOptions } from './commands/compare.ts';
 import { conformance } from './commands/conformance.ts';
+import { merge, type MergeOptions } from './commands/merge.ts';
+import { DEFAULT_TOLERANCE } from './report/compare.ts';
 import { decide, type DecideOptions } from './commands/decide.ts';
 import { processIo, type Io } from './commands/io.ts';
 import { listEngines, listScenarios, validateScenarioCommand } from './commands/listing.ts';
@@ -26,6 +30,9 @@ export type Command =
   | { readonly kind: 'engines-list' }
   | { readonly kind: 'decide'; readonly options: DecideOptions }
   | { readonly kind: 'conformance'; readonly engines: readonly string[] }
+  | { readonly kind: 'compare'; readonly options: CompareOptions }
+  | { readonly kind: 'merge'; readonly options: MergeOptions }
+  | { readonly kind: 'baseline'; readonly scenarios: readonly string[]; readonly workers: number; readonly out: string | undefined }
   /** `--help` or `--version`: yargs produced text and nothing is to be run. */
   | { readonly kind: 'output'; readonly text: string };
 
@@ -161,6 +168,51 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
         command = { kind: 'conformance', engines: a.engines ?? [] };
       },
     )
+    .command(
+      'compare <old> <new>',
+      'compare two runs (summary.json files, report folders, or folders of them such as reports/baseline) and fail on a significant regression',
+      (y) =>
+        y
+          .positional('old', { type: 'string', demandOption: true, describe: 'the reference run' })
+          .positional('new', { type: 'string', demandOption: true, describe: 'the run to judge' })
+          .option('tolerance', {
+            type: 'number',
+            default: DEFAULT_TOLERANCE,
+            describe: 'a significant drop in fill rate or value larger than this share of the old figure fails (0.01 = 1 %)',
+          }),
+      (a) => {
+        command = { kind: 'compare', options: { old: a.old, new: a.new, tolerance: a.tolerance } };
+      },
+    )
+    .command(
+      'merge <dirs..>',
+      'combine the report folders of backtest --shard i/n into the report of the whole run',
+      (y) =>
+        y
+          .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard report folders' })
+          .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'folder for the merged report' })
+          .option('format', { choices: ['md', 'json'] as const, default: 'md' as const, describe: 'what goes to stdout' }),
+      (a) => {
+        command = { kind: 'merge', options: { dirs: a.dirs, out: a.out, format: a.format } };
+      },
+    )
+    .command(
+      'baseline',
+      'regenerate the committed baselines, reports/baseline/<scenario>/, from every shipped scenario',
+      (y) =>
+        y
+          .option('scenarios', { type: 'string', array: true, describe: 'only these scenarios (default: all shipped)' })
+          .option('workers', { alias: 'w', type: 'number', describe: 'worker threads (default: the machine\'s cores)' })
+          .option('out', { type: 'string', describe: 'another folder than reports/baseline' }),
+      (a) => {
+        command = {
+          kind: 'baseline',
+          scenarios: (a.scenarios ?? []).flatMap((x) => x.split(',')).filter((x) => x !== ''),
+          workers: integer('workers', a.workers ?? defaults.workers, 1),
+          out: a.out,
+        };
+      },
+    )
     .demandCommand(1, 'name a command; see --help')
     .strict()
     .help()
@@ -197,6 +249,12 @@ export async function run(command: Command, io: Io): Promise<number> {
       return decide(command.options, io);
     case 'conformance':
       return conformance(command.engines, io);
+    case 'compare':
+      return compare(command.options, io);
+    case 'merge':
+      return merge(command.options, io);
+    case 'baseline':
+      return baseline({ scenarios: command.scenarios, workers: command.workers, out: command.out }, io);
   }
 }
 

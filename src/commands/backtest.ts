@@ -6,7 +6,7 @@ import { parseEngineList } from '../engines/spec.ts';
 import { casesCsv } from '../report/csv.ts';
 import { summaryJson } from '../report/json.ts';
 import { summaryMarkdown } from '../report/markdown.ts';
-import { runJson, type RunRecord } from '../report/run.ts';
+import { factsOf, runJson, type RunRecord } from '../report/run.ts';
 import { buildTimings, timingsJson } from '../report/timings.ts';
 import { writeFilesAtomically } from '../report/write.ts';
 import { readScenario } from '../scenario/read.ts';
@@ -41,6 +41,10 @@ export interface BacktestOptions {
   readonly shard?: Shard | undefined;
   /** Start helper threads with the run instead of when worth it (for tests of the thread path). */
   readonly helpersAtOnce?: boolean;
+  /** Write timings.json (default); baselines leave it out, being kept in git. */
+  readonly timings?: boolean;
+  /** Print the summary on stdout (default). */
+  readonly print?: boolean;
 }
 
 export interface BacktestResult {
@@ -131,21 +135,7 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
   const rows = result.rowsByUnit.flat();
   const labels = engines.map((e) => e.label);
   const record = runRecord(scenario, engines, baseline, options, allUnits.length);
-  const summary =
-    options.shard === undefined
-      ? summarize(rows, labels, {
-          scenario: scenario.name,
-          description: scenario.description,
-          seed: options.seed,
-          replicates: options.replicates,
-          cases: scenario.cases.length,
-          money: options.money,
-          baseline,
-          carryState: options.carryState,
-          maxCalls: options.maxCalls,
-          bootstrap: options.bootstrap,
-        })
-      : null;
+  const summary = options.shard === undefined ? summarize(rows, labels, factsOf(record)) : null;
   const wallMs = io.now() - started;
   progress.end();
 
@@ -169,8 +159,8 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
   const files: Record<string, string> = {
     'cases.csv': casesCsv(rows),
     'run.json': runJson(record),
-    'timings.json': timingsJson(timings),
   };
+  if (options.timings !== false) files['timings.json'] = timingsJson(timings);
   let markdown = '';
   if (summary !== null) {
     markdown = summaryMarkdown(summary);
@@ -181,6 +171,8 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
 
   if (summary === null) {
     io.stderr(`shard ${options.shard?.index}/${options.shard?.count}: ${caseCount} cases written to ${path.relative(io.cwd, dir) || '.'}; combine the shards with pacebench merge\n`);
+  } else if (options.print === false) {
+    // The caller reports.
   } else if (options.format === 'json') {
     io.stdout(files['summary.json'] ?? '');
   } else {

@@ -1,4 +1,5 @@
-import type { Summary } from '../score/summary.ts';
+import { UserError } from '../errors.ts';
+import { SCHEMA_VERSION, type Summary } from '../score/summary.ts';
 
 /**
  * `summary.json`: keys in the order they were built, two-space indent, intervals kept on
@@ -10,4 +11,38 @@ export function summaryJson(summary: Summary): string {
     '[$1, $2]',
   );
   return `${text}\n`;
+}
+
+/**
+ * Reads a `summary.json` written by pacebench. Checks what the readers rely on and names
+ * the file when it is not one.
+ */
+export function parseSummary(text: string, file: string): Summary {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`${file}: not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const s = value as Partial<Summary> | null;
+  if (typeof s !== 'object' || s === null || s.schema_version === undefined) {
+    throw new UserError(`${file}: not a pacebench summary.json (no schema_version)`);
+  }
+  if (s.schema_version !== SCHEMA_VERSION) {
+    throw new UserError(`${file}: schema_version ${String(s.schema_version)}, this pacebench reads ${SCHEMA_VERSION}`);
+  }
+  if (typeof s.scenario !== 'string' || !Array.isArray(s.engines) || typeof s.params !== 'object' || s.params === null) {
+    throw new UserError(`${file}: a summary.json needs scenario, params and engines`);
+  }
+  for (const [i, e] of s.engines.entries()) {
+    const ok =
+      typeof e?.engine === 'string' &&
+      typeof e.fill_rate?.mean === 'number' &&
+      Array.isArray(e.fill_rate.ci95) &&
+      typeof e.value?.mean === 'number' &&
+      Array.isArray(e.value.ci95) &&
+      typeof e.regret?.mean === 'number';
+    if (!ok) throw new UserError(`${file}: engines[${i}] lacks engine, fill_rate, value or regret`);
+  }
+  return s as Summary;
 }

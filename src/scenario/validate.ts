@@ -235,7 +235,7 @@ function checkBehaviours(file: ScenarioFile, problems: Problem[]): Map<string, B
     const pReject = r.probability('p_reject');
     const pOfferAccept = r.probability('p_offer_accept');
     if (pAccept !== null && pReject !== null && pAccept + pReject > 1 + EPSILON) {
-      r.fail('p_reject', `p_accept + p_reject = ${pAccept + pReject}, which is more than 1`);
+      r.fail('p_reject', `p_accept + p_reject = ${Number((pAccept + pReject).toPrecision(12))}, which is more than 1`);
     }
     const delay = checkDelay(r);
     if (id === '' || segment === '') continue;

@@ -41,7 +41,8 @@ export interface RunUnitsOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /**
    * `when-worth-it` (the default): helper threads start once the work left is worth their
-   * start-up. `at-once`: they start with the run (tests use it to exercise them on small runs).
+   * start-up. `at-once`: they start first, and this thread waits until they are ready (tests
+   * use it to exercise them on small runs).
    */
   readonly helpers?: 'when-worth-it' | 'at-once';
 }
@@ -93,6 +94,11 @@ export async function runUnits(options: RunUnitsOptions): Promise<UnitsResult> {
 
   let starting: Promise<Helpers> | null = null;
   let helpers: Helpers | null = null;
+  if (options.helpers === 'at-once' && threads > 0) {
+    starting = startHelpers(options, threads, take, finish, latency);
+    helpers = await starting;
+    await helpers.ready;
+  }
   const began = performance.now();
   let ranHere = 0;
   let halfway: { at: number; ran: number } | null = null;
@@ -106,7 +112,7 @@ export async function runUnits(options: RunUnitsOptions): Promise<UnitsResult> {
         if (halfway === null && elapsed >= PROBE_MS / 2) halfway = { at: elapsed, ran: ranHere };
         const paced = halfway !== null && ranHere > halfway.ran;
         const left = paced ? ((elapsed - halfway!.at) / (ranHere - halfway!.ran)) * (total - queue.next) : Infinity;
-        if (options.helpers === 'at-once' || (elapsed >= PROBE_MS && left >= HELPER_WORTH_MS)) {
+        if (elapsed >= PROBE_MS && left >= HELPER_WORTH_MS) {
           starting = startHelpers(options, threads, take, finish, latency);
           starting.catch(() => {});
           void starting.then((h) => {
@@ -128,6 +134,8 @@ export async function runUnits(options: RunUnitsOptions): Promise<UnitsResult> {
 }
 
 interface Helpers {
+  /** Settles when every helper has booted and been given its first units. */
+  readonly ready: Promise<void>;
   /** Settles when every helper has returned its last results and its latencies. */
   readonly done: Promise<void>;
   stop(): void;
@@ -169,6 +177,11 @@ async function startHelpers(
     for (const w of workers) void w.terminate();
   };
 
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+  let booted = 0;
   const done = new Promise<void>((resolve, reject) => {
     let finished = 0;
     const fail = (error: Error): void => {
@@ -196,6 +209,7 @@ async function startHelpers(
         switch (message.kind) {
           case 'ready':
             feed(worker, 2);
+            if (++booted === count) markReady();
             break;
           case 'results':
             for (const r of message.results) finish(r.index, r.rows, true);
@@ -219,5 +233,7 @@ async function startHelpers(
   });
   // A rejection is observed by whoever awaits `done`; keep it from being reported as unhandled meanwhile.
   done.catch(() => {});
-  return { done, stop };
+  // A helper that fails before it is ready must not leave anyone waiting for it.
+  void done.catch(() => markReady());
+  return { ready, done, stop };
 }

@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors.ts';
+import { casesCsv, parseCasesCsv } from '../report/csv.ts';
+import { summaryJson } from '../report/json.ts';
+import { summaryMarkdown } from '../report/markdown.ts';
+import { mergeShards, type ShardInput } from '../report/merge.ts';
+import { factsOf, parseRunRecord, runJson } from '../report/run.ts';
+import type { Timings } from '../report/timings.ts';
+import { writeFilesAtomically } from '../report/write.ts';
+import { summarize } from '../score/summary.ts';
+import type { Io } from './io.ts';
+
+export interface MergeOptions {
+  readonly dirs: readonly string[];
+  readonly out: string;
+  readonly format: 'md' | 'json';
+}
+
+function readShard(dir: string, cwd: string): ShardInput {
+  const full = path.resolve(cwd, dir);
+  const runFile = path.join(full, 'run.json');
+  const casesFile = path.join(full, 'cases.csv');
+  for (const f of [runFile, casesFile]) if (!existsSync(f)) throw new UserError(`${dir}: no ${path.basename(f)}; is it a report folder of backtest --shard?`);
+  return {
+    dir,
+    run: parseRunRecord(readFileSync(runFile, 'utf8'), path.join(dir, 'run.json')),
+    rows: parseCasesCsv(readFileSync(casesFile, 'utf8'), path.join(dir, 'cases.csv')),
+  };
+}
+
+/** Wall-clock figures of the shards added up: each ran on its own machine or thread. */
+function mergeTimings(dirs: readonly string[], cwd: string): Record<string, unknown> | null {
+  const all: Timings[] = [];
+  for (const dir of dirs) {
+    const f = path.join(path.resolve(cwd, dir), 'timings.json');
+    if (!existsSync(f)) return null;
+    all.push(JSON.parse(readFileSync(f, 'utf8')) as Timings);
+  }
+  const sum = (pick: (t: Timings) => number): number => Math.round(all.reduce((s, t) => s + pick(t), 0) * 1000) / 1000;
+  return {
+    scenario: all[0]?.scenario,
+    shards: all.length,
+    simulation_s_total: sum((t) => t.simulation_s),
+    simulation_s_longest: Math.max(...all.map((t) => t.simulation_s)),
+    cases: sum((t) => t.cases),
+    calls: sum((t) => t.calls),
+    note: 'merged from shards: times are the shards\' own, added up (total) or the slowest (longest); decision latencies stay in each shard\'s timings.json',
+  };
+}
+
+/** `pacebench merge DIR… --out DIR`: the report of the whole run from its shards. */
+export function merge(options: MergeOptions, io: Io): number {
+  const shards = options.dirs.map((d) => readShard(d, io.cwd));
+  const { run, rows } = mergeShards(shards);
+  const summary = summarize(rows, run.engines, factsOf(run));
+  const markdown = summaryMarkdown(summary);
+  const files: Record<string, string> = {
+    'summary.md': markdown,
+    'summary.json': summaryJson(summary),
+    'cases.csv': casesCsv(rows),
+    'run.json': runJson(run),
+  };
+  const timings = mergeTimings(options.dirs, io.cwd);
+  if (timings !== null) files['timings.json'] = `${JSON.stringify(timings, null, 2)}\n`;
+  const dir = path.resolve(io.cwd, options.out);
+  writeFilesAtomically(dir, files);
+  io.stdout(options.format === 'json' ? (files['summary.json'] ?? '') : markdown);
+  io.stderr(`merged ${shards.length} shard${shards.length === 1 ? '' : 's'} into ${path.relative(io.cwd, dir) || '.'}/\n`);
+  return 0;
+}

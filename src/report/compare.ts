@@ -1,0 +1,234 @@
+import { ORACLE, type CaseRow } from '../score/rows.ts';
+import { bootstrapIntervals, type EngineSummary, type Interval, type Summary } from '../score/summary.ts';
+import { escapeCell, fixed, money, signed, signedMoney } from './format.ts';
+
+/** One side of a comparison: a run's summary, and its rows when `cases.csv` was there. */
+export interface RunSide {
+  readonly label: string;
+  readonly summary: Summary;
+  readonly rows: readonly CaseRow[] | null;
+}
+
+export const DEFAULT_TOLERANCE = 0.01;
+
+export interface FigureChange {
+  readonly old: number;
+  readonly new: number;
+  readonly diff: number;
+  /** diff / |old|, or `null` when old is 0. */
+  readonly relative: number | null;
+  /** Paired 95 % interval of the mean per-case difference; `null` when not paired. */
+  readonly ci95: readonly [number, number] | null;
+  readonly significant: boolean;
+}
+
+export type Verdict = 'better' | 'worse' | 'regression' | 'unchanged' | 'mixed';
+
+export interface EngineComparison {
+  readonly engine: string;
+  readonly fill_rate: FigureChange;
+  readonly value: FigureChange;
+  readonly regret: { readonly old: number; readonly new: number };
+  readonly verdict: Verdict;
+  /** Figures significantly worse by more than the tolerance. */
+  readonly regressions: readonly ('fill rate' | 'value')[];
+}
+
+export interface ScenarioComparison {
+  readonly scenario: string;
+  readonly old: string;
+  readonly new: string;
+  /** `paired`: the same cases and seed, compared case by case; `intervals`: by confidence intervals. */
+  readonly test: 'paired' | 'intervals';
+  /** Why the runs could not be paired, when they could not. */
+  readonly unpairedBecause: string | null;
+  readonly tolerance: number;
+  readonly engines: readonly EngineComparison[];
+  readonly onlyOld: readonly string[];
+  readonly onlyNew: readonly string[];
+}
+
+const key = (r: CaseRow): string => `${r.replicate}\u001f${r.case_id}`;
+
+/**
+ * Whether two runs saw the very same candidates: same seed, replicates, money and cases,
+ * and the hindsight oracle (a function of the latent candidates alone) the same on every
+ * case. Then differences are the engines' doing and can be tested case by case.
+ */
+export function pairingProblem(a: RunSide, b: RunSide): string | null {
+  if (a.rows === null || b.rows === null) return 'cases.csv is missing on one side';
+  const sa = a.summary;
+  const sb = b.summary;
+  if (sa.seed !== sb.seed) return `the seeds differ (${sa.seed} and ${sb.seed})`;
+  if (sa.replicates !== sb.replicates) return `the replicates differ (${sa.replicates} and ${sb.replicates})`;
+  const pa = sa.params;
+  const pb = sb.params;
+  if (pa.value_per_hire !== pb.value_per_hire || pa.cost_per_invite !== pb.cost_per_invite || pa.cost_per_overbooking !== pb.cost_per_overbooking) {
+    return 'the money parameters differ';
+  }
+  const oracleA = new Map(a.rows.filter((r) => r.engine === ORACLE).map((r) => [key(r), r]));
+  const oracleB = b.rows.filter((r) => r.engine === ORACLE);
+  if (oracleA.size !== oracleB.length) return `the runs have ${oracleA.size} and ${oracleB.length} cases`;
+  for (const r of oracleB) {
+    const o = oracleA.get(key(r));
+    if (o === undefined) return `case ${r.case_id} of replicate ${r.replicate} is on one side only`;
+    if (o.value !== r.value || o.oracle_invites !== r.oracle_invites || o.pool_size !== r.pool_size || o.num_vacancies !== r.num_vacancies) {
+      return `case ${r.case_id} has other candidates on each side (the scenario changed)`;
+    }
+  }
+  return null;
+}
+
+function change(old: number, now: number, ci: readonly [number, number] | null, significant: boolean): FigureChange {
+  const diff = now - old;
+  return { old, new: now, diff, relative: old === 0 ? null : diff / Math.abs(old), ci95: ci, significant };
+}
+
+/** Significant without pairing: each mean lies outside the other's interval. */
+function apart(a: Interval, b: Interval): boolean {
+  const outside = (x: number, i: Interval): boolean => x < i.ci95[0] || x > i.ci95[1];
+  return outside(b.mean, a) && outside(a.mean, b);
+}
+
+function beyond(f: FigureChange, tolerance: number): boolean {
+  return f.relative === null ? Math.abs(f.diff) > tolerance : Math.abs(f.relative) > tolerance;
+}
+
+function verdictOf(fill: FigureChange, value: FigureChange, tolerance: number): { verdict: Verdict; regressions: ('fill rate' | 'value')[] } {
+  const regressions: ('fill rate' | 'value')[] = [];
+  if (fill.significant && fill.diff < 0 && beyond(fill, tolerance)) regressions.push('fill rate');
+  if (value.significant && value.diff < 0 && beyond(value, tolerance)) regressions.push('value');
+  if (regressions.length > 0) return { verdict: 'regression', regressions };
+  const up = [fill, value].filter((f) => f.significant && f.diff > 0).length;
+  const down = [fill, value].filter((f) => f.significant && f.diff < 0).length;
+  if (up > 0 && down > 0) return { verdict: 'mixed', regressions };
+  if (up > 0) return { verdict: 'better', regressions };
+  if (down > 0) return { verdict: 'worse', regressions };
+  return { verdict: 'unchanged', regressions };
+}
+
+/**
+ * Compares two runs of one scenario, engine by engine. With the same cases and seed the
+ * test is paired: a bootstrap interval of the per-case differences, far tighter than two
+ * independent intervals. A figure is a regression when it is significantly worse by more
+ * than `tolerance` (relative to the old value).
+ */
+export function compareRuns(oldSide: RunSide, newSide: RunSide, tolerance: number = DEFAULT_TOLERANCE): ScenarioComparison {
+  const oldEngines = new Map(oldSide.summary.engines.map((e) => [e.engine, e]));
+  const newEngines = new Map(newSide.summary.engines.map((e) => [e.engine, e]));
+  const common = newSide.summary.engines.map((e) => e.engine).filter((e) => e !== ORACLE && oldEngines.has(e));
+  const unpairedBecause = pairingProblem(oldSide, newSide);
+  const paired = unpairedBecause === null;
+
+  let pairedIntervals = new Map<string, { fill: Interval; value: Interval }>();
+  if (paired && oldSide.rows !== null && newSide.rows !== null) {
+    const oldRows = new Map(oldSide.rows.map((r) => [`${r.engine}\u001f${key(r)}`, r]));
+    const series: Float64Array[] = [];
+    for (const engine of common) {
+      const rows = newSide.rows.filter((r) => r.engine === engine);
+      const fill = new Float64Array(rows.length);
+      const value = new Float64Array(rows.length);
+      rows.forEach((r, i) => {
+        const o = oldRows.get(`${engine}\u001f${key(r)}`);
+        fill[i] = r.fill_rate - (o?.fill_rate ?? Number.NaN);
+        value[i] = r.value - (o?.value ?? Number.NaN);
+      });
+      series.push(fill, value);
+    }
+    const intervals = bootstrapIntervals(series, newSide.summary.params.bootstrap || 1000, newSide.summary.seed);
+    pairedIntervals = new Map(common.map((engine, i) => [engine, { fill: intervals[2 * i] as Interval, value: intervals[2 * i + 1] as Interval }]));
+  }
+
+  const engines = common.map((engine): EngineComparison => {
+    const o = oldEngines.get(engine) as EngineSummary;
+    const n = newEngines.get(engine) as EngineSummary;
+    const p = pairedIntervals.get(engine);
+    const excludesZero = (i: Interval): boolean => i.ci95[0] > 0 || i.ci95[1] < 0;
+    const fill = p
+      ? change(o.fill_rate.mean, n.fill_rate.mean, p.fill.ci95, excludesZero(p.fill))
+      : change(o.fill_rate.mean, n.fill_rate.mean, null, apart(o.fill_rate, n.fill_rate));
+    const value = p
+      ? change(o.value.mean, n.value.mean, p.value.ci95, excludesZero(p.value))
+      : change(o.value.mean, n.value.mean, null, apart(o.value, n.value));
+    return { engine, fill_rate: fill, value, regret: { old: o.regret.mean, new: n.regret.mean }, ...verdictOf(fill, value, tolerance) };
+  });
+
+  return {
+    scenario: newSide.summary.scenario,
+    old: oldSide.label,
+    new: newSide.label,
+    test: paired ? 'paired' : 'intervals',
+    unpairedBecause,
+    tolerance,
+    engines,
+    onlyOld: [...oldEngines.keys()].filter((e) => e !== ORACLE && !newEngines.has(e)),
+    onlyNew: [...newEngines.keys()].filter((e) => e !== ORACLE && !oldEngines.has(e)),
+  };
+}
+
+function arrow(a: string, b: string): string {
+  return a === b ? a : `${a} → ${b}`;
+}
+
+function relative(f: FigureChange): string {
+  return f.relative === null ? '' : ` (${f.relative > 0 ? '+' : ''}${(f.relative * 100).toFixed(1)} %)`;
+}
+
+const VERDICT_TEXT: Record<Verdict, string> = {
+  better: 'better',
+  worse: 'worse, within tolerance',
+  regression: '**regression**',
+  unchanged: 'no significant change',
+  mixed: 'mixed',
+};
+
+/** The markdown of one scenario's comparison: a table and a one-line verdict. */
+export function comparisonMarkdown(c: ScenarioComparison): string {
+  const out: string[] = [];
+  out.push(`### \`${c.scenario}\`: ${c.old} → ${c.new}`, '');
+  out.push(
+    c.test === 'paired'
+      ? 'Same cases and seed on both sides: each change is tested case by case (paired 95 % bootstrap interval of the differences).'
+      : `Not paired (${c.unpairedBecause}): a change counts when each mean lies outside the other's 95 % interval.`,
+    '',
+  );
+  out.push('| engine | fill rate | Δ fill rate | value | Δ value | regret | verdict |', '| --- | --- | --- | --- | --- | --- | --- |');
+  for (const e of c.engines) {
+    const f = e.fill_rate;
+    const v = e.value;
+    const ciFill = f.ci95 === null ? '' : ` [${signed(f.ci95[0], 3)}, ${signed(f.ci95[1], 3)}]`;
+    const ciValue = v.ci95 === null ? '' : ` [${signedMoney(v.ci95[0])}, ${signedMoney(v.ci95[1])}]`;
+    out.push(
+      `| ${escapeCell(e.engine)} | ${arrow(fixed(f.old, 3), fixed(f.new, 3))} | ${signed(f.diff, 3)}${ciFill}${f.significant ? ' ✱' : ''} | ` +
+        `${arrow(money(v.old), money(v.new))} | ${signedMoney(v.diff)}${relative(v)}${ciValue}${v.significant ? ' ✱' : ''} | ` +
+        `${arrow(money(e.regret.old), money(e.regret.new))} | ${VERDICT_TEXT[e.verdict]} |`,
+    );
+  }
+  out.push('', '✱ significant at 95 %.', '');
+  if (c.onlyOld.length > 0) out.push(`Only in ${c.old}: ${c.onlyOld.map((e) => `\`${e}\``).join(', ')}.`, '');
+  if (c.onlyNew.length > 0) out.push(`Only in ${c.new}: ${c.onlyNew.map((e) => `\`${e}\``).join(', ')}.`, '');
+  out.push(verdictLine(c), '');
+  return out.join('\n');
+}
+
+export function regressionsOf(c: ScenarioComparison): string[] {
+  return c.engines.flatMap((e) =>
+    e.regressions.map((figure) => {
+      const f = figure === 'value' ? e.value : e.fill_rate;
+      const pct = f.relative === null ? '' : ` (${(f.relative * 100).toFixed(1)} %)`;
+      const shown = figure === 'value' ? `${money(f.old)} → ${money(f.new)}` : `${fixed(f.old, 3)} → ${fixed(f.new, 3)}`;
+      return `${c.scenario}: ${e.engine} ${figure} ${shown}${pct}, significantly worse by more than the ${(c.tolerance * 100).toFixed(1)} % tolerance`;
+    }),
+  );
+}
+
+export function verdictLine(c: ScenarioComparison): string {
+  const regressions = regressionsOf(c);
+  if (regressions.length > 0) return `**Verdict: regression.** ${regressions.join('; ')}.`;
+  const better = c.engines.filter((e) => e.verdict === 'better').map((e) => `\`${e.engine}\``);
+  const worse = c.engines.filter((e) => e.verdict === 'worse' || e.verdict === 'mixed').map((e) => `\`${e.engine}\``);
+  const parts = [`${c.engines.length - better.length - worse.length} of ${c.engines.length} engines unchanged`];
+  if (better.length > 0) parts.push(`better: ${better.join(', ')}`);
+  if (worse.length > 0) parts.push(`worse within the ${(c.tolerance * 100).toFixed(1)} % tolerance: ${worse.join(', ')}`);
+  return `**Verdict: no regression.** ${parts.join('; ')}.`;
+}
