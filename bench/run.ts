@@ -3,12 +3,12 @@
  *
  * Measures; never asserts a time. Tables go to stdout, progress to stderr.
  */
-import { readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { Bench } from 'tinybench';
+import { isEntryPoint } from '../src/commands/io.ts';
 import { measureParallelCeiling, type ParallelCeiling } from './ceiling.ts';
 import { compareReports, isBenchReport, type Change } from './compare.ts';
 import { fromTask, type BenchReport, type BenchResult, type ThroughputResult } from './results.ts';
@@ -158,17 +158,7 @@ async function main(): Promise<void> {
   }
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   main().catch((error: unknown) => {
     process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;

@@ -4,8 +4,6 @@
  * it to the command that does the work. One top-level catch turns errors into exit codes:
  * 0 done, 1 a bug or a failed check, 2 bad input (a scenario, an option, a request).
  */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { backtest, type BacktestOptions, type Shard } from './commands/backtest.ts';
@@ -15,7 +13,7 @@ import { conformance } from './commands/conformance.ts';
 import { merge, type MergeOptions } from './commands/merge.ts';
 import { DEFAULT_TOLERANCE } from './report/compare.ts';
 import { decide, type DecideOptions } from './commands/decide.ts';
-import { processIo, type Io } from './commands/io.ts';
+import { isEntryPoint, processIo, type Io } from './commands/io.ts';
 import { listEngines, listScenarios, validateScenarioCommand } from './commands/listing.ts';
 import { UserError } from './errors.ts';
 import { DEFAULT_MONEY } from './score/money.ts';
@@ -271,16 +269,6 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   }
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   process.exitCode = await main(hideBin(process.argv));
 }

@@ -1,4 +1,5 @@
 import type { LatentPool } from '../sim/latent.ts';
+import { fillingArrival } from '../sim/outcome.ts';
 import { value, type Money } from './money.ts';
 
 export interface OracleResult {
@@ -44,10 +45,5 @@ export function hindsightOracle(pool: LatentPool, window: number, vacancies: num
     if (d <= window) arrivals.push(d);
   }
   const hires = Math.min(vacancies, arrivals.length);
-  let timeToFill: number | null = null;
-  if (arrivals.length >= vacancies) {
-    arrivals.sort((a, b) => a - b);
-    timeToFill = arrivals[vacancies - 1] as number;
-  }
-  return { invited: best, hires, overbooked: bestAcceptances - hires, timeToFill, value: bestValue };
+  return { invited: best, hires, overbooked: bestAcceptances - hires, timeToFill: fillingArrival(arrivals, vacancies), value: bestValue };
 }

@@ -26,6 +26,16 @@ export interface LatentPool {
 /** Uniforms drawn per candidate, always, so candidate i uses draws 4i to 4i+3 of its case's stream. */
 export const DRAWS_PER_CANDIDATE = 4;
 
+function emptyPool(n: number): LatentPool {
+  return {
+    size: n,
+    outcome: new Uint8Array(n),
+    offerAccepted: new Uint8Array(n),
+    delay: new Float64Array(n),
+    segment: new Uint16Array(n),
+  };
+}
+
 function inverseDelay(dist: DelayDistribution, u: number): number {
   switch (dist.kind) {
     case 'fixed':
@@ -50,13 +60,7 @@ export function drawLatentPool(scenario: Scenario, c: Case, seed: number, replic
   const behaviour = c.behaviour === null ? undefined : scenario.behaviours[c.behaviour];
   if (behaviour === undefined) throw new Error(`case ${c.id}: behaviour ${String(c.behaviour)} is not defined`);
   const n = c.poolSize;
-  const pool: LatentPool = {
-    size: n,
-    outcome: new Uint8Array(n),
-    offerAccepted: new Uint8Array(n),
-    delay: new Float64Array(n),
-    segment: new Uint16Array(n),
-  };
+  const pool = emptyPool(n);
   const segments: readonly Segment[] = behaviour.segments;
   const cumulative = new Float64Array(segments.length);
   let acc = 0;
@@ -89,14 +93,7 @@ export function drawLatentPool(scenario: Scenario, c: Case, seed: number, replic
 
 function tracePool(c: Case): LatentPool {
   const trace = c.trace ?? [];
-  const n = trace.length;
-  const pool: LatentPool = {
-    size: n,
-    outcome: new Uint8Array(n),
-    offerAccepted: new Uint8Array(n),
-    delay: new Float64Array(n),
-    segment: new Uint16Array(n),
-  };
+  const pool = emptyPool(trace.length);
   trace.forEach((t, i) => {
     pool.outcome[i] = t.outcome === 'accepted' ? ACCEPT : t.outcome === 'rejected' ? REJECT : NEVER;
     pool.offerAccepted[i] = t.outcome === 'accepted' && t.offerAccepted ? 1 : 0;

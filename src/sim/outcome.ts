@@ -29,11 +29,12 @@ export function readOutcome(
     const arrival = (invitedAt[i] as number) + (pool.delay[i] as number);
     if (arrival <= window) arrivals.push(arrival);
   }
-  const hires = Math.min(vacancies, arrivals.length);
-  let timeToFill: number | null = null;
-  if (arrivals.length >= vacancies) {
-    arrivals.sort((a, b) => a - b);
-    timeToFill = arrivals[vacancies - 1] as number;
-  }
-  return { hires, offerAcceptances, timeToFill };
+  return { hires: Math.min(vacancies, arrivals.length), offerAcceptances, timeToFill: fillingArrival(arrivals, vacancies) };
+}
+
+/** When the last needed hire arrived: the `vacancies`-th earliest arrival, or `null` when too few came. */
+export function fillingArrival(arrivals: number[], vacancies: number): number | null {
+  if (arrivals.length < vacancies) return null;
+  arrivals.sort((a, b) => a - b);
+  return arrivals[vacancies - 1] as number;
 }
