@@ -216,7 +216,7 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
     .help()
     .alias('h', 'help')
     .version()
-    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .wrap(process.stdout.isTTY === true ? Math.min(120, process.stdout.columns) : null)
     .exitProcess(false);
 
   const output = await new Promise<string>((resolve, reject) => {

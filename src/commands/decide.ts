@@ -65,7 +65,10 @@ export function parseRequests(inputs: readonly NumberedInput[], source: string, 
 }
 
 function readInput(file: string | undefined): { text: string; source: string } {
-  if (file === undefined || file === '-') return { text: readFileSync(0, 'utf8'), source: 'stdin' };
+  if (file === undefined || file === '-') {
+    if (process.stdin.isTTY === true) process.stderr.write('reading requests from stdin; end with Ctrl-D\n');
+    return { text: readFileSync(0, 'utf8'), source: 'stdin' };
+  }
   try {
     return { text: readFileSync(file, 'utf8'), source: file };
   } catch (error) {
