@@ -18,6 +18,9 @@ import { planUnits, type RunConfig } from '../sim/run.ts';
 import { runUnits } from '../sim/workers.ts';
 import { progressLine, type Io } from './io.ts';
 
+/** Every file a report folder can hold; those a run does not write are removed from its folder. */
+export const REPORT_FILES = ['summary.md', 'summary.json', 'cases.csv', 'run.json', 'timings.json'] as const;
+
 export interface Shard {
   /** 1-based. */
   readonly index: number;
@@ -167,7 +170,7 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
     files['summary.json'] = summaryJson(summary);
     files['summary.md'] = markdown;
   }
-  writeFilesAtomically(dir, files);
+  writeFilesAtomically(dir, files, REPORT_FILES);
 
   if (summary === null) {
     io.stderr(`shard ${options.shard?.index}/${options.shard?.count}: ${caseCount} cases written to ${path.relative(io.cwd, dir) || '.'}; combine the shards with pacebench merge\n`);

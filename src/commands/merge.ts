@@ -9,6 +9,7 @@ import { factsOf, parseRunRecord, runJson } from '../report/run.ts';
 import type { Timings } from '../report/timings.ts';
 import { writeFilesAtomically } from '../report/write.ts';
 import { summarize } from '../score/summary.ts';
+import { REPORT_FILES } from './backtest.ts';
 import type { Io } from './io.ts';
 
 export interface MergeOptions {
@@ -64,7 +65,7 @@ export function merge(options: MergeOptions, io: Io): number {
   const timings = mergeTimings(options.dirs, io.cwd);
   if (timings !== null) files['timings.json'] = `${JSON.stringify(timings, null, 2)}\n`;
   const dir = path.resolve(io.cwd, options.out);
-  writeFilesAtomically(dir, files);
+  writeFilesAtomically(dir, files, REPORT_FILES);
   io.stdout(options.format === 'json' ? (files['summary.json'] ?? '') : markdown);
   io.stderr(`merged ${shards.length} shard${shards.length === 1 ? '' : 's'} into ${path.relative(io.cwd, dir) || '.'}/\n`);
   return 0;

@@ -6,7 +6,12 @@ import path from 'node:path';
  * goes to a temporary name beside its target, and only when all are written are they
  * renamed into place (a rename within a folder is atomic).
  */
-export function writeFilesAtomically(dir: string, files: Readonly<Record<string, string>>): string[] {
+export function writeFilesAtomically(
+  dir: string,
+  files: Readonly<Record<string, string>>,
+  /** Files of an earlier report this one does not write, removed so that no stale figure is left beside it. */
+  stale: readonly string[] = [],
+): string[] {
   mkdirSync(dir, { recursive: true });
   const suffix = `.tmp-${process.pid}`;
   const staged: [string, string][] = [];
@@ -22,5 +27,6 @@ export function writeFilesAtomically(dir: string, files: Readonly<Record<string,
     throw error;
   }
   for (const [temp, target] of staged) renameSync(temp, target);
+  for (const name of stale) if (!(name in files)) rmSync(path.join(dir, name), { force: true });
   return staged.map(([, target]) => target);
 }

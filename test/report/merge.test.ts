@@ -57,8 +57,11 @@ describe('backtest --shard and pacebench merge', () => {
     expect(read(merged, 'cases.csv')).toBe(read(whole, 'cases.csv'));
   });
 
-  it('a shard writes its rows, not a summary of its part', async () => {
-    const [dir] = await shards(1);
+  it('a shard writes its rows, not a summary of its part, and leaves no older summary beside them', async () => {
+    const dir = temp();
+    await backtest(options({ out: dir }), memoryIo());
+    expect(read(dir, 'summary.json').length).toBeGreaterThan(0);
+    await backtest(options({ out: dir, shard: { index: 1, count: 1 } }), memoryIo());
     expect(JSON.parse(read(dir!, 'run.json')).shard).toEqual({ index: 1, count: 1 });
     expect(() => read(dir!, 'summary.json')).toThrow();
   });
