@@ -75,6 +75,13 @@ export async function resolveEngine(spec: EngineSpec, cwd: string = process.cwd(
     );
   }
   const params = resolveParams(definition, spec);
+  // Parameters that pass one by one can still clash (a Beta variance too large for its mean):
+  // creating an instance once says so now, instead of as a fault on every case.
+  try {
+    definition.create({ random: () => 0.5, params });
+  } catch (error) {
+    throw new UserError(`engine "${spec.text}" cannot be created: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const label = engineLabel(definition, spec);
   if (!LABEL.test(label)) throw new UserError(`engine name "${label}" may contain only letters, digits and _ . = : + -`);
   return { label, spec: { ...spec, ref }, definition, params };
