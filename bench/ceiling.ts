@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { median } from '../src/stats/distributions.ts';
 
 export interface ParallelCeiling {
   /** Milliseconds for one thread alone, median over repetitions. */
@@ -25,8 +26,6 @@ function runThreads(count: number): Promise<number[]> {
     ),
   );
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /** The same simulation kernel in one thread, then in two at once, alternating. */
 export async function measureParallelCeiling(repetitions: number): Promise<ParallelCeiling> {

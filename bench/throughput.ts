@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Timings } from '../src/report/timings.ts';
+import { median } from '../src/stats/distributions.ts';
 import type { ThroughputResult } from './results.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -30,12 +31,6 @@ export const THROUGHPUT_CASES: readonly ThroughputCase[] = [
   { scenario: 'large_pools', engines: 'all', workers: 1, replicates: 1 },
   { scenario: 'large_pools', engines: 'all', workers: 2, replicates: 1 },
 ];
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
 
 /** Relative margin of error (95 %, Student t) of the mean of `xs`, in percent; `null` below two values. */
 export function relativeMargin(xs: readonly number[]): number | null {

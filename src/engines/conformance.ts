@@ -115,23 +115,17 @@ function describe(d: unknown): string {
 export function checkConformance(definition: EngineDefinition, params: Readonly<Record<string, number>> = {}): Violation[] {
   const violations: Violation[] = [];
   const situations = conformanceSituations();
-  const decideAll = (engine: Engine): unknown[] =>
-    situations.map((s) => {
-      try {
-        return engine.decide(s.request);
-      } catch (error) {
-        return { threw: error instanceof Error ? error.message : String(error) };
-      }
-    });
-
-  // A fresh instance per request, as a stateless service would be, and one instance for all.
-  const fresh = situations.map((s, i) => {
+  const attempt = (engine: () => Engine, request: Request): unknown => {
     try {
-      return make(definition, params, `fresh-${i}`).decide(s.request);
+      return engine().decide(request);
     } catch (error) {
       return { threw: error instanceof Error ? error.message : String(error) };
     }
-  });
+  };
+  const decideAll = (engine: Engine): unknown[] => situations.map((s) => attempt(() => engine, s.request));
+
+  // A fresh instance per request, as a stateless service would be, and one instance for all.
+  const fresh = situations.map((s, i) => attempt(() => make(definition, params, `fresh-${i}`), s.request));
   const session = decideAll(make(definition, params, 'session'));
   const again = decideAll(make(definition, params, 'session'));
 

@@ -1,5 +1,4 @@
 import { FINISHED, type Decision, type Request } from '../contract/types.ts';
-import type { Random } from '../sim/rng.ts';
 import { betaFromMoments, logNormalQuantile, quantileSorted, sampleBeta } from '../stats/distributions.ts';
 import { newLpModel } from '../stats/lp.ts';
 import { RequestClock, caseIdOf, countList, isOver } from './common.ts';
@@ -57,10 +56,6 @@ export class CallbackMemory {
 
   constructor(initial: readonly number[] = [MEMORY_SEED]) {
     for (const x of initial) this.add(x);
-  }
-
-  get size(): number {
-    return this.count;
   }
 
   add(minutes: number): void {
@@ -124,7 +119,6 @@ export const stochConstraint = defineEngine({
       caseTimes = [];
       caseId = null;
     };
-    const sample: Random = random;
 
     return {
       decide(request: Request): Decision {
@@ -143,7 +137,7 @@ export const stochConstraint = defineEngine({
         const beta = prior.beta + counts.failures;
         const pool = request.num_remaining_in_pool;
         const vacancies = request.num_vacancies - counts.hires;
-        for (let b = 0; b < draws; b++) solutions[b] = programme.solve(sampleBeta(alpha, beta, sample), pool, vacancies);
+        for (let b = 0; b < draws; b++) solutions[b] = programme.solve(sampleBeta(alpha, beta, random), pool, vacancies);
         solutions.sort();
         const invite = Math.floor(quantileSorted(solutions, level));
         return {

@@ -13,18 +13,21 @@ export function summaryJson(summary: Summary): string {
   return `${text}\n`;
 }
 
+/** JSON text of a file the user named, or a `UserError` that names the file. */
+export function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UserError(`${file}: not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /**
  * Reads a `summary.json` written by pacebench. Checks what the readers rely on and names
  * the file when it is not one.
  */
 export function parseSummary(text: string, file: string): Summary {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`${file}: not JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const s = value as Partial<Summary> | null;
+  const s = parseJson(text, file) as Partial<Summary> | null;
   if (typeof s !== 'object' || s === null || s.schema_version === undefined) {
     throw new UserError(`${file}: not a pacebench summary.json (no schema_version)`);
   }

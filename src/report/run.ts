@@ -1,4 +1,5 @@
 import { UserError } from '../errors.ts';
+import { parseJson } from './json.ts';
 import type { RunFacts } from '../score/summary.ts';
 
 /**
@@ -54,13 +55,7 @@ export function runJson(record: RunRecord): string {
 
 /** Reads a `run.json`, naming the file when it is not one. */
 export function parseRunRecord(text: string, file: string): RunRecord {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`${file}: not JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const r = value as Partial<RunRecord> | null;
+  const r = parseJson(text, file) as Partial<RunRecord> | null;
   const ok =
     typeof r === 'object' &&
     r !== null &&

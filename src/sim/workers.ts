@@ -93,14 +93,13 @@ export async function runUnits(options: RunUnitsOptions): Promise<UnitsResult> {
   };
 
   let starting: Promise<Helpers> | null = null;
-  let helpers: Helpers | null = null;
   if (options.helpers === 'at-once' && threads > 0) {
     starting = startHelpers(options, threads, take, finish, latency);
-    helpers = await starting;
-    await helpers.ready;
+    await (await starting).ready;
   }
   const began = performance.now();
   let ranHere = 0;
+  // Units run and time taken at the probe's midpoint: the pace is judged from there on.
   let halfway: { at: number; ran: number } | null = null;
   try {
     for (let index = take(); index !== null; index = take()) {
@@ -110,25 +109,23 @@ export async function runUnits(options: RunUnitsOptions): Promise<UnitsResult> {
       if (threads > 0 && starting === null) {
         const elapsed = performance.now() - began;
         if (halfway === null && elapsed >= PROBE_MS / 2) halfway = { at: elapsed, ran: ranHere };
-        const paced = halfway !== null && ranHere > halfway.ran;
-        const left = paced ? ((elapsed - halfway!.at) / (ranHere - halfway!.ran)) * (total - queue.next) : Infinity;
-        if (elapsed >= PROBE_MS && left >= HELPER_WORTH_MS) {
-          starting = startHelpers(options, threads, take, finish, latency);
-          starting.catch(() => {});
-          void starting.then((h) => {
-            helpers = h;
-          });
+        if (halfway !== null && elapsed >= PROBE_MS) {
+          // A unit long enough to span the whole probe is judged by its own pace.
+          const since = ranHere - halfway.ran;
+          const pace = since > 0 ? (elapsed - halfway.at) / since : elapsed / ranHere;
+          if (pace * (total - queue.next) >= HELPER_WORTH_MS) starting = startHelpers(options, threads, take, finish, latency);
         }
       }
       // Let the helpers' messages (and their start-up) in between units.
       if (starting !== null) await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (starting !== null) {
-      helpers = await starting;
-      await helpers.done;
-    }
+    if (starting !== null) await (await starting).done;
   } finally {
-    (helpers as Helpers | null)?.stop();
+    // Stop the helpers whether the run ended or failed; a failed start has nothing to stop.
+    await starting?.then(
+      (h) => h.stop(),
+      () => {},
+    );
   }
   return { rowsByUnit, latency, helperUnits: queue.byHelpers, helperThreads: starting === null ? 0 : threads };
 }
@@ -231,9 +228,8 @@ async function startHelpers(
       });
     }
   });
-  // A rejection is observed by whoever awaits `done`; keep it from being reported as unhandled meanwhile.
-  done.catch(() => {});
-  // A helper that fails before it is ready must not leave anyone waiting for it.
-  void done.catch(() => markReady());
+  // A helper that fails before it is ready must not leave anyone waiting for it; the failure
+  // itself reaches whoever awaits `done`.
+  done.catch(() => markReady());
   return { ready, done, stop };
 }
