@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../errors.ts';
-import { CASE_COLUMNS, type CaseRow } from '../score/rows.ts';
+import { CASE_COLUMNS, rowProblem, type CaseRow } from '../score/rows.ts';
 
 function cell(value: string | number | null): string {
   if (value === null) return '';
@@ -25,8 +25,6 @@ const INTEGER_COLUMNS = new Set<string>([
   'oracle_invites',
   'excess_invites',
   'calls',
-  'value',
-  'regret',
 ]);
 
 /** Reads a `cases.csv` written by pacebench back into rows (for `merge` and `compare`). */
@@ -58,6 +56,8 @@ export function parseCasesCsv(text: string, file: string): CaseRow[] {
         row[column] = x;
       }
     });
+    const problem = rowProblem(row as unknown as CaseRow);
+    if (problem !== null) throw new UserError(`${file}:${line}: ${problem}; was the file edited?`);
     return row as unknown as CaseRow;
   });
 }

@@ -1,12 +1,14 @@
 import type { EngineSummary, Interval, Summary } from '../score/summary.ts';
-import { escapeCell, fixed, money, percent, signed, signedMoney } from './format.ts';
+import { escapeCell, fixed, money, percent, share, signed, signedMoney } from './format.ts';
 
 function ci(interval: Interval, show: (x: number) => string): string {
+  if (interval.ci95 === null) return `${show(interval.mean)} (no interval)`;
   return `${show(interval.mean)} [${show(interval.ci95[0])}, ${show(interval.ci95[1])}]`;
 }
 
-/** Better, worse or unclear, from whether the paired interval excludes zero. */
-export function pairedVerdict(diff: Interval): 'better' | 'worse' | 'no clear difference' {
+/** Better, worse or unclear, from whether the paired interval excludes zero; no interval, no verdict. */
+export function pairedVerdict(diff: Interval): 'better' | 'worse' | 'no clear difference' | 'no verdict (no interval)' {
+  if (diff.ci95 === null) return 'no verdict (no interval)';
   if (diff.ci95[0] > 0) return 'better';
   if (diff.ci95[1] < 0) return 'worse';
   return 'no clear difference';
@@ -57,7 +59,7 @@ function valueChart(summary: Summary): string[] {
 function engineRow(e: EngineSummary): string {
   return [
     escapeCell(e.engine),
-    ci(e.fill_rate, (x) => fixed(x, 3)),
+    ci(e.fill_rate, (x) => share(x, 3)),
     percent(e.filled_share),
     fixed(e.invited, 1),
     fixed(e.excess_invites, 1),
@@ -95,9 +97,11 @@ export function summaryMarkdown(summary: Summary): string {
   for (const e of summary.engines) out.push(`| ${engineRow(e)} |`);
   out.push(
     '',
-    'Means per case; intervals are 95 % bootstrap intervals over cases. *Excess invites* are invitations beyond what the hindsight oracle needed; *regret* is the oracle\'s value minus the engine\'s.',
+    `Means per case; intervals are 95 % bootstrap intervals over cases${summary.replicates > 1 ? ' (each case resampled with all its replicates)' : ''}. ` +
+      "*Excess invites* are invitations beyond what the hindsight oracle needed (negative when an engine invited fewer); *regret* is the oracle's value minus the engine's.",
     '',
   );
+  if (summary.cases < 2) out.push('One case gives no interval: there is nothing to resample, so no difference below is called significant.', '');
 
   if (summary.baseline !== null) {
     out.push(`### Against \`${summary.baseline}\`, paired over the same cases`, '');
