@@ -8,7 +8,7 @@ import { summaryJson } from '../report/json.ts';
 import { summaryMarkdown } from '../report/markdown.ts';
 import { factsOf, runJson, type RunRecord } from '../report/run.ts';
 import { buildTimings, timingsJson } from '../report/timings.ts';
-import { writeFilesAtomically } from '../report/write.ts';
+import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
 import { readScenario } from '../scenario/read.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Money } from '../score/money.ts';
@@ -18,8 +18,11 @@ import { planUnits, type RunConfig } from '../sim/run.ts';
 import { runUnits } from '../sim/workers.ts';
 import { progressLine, type Io } from './io.ts';
 
-/** Every file a report folder can hold; those a run does not write are removed from its folder. */
-export const REPORT_FILES = ['summary.md', 'summary.json', 'cases.csv', 'run.json', 'timings.json'] as const;
+/**
+ * Every file a report folder can hold. A folder holding anything else is not overwritten;
+ * a report replaces an earlier one whole, so no file of the earlier run is left beside it.
+ */
+export const REPORT_FILES = ['summary.md', 'summary.json', 'cases.csv', 'run.json', 'timings.json', 'report.html', 'charts/'] as const;
 
 export interface Shard {
   /** 1-based. */
@@ -117,6 +120,9 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
     maxCalls: options.maxCalls,
     money: options.money,
   };
+  const dir = path.resolve(io.cwd, options.out ?? path.join('reports', scenario.name));
+  // Before any work: a run must not end by refusing to write, nor overwrite what it did not write.
+  checkReportFolder(options.out ?? path.join('reports', scenario.name), dir, REPORT_FILES);
   const allUnits = planUnits(scenario, config);
   const mine = shardUnits(allUnits.length, options.shard);
   const units = mine.map((i) => allUnits[i]).filter((u) => u !== undefined);
@@ -158,7 +164,6 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
     latency: result.latency,
   });
 
-  const dir = path.resolve(io.cwd, options.out ?? path.join('reports', scenario.name));
   const files: Record<string, string> = {
     'cases.csv': casesCsv(rows),
     'run.json': runJson(record),
