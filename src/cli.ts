@@ -18,8 +18,8 @@ import { listEngines, listScenarios, validateScenarioCommand } from './commands/
 import { UserError } from './errors.ts';
 import { DEFAULT_MONEY } from './score/money.ts';
 import { DEFAULT_BOOTSTRAP, MIN_BOOTSTRAP } from './score/summary.ts';
-import { DEFAULT_MAX_CALLS } from './sim/play.ts';
-import { defaultWorkers } from './sim/workers.ts';
+import { DEFAULT_ENGINE_TIMEOUT_MS, DEFAULT_MAX_CALLS } from './sim/play.ts';
+import { DEFAULT_CONCURRENCY, defaultWorkers } from './sim/workers.ts';
 
 export type Command =
   | { readonly kind: 'backtest'; readonly options: BacktestOptions }
@@ -27,7 +27,7 @@ export type Command =
   | { readonly kind: 'scenarios-validate'; readonly scenario: string }
   | { readonly kind: 'engines-list' }
   | { readonly kind: 'decide'; readonly options: DecideOptions }
-  | { readonly kind: 'conformance'; readonly engines: readonly string[] }
+  | { readonly kind: 'conformance'; readonly engines: readonly string[]; readonly timeoutMs: number }
   | { readonly kind: 'compare'; readonly options: CompareOptions }
   | { readonly kind: 'merge'; readonly options: MergeOptions }
   | { readonly kind: 'baseline'; readonly scenarios: readonly string[]; readonly workers: number; readonly out: string | undefined }
@@ -112,7 +112,19 @@ function withRunOptions<T>(y: Argv<T>) {
       describe: 'what each offer acceptance beyond the vacancies costs (a candidate who said yes and is turned away)',
     })
     .option('bootstrap', { type: 'string', default: String(DEFAULT_BOOTSTRAP), defaultDescription: String(DEFAULT_BOOTSTRAP), describe: `bootstrap resamples for the 95 % intervals (at least ${MIN_BOOTSTRAP})` })
-    .option('shard', { type: 'string', describe: 'run only part i of n of the work, like 2/3; combine the parts with pacebench merge' });
+    .option('shard', { type: 'string', describe: 'run only part i of n of the work, like 2/3; combine the parts with pacebench merge' })
+    .option('engine-timeout', {
+      type: 'string',
+      default: String(DEFAULT_ENGINE_TIMEOUT_MS),
+      defaultDescription: `${DEFAULT_ENGINE_TIMEOUT_MS} ms`,
+      describe: 'milliseconds one decision may take; past it the case is a fault of that engine ("no decision within …") and the run goes on',
+    })
+    .option('concurrency', {
+      type: 'string',
+      default: String(DEFAULT_CONCURRENCY),
+      defaultDescription: String(DEFAULT_CONCURRENCY),
+      describe: 'cases awaiting an asynchronous (remote) engine at once, per worker thread',
+    });
 }
 
 type RunArgs = Awaited<ReturnType<ReturnType<typeof withRunOptions>['parseAsync']>>;
@@ -136,6 +148,8 @@ function backtestOptions(a: RunArgs, defaults: { workers: number }): BacktestOpt
     },
     bootstrap: bootstrapCount(a.bootstrap),
     shard: a.shard === undefined ? undefined : parseShard(a.shard),
+    engineTimeoutMs: integer('engine-timeout', a['engine-timeout'], 1),
+    concurrency: integer('concurrency', a.concurrency, 1, 10_000),
   };
 }
 
@@ -189,16 +203,23 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
     )
     .command(
       'conformance',
-      'check engines against the contract (valid decisions, pool limits, finishing, determinism)',
+      'check engines against the contract (valid decisions, read-only requests, finishing, determinism, time limit)',
       (y) =>
-        y.option('engines', {
-          alias: 'e',
-          type: 'string',
-          array: true,
-          describe: 'engines to check, comma-separated, module paths included (default: every registered engine)',
-        }),
+        y
+          .option('engines', {
+            alias: 'e',
+            type: 'string',
+            array: true,
+            describe: 'engines to check, comma-separated, module paths included (default: every registered engine)',
+          })
+          .option('engine-timeout', {
+            type: 'string',
+            default: String(DEFAULT_ENGINE_TIMEOUT_MS),
+            defaultDescription: `${DEFAULT_ENGINE_TIMEOUT_MS} ms`,
+            describe: 'milliseconds one decision may take',
+          }),
       (a) => {
-        command = { kind: 'conformance', engines: a.engines ?? [] };
+        command = { kind: 'conformance', engines: a.engines ?? [], timeoutMs: integer('engine-timeout', a['engine-timeout'], 1) };
       },
     )
     .command(
@@ -292,7 +313,7 @@ export async function run(command: Command, io: Io): Promise<number> {
     case 'decide':
       return decide(command.options, io);
     case 'conformance':
-      return conformance(command.engines, io);
+      return conformance({ engines: command.engines, timeoutMs: command.timeoutMs }, io);
     case 'compare':
       return compare(command.options, io);
     case 'merge':

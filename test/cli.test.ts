@@ -23,6 +23,8 @@ describe('parseArgv', () => {
         money: { valuePerHire: 2500, costPerInvite: 20, costPerOverbooking: 250 },
         bootstrap: 1000,
         shard: undefined,
+        engineTimeoutMs: 10_000,
+        concurrency: 32,
       },
     });
   });
@@ -82,7 +84,7 @@ describe('parseArgv', () => {
       kind: 'decide',
       options: { engine: 'exp', file: 'req.jsonl', seed: 1 },
     });
-    expect(await parseArgv(['conformance', '-e', './mine.ts'], defaults)).toEqual({ kind: 'conformance', engines: ['./mine.ts'] });
+    expect(await parseArgv(['conformance', '-e', './mine.ts'], defaults)).toEqual({ kind: 'conformance', engines: ['./mine.ts'], timeoutMs: 10_000 });
   });
 
   it('reads the largest exact seed', async () => {

@@ -15,6 +15,7 @@ import type { Money } from '../score/money.ts';
 import type { CaseRow } from '../score/rows.ts';
 import { summarize, type Summary } from '../score/summary.ts';
 import { planUnits, type RunConfig } from '../sim/run.ts';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../sim/play.ts';
 import { runUnits } from '../sim/workers.ts';
 import { progressLine, type Io } from './io.ts';
 
@@ -45,6 +46,10 @@ export interface BacktestOptions {
   readonly money: Money;
   readonly bootstrap: number;
   readonly shard?: Shard | undefined;
+  /** Limit on one decision, in ms (default 10 000); an engine over it has a fault on that case. */
+  readonly engineTimeoutMs?: number | undefined;
+  /** Cases awaiting an asynchronous (remote) engine at once, per thread (default 32). */
+  readonly concurrency?: number | undefined;
   /** Start helper threads with the run instead of when worth it (for tests of the thread path). */
   readonly helpersAtOnce?: boolean;
   /** Write timings.json (default); baselines leave it out, being kept in git. */
@@ -108,6 +113,7 @@ export function runRecord(
 }
 
 export async function backtest(options: BacktestOptions, io: Io): Promise<BacktestResult> {
+  const began = io.now();
   const { scenario, warnings } = readScenario(options.scenario);
   for (const w of warnings) io.stderr(`${w}\n`);
   const specs = parseEngineList(options.engines.length === 0 ? ENGINE_NAMES : options.engines);
@@ -119,6 +125,7 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
     carryState: options.carryState,
     maxCalls: options.maxCalls,
     money: options.money,
+    engineTimeoutMs: options.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS,
   };
   const dir = path.resolve(io.cwd, options.out ?? path.join('reports', scenario.name));
   // Before any work: a run must not end by refusing to write, nor overwrite what it did not write.
@@ -139,6 +146,7 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
     now: io.now,
     onProgress: progress.update,
     helpers: options.helpersAtOnce === true ? 'at-once' : 'when-worth-it',
+    concurrency: options.concurrency,
   });
   const simulated = io.now();
   const rows = result.rowsByUnit.flat();
@@ -186,6 +194,12 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
   } else {
     io.stdout(markdown);
   }
-  io.stderr(`report written to ${path.relative(io.cwd, dir) || '.'}/ in ${(wallMs / 1000).toFixed(2)} s\n`);
+  if (result.stopped > 0) {
+    io.stderr(`${result.stopped} engine call${result.stopped === 1 ? '' : 's'} hung or ended their thread and were stopped; see the faults in the report\n`);
+  }
+  const seconds = (io.now() - began) / 1000;
+  io.stderr(
+    `report written to ${path.relative(io.cwd, dir) || '.'}/ in ${seconds.toFixed(2)} s (simulation ${((simulated - started) / 1000).toFixed(2)} s)\n`,
+  );
   return { dir, summary, rows };
 }

@@ -25,7 +25,11 @@ const INTEGER_COLUMNS = new Set<string>([
   'oracle_invites',
   'excess_invites',
   'calls',
+  'over_asks',
 ]);
+
+/** The columns before over_asks was added: such files read with no over-asks. */
+const COLUMNS_BEFORE_OVER_ASKS = CASE_COLUMNS.filter((c) => c !== 'over_asks');
 
 /** Reads a `cases.csv` written by pacebench back into rows (for `merge` and `compare`). */
 export function parseCasesCsv(text: string, file: string): CaseRow[] {
@@ -36,13 +40,15 @@ export function parseCasesCsv(text: string, file: string): CaseRow[] {
     throw new UserError(`${file}: not valid CSV: ${error instanceof Error ? error.message : String(error)}`);
   }
   const header = records[0];
-  if (header === undefined || header.join(',') !== CASE_COLUMNS.join(',')) {
+  const older = header !== undefined && header.join(',') === COLUMNS_BEFORE_OVER_ASKS.join(',');
+  if (header === undefined || (!older && header.join(',') !== CASE_COLUMNS.join(','))) {
     throw new UserError(`${file}:1: expected the header ${CASE_COLUMNS.join(',')}`);
   }
+  const columns = older ? COLUMNS_BEFORE_OVER_ASKS : CASE_COLUMNS;
   return records.slice(1).map((record, r) => {
     const line = r + 2;
-    const row: Record<string, string | number | null> = {};
-    CASE_COLUMNS.forEach((column, i) => {
+    const row: Record<string, string | number | null> = { over_asks: 0 };
+    columns.forEach((column, i) => {
       const raw = record[i];
       if (raw === undefined) throw new UserError(`${file}:${line}: column ${column}: missing`);
       if (column === 'case_id' || column === 'engine') row[column] = raw;

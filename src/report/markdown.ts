@@ -143,6 +143,17 @@ export function summaryMarkdown(summary: Summary): string {
     out.push('');
   }
 
+  const overAsking = summary.engines.filter((e) => (e.over_asks ?? 0) > 0);
+  if (overAsking.length > 0) {
+    out.push('### Warnings', '');
+    for (const e of overAsking) {
+      out.push(
+        `- \`${e.engine}\` asked for more candidates than remained in the pool ${e.over_asks} time${e.over_asks === 1 ? '' : 's'}, on ${e.over_ask_cases} case${e.over_ask_cases === 1 ? '' : 's'}; the harness invited what remained.`,
+      );
+    }
+    out.push('');
+  }
+
   out.push('### Charts', '', ...quadrantChart(summary, summary.pool_size_mean), '', ...valueChart(summary), '');
   return out.join('\n');
 }

@@ -23,6 +23,8 @@ export interface CaseRow {
   readonly time_to_fill_minutes: number | null;
   readonly time_to_fill_ratio: number | null;
   readonly calls: number;
+  /** Calls that asked for more candidates than remained (the harness invited what remained): a warning, not a fault. */
+  readonly over_asks: number;
   readonly value: number;
   readonly regret: number;
   readonly fault: string | null;
@@ -43,6 +45,7 @@ export const CASE_COLUMNS = [
   'time_to_fill_minutes',
   'time_to_fill_ratio',
   'calls',
+  'over_asks',
   'value',
   'regret',
   'fault',
@@ -70,7 +73,7 @@ export interface CaseFacts {
 export function caseRow(
   facts: CaseFacts,
   engine: string,
-  play: { invited: number; calls: number; fault: string | null },
+  play: { invited: number; calls: number; fault: string | null; overAsks: number },
   outcome: Outcome,
   oracle: OracleResult,
   money: Money,
@@ -95,6 +98,7 @@ export function caseRow(
     time_to_fill_minutes: ttf,
     time_to_fill_ratio: ttf === null ? null : roundTo(ttf / facts.window, 6),
     calls: play.calls,
+    over_asks: play.overAsks,
     value: v,
     regret: roundTo(roundTo(oracle.value, MONEY_DIGITS) - v, MONEY_DIGITS),
     fault: play.fault,
@@ -118,6 +122,7 @@ export function oracleRow(facts: CaseFacts, oracle: OracleResult): CaseRow {
     time_to_fill_minutes: ttf,
     time_to_fill_ratio: ttf === null ? null : roundTo(ttf / facts.window, 6),
     calls: 0,
+    over_asks: 0,
     value: roundTo(oracle.value, MONEY_DIGITS),
     regret: 0,
     fault: null,
@@ -151,6 +156,7 @@ export function rowProblem(r: CaseRow): string | null {
   }
   if (r.time_to_fill_minutes !== null && r.hires < r.num_vacancies) return 'column time_to_fill_minutes: set although hires < num_vacancies';
   if (r.calls < 0) return `column calls: ${r.calls} is negative`;
+  if (r.over_asks < 0 || r.over_asks > r.calls) return `column over_asks: ${r.over_asks} is not between 0 and calls ${r.calls}`;
   if (r.engine === ORACLE && r.regret !== 0) return `column regret: the oracle's is ${r.regret}, not 0`;
   return null;
 }

@@ -62,6 +62,10 @@ export interface EngineSummary {
   readonly calls: number;
   readonly faults: number;
   readonly fault_examples: readonly string[];
+  /** Calls, over all cases, that asked for more candidates than remained (a warning; the harness invited what remained). */
+  readonly over_asks: number;
+  /** Cases with at least one such call. */
+  readonly over_ask_cases: number;
   readonly vs_baseline: { readonly value_diff: Interval; readonly fill_rate_diff: Interval } | null;
 }
 
@@ -244,6 +248,8 @@ export function summarize(rows: readonly CaseRow[], engines: readonly string[], 
       calls: r6(mean(series(rs, (r) => r.calls))),
       faults: faults.length,
       fault_examples: faults.slice(0, MAX_FAULT_EXAMPLES).map((r) => `replicate ${r.replicate}: ${r.fault}`),
+      over_asks: rs.reduce((sum, r) => sum + r.over_asks, 0),
+      over_ask_cases: rs.filter((r) => r.over_asks > 0).length,
       vs_baseline:
         slot.valueDiff < 0 ? null : { value_diff: at(slot.valueDiff), fill_rate_diff: at(slot.fillDiff) },
     };

@@ -8,7 +8,7 @@ const money = { valuePerHire: 2500, costPerInvite: 12.5, costPerOverbooking: 250
 
 describe('cases.csv', () => {
   it('rounds money like the other figures and reads back what it writes', () => {
-    const play = { invited: 137, calls: 9, fault: null };
+    const play = { invited: 137, calls: 9, fault: null, overAsks: 0 };
     // 3 overbooked at 250.1 and 137 invitations at 12.5 give 13664.600000000002 unrounded.
     const outcome = { hires: 5, offerAcceptances: 8, timeToFill: 93.25 };
     const rows = [caseRow(facts, 'exp', play, outcome, oracle, money), oracleRow(facts, oracle)];
@@ -19,7 +19,7 @@ describe('cases.csv', () => {
   });
 
   it('refuses a row no run could have written, with its line', () => {
-    const rows = [caseRow(facts, 'exp', { invited: 50, calls: 4, fault: null }, { hires: 5, offerAcceptances: 5, timeToFill: 80 }, oracle, money)];
+    const rows = [caseRow(facts, 'exp', { invited: 50, calls: 4, fault: null, overAsks: 0 }, { hires: 5, offerAcceptances: 5, timeToFill: 80 }, oracle, money)];
     const text = casesCsv(rows).replace(',5,1,', ',5,2,');
     expect(() => parseCasesCsv(text, 'shard/cases.csv')).toThrow(/shard\/cases.csv:2: column fill_rate: 2 is not hires \/ num_vacancies = 1/);
   });
