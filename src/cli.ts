@@ -16,6 +16,7 @@ import { decide, type DecideOptions } from './commands/decide.ts';
 import { isEntryPoint, processIo, type Io } from './commands/io.ts';
 import { listEngines, listScenarios, validateScenarioCommand } from './commands/listing.ts';
 import { UserError } from './errors.ts';
+import { hostEngines } from './sim/guard.ts';
 import { DEFAULT_MONEY } from './score/money.ts';
 import { DEFAULT_BOOTSTRAP, MIN_BOOTSTRAP } from './score/summary.ts';
 import { DEFAULT_ENGINE_TIMEOUT_MS, DEFAULT_MAX_CALLS } from './sim/play.ts';
@@ -198,7 +199,10 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
           .option('engine', { alias: 'e', type: 'string', demandOption: true, describe: 'a registered engine, name:key=value, or a module path' })
           .option('seed', { type: 'string', default: '1', defaultDescription: '1', describe: 'seed of the engine\'s random stream' }),
       (a) => {
-        command = { kind: 'decide', options: { engine: a.engine, file: a.file, seed: integer('seed', a.seed, 0) } };
+        // yargs hands the conventional "-" (read stdin) over as an empty string.
+        const file = a.file === '' && argv.includes('-') ? '-' : a.file;
+        if (file === '') throw new UserError('decide: the file name is empty; give a file of requests, or - (or nothing) for stdin');
+        command = { kind: 'decide', options: { engine: a.engine, file, seed: integer('seed', a.seed, 0) } };
       },
     )
     .command(
@@ -337,5 +341,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 }
 
 if (isEntryPoint(import.meta.url)) {
+  // stdout is pacebench's: an engine's console output goes to stderr, marked with its name,
+  // and an engine that calls process.exit gets a fault instead of ending the run.
+  hostEngines({ trapExit: true });
   process.exitCode = await main(hideBin(process.argv));
 }

@@ -1,4 +1,6 @@
+import { totalmem } from 'node:os';
 import path from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { UserError } from '../errors.ts';
 import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
 import { DEFAULT_BASELINE, ENGINE_NAMES } from '../engines/registry.ts';
@@ -15,6 +17,7 @@ import type { Money } from '../score/money.ts';
 import type { CaseRow } from '../score/rows.ts';
 import { summarize, type Summary } from '../score/summary.ts';
 import { planUnits, type RunConfig } from '../sim/run.ts';
+import { estimateMemory, memoryProblem, type MemoryLimits } from '../sim/memory.ts';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../sim/play.ts';
 import { runUnits } from '../sim/workers.ts';
 import { progressLine, type Io } from './io.ts';
@@ -50,6 +53,8 @@ export interface BacktestOptions {
   readonly engineTimeoutMs?: number | undefined;
   /** Cases awaiting an asynchronous (remote) engine at once, per thread (default 32). */
   readonly concurrency?: number | undefined;
+  /** What the run may use; the process's own limits unless a test says otherwise. */
+  readonly memoryLimits?: MemoryLimits | undefined;
   /** Start helper threads with the run instead of when worth it (for tests of the thread path). */
   readonly helpersAtOnce?: boolean;
   /** Write timings.json (default); baselines leave it out, being kept in git. */
@@ -112,6 +117,10 @@ export function runRecord(
   };
 }
 
+export function processMemoryLimits(): MemoryLimits {
+  return { heapBytes: getHeapStatistics().heap_size_limit, machineBytes: totalmem() };
+}
+
 export async function backtest(options: BacktestOptions, io: Io): Promise<BacktestResult> {
   const began = io.now();
   const { scenario, warnings } = readScenario(options.scenario);
@@ -130,6 +139,13 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
   const dir = path.resolve(io.cwd, options.out ?? path.join('reports', scenario.name));
   // Before any work: a run must not end by refusing to write, nor overwrite what it did not write.
   checkReportFolder(options.out ?? path.join('reports', scenario.name), dir, REPORT_FILES);
+  // Checked from counts alone, before even the list of units is built: a million replicates
+  // of 200 cases would not fit as a list either.
+  const unitCount = options.carryState ? options.replicates : options.replicates * scenario.cases.length;
+  const myUnits = options.shard === undefined ? unitCount : Math.ceil(unitCount / options.shard.count);
+  const need = estimateMemory(scenario, engines.length, options.replicates, myUnits, options.carryState);
+  const tooBig = memoryProblem(need, Math.min(options.workers, Math.max(1, myUnits)), options.memoryLimits ?? processMemoryLimits(), options.replicates);
+  if (tooBig !== null) throw new UserError(`scenario ${scenario.name}: ${tooBig}`);
   const allUnits = planUnits(scenario, config);
   const mine = shardUnits(allUnits.length, options.shard);
   const units = mine.map((i) => allUnits[i]).filter((u) => u !== undefined);
