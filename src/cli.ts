@@ -77,7 +77,8 @@ function withRunOptions<T>(y: Argv<T>) {
     .option('cost-per-invite', { type: 'number', default: DEFAULT_MONEY.costPerInvite })
     .option('cost-per-overbooking', { type: 'number', default: DEFAULT_MONEY.costPerOverbooking })
     .option('bootstrap', { type: 'number', default: DEFAULT_BOOTSTRAP, describe: 'bootstrap resamples for the confidence intervals' })
-    .option('shard', { type: 'string', describe: 'run only part i of n of the work, like 2/3; combine the parts with pacebench merge' });
+    .option('shard', { type: 'string', describe: 'run only part i of n of the work, like 2/3; combine the parts with pacebench merge' })
+    .option('trace', { type: 'string', describe: 'write every engine call (request and decision) to this JSON Lines file, gzipped if it ends in .gz; pacebench fit reads it' });
 }
 
 type RunArgs = Awaited<ReturnType<ReturnType<typeof withRunOptions>['parseAsync']>>;
@@ -101,6 +102,7 @@ function backtestOptions(a: RunArgs, defaults: { workers: number }): BacktestOpt
     },
     bootstrap: integer('bootstrap', a.bootstrap, 0),
     shard: a.shard === undefined ? undefined : parseShard(a.shard),
+    trace: a.trace,
   };
 }
 

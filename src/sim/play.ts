@@ -1,5 +1,5 @@
 import { formatTimestamp, MS_PER_MINUTE } from '../contract/time.ts';
-import type { Request } from '../contract/types.ts';
+import type { Decision, Request } from '../contract/types.ts';
 import { decisionProblem } from '../contract/validate.ts';
 import type { Engine } from '../engines/types.ts';
 import type { Case } from '../scenario/types.ts';
@@ -33,6 +33,8 @@ export interface DecisionTimer {
 export interface PlayOptions {
   readonly maxCalls: number;
   readonly timer?: DecisionTimer | undefined;
+  /** Called once per engine call, after the decision (`null` with the fault when it faulted); for `backtest --trace`. */
+  readonly observe?: ((request: Request, decision: Decision | null, fault: string | null) => void) | undefined;
 }
 
 function describeError(error: unknown): string {
@@ -82,13 +84,16 @@ export function playCase(c: Case, pool: LatentPool, engine: Engine, options: Pla
       }
     } catch (error) {
       fault = `threw at ${correlationId}: ${describeError(error)}`;
+      options.observe?.(request, null, fault);
       break;
     }
     const problem = decisionProblem(decision);
     if (problem !== null) {
       fault = `invalid decision at ${correlationId}: ${problem}`;
+      options.observe?.(request, null, fault);
       break;
     }
+    options.observe?.(request, decision as Decision, null);
     const d = decision as { finished: boolean; num_candidates_needed: number; callback_time_minutes: number };
     if (d.finished) break;
     const batch = Math.min(d.num_candidates_needed, n - invited);

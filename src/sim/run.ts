@@ -9,6 +9,7 @@ import { LatencyHistogram } from './latency.ts';
 import { readOutcome } from './outcome.ts';
 import { playCase, windowMinutes, type DecisionTimer } from './play.ts';
 import { engineStream, type Random } from './rng.ts';
+import { traceObserver } from '../trace/observe.ts';
 
 export interface RunConfig {
   readonly seed: number;
@@ -93,6 +94,8 @@ export function runUnit(
   config: RunConfig,
   unit: Unit,
   timing?: UnitTiming,
+  /** When given, every engine call is appended as a line of the request trace (src/trace/format.ts). */
+  trace?: string[],
 ): CaseRow[] {
   const rows: CaseRow[] = [];
   const cases: readonly Case[] =
@@ -115,7 +118,8 @@ export function runUnit(
       s.reseed(() => engineStream(config.seed, unit.replicate, c.id, engine.label));
       let play;
       try {
-        play = playCase(c, pool, s.engineInstance, { maxCalls: config.maxCalls, timer: timers[i] });
+        const observe = trace === undefined ? undefined : traceObserver(trace, engine.label, unit.replicate);
+        play = playCase(c, pool, s.engineInstance, { maxCalls: config.maxCalls, timer: timers[i], observe });
       } catch (error) {
         // Creating the engine failed: a fault of that engine on this case, like any other.
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { resolveEngines } from '../engines/load.ts';
 import { LatencyHistogram } from './latency.ts';
 import { runUnit } from './run.ts';
+import { traceText } from '../trace/observe.ts';
 import type { FromWorker, ToWorker, WorkerInput } from './workers.ts';
 
 const input = workerData as WorkerInput;
@@ -32,7 +33,9 @@ try {
       const results = message.units.map((index) => {
         const unit = input.units[index];
         if (unit === undefined) throw new Error(`unit ${index} does not exist`);
-        return { index, rows: runUnit(input.scenario, engines, input.config, unit, input.measure ? timing : undefined) };
+        const trace = input.trace === true ? [] : undefined;
+        const rows = runUnit(input.scenario, engines, input.config, unit, input.measure ? timing : undefined, trace);
+        return trace === undefined ? { index, rows } : { index, rows, trace: traceText(trace) };
       });
       send({ kind: 'results', results });
     } catch (error) {

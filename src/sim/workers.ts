@@ -8,6 +8,7 @@ import type { CaseRow } from '../score/rows.ts';
 import { bundleWorker, type WorkerBundle } from './bundle.ts';
 import { LatencyHistogram, type LatencyData } from './latency.ts';
 import { runUnit, type RunConfig, type Unit } from './run.ts';
+import { traceText } from '../trace/observe.ts';
 
 export interface WorkerInput {
   /** For the tsx fallback: the TypeScript entry that worker-boot.mjs imports. */
@@ -19,13 +20,15 @@ export interface WorkerInput {
   readonly config: RunConfig;
   readonly units: readonly Unit[];
   readonly measure: boolean;
+  /** Collect each unit's request trace and send it with its rows. */
+  readonly trace?: boolean;
 }
 
 export type ToWorker = { readonly kind: 'units'; readonly units: readonly number[] } | { readonly kind: 'finish' };
 
 export type FromWorker =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'results'; readonly results: readonly { index: number; rows: CaseRow[] }[] }
+  | { readonly kind: 'results'; readonly results: readonly { index: number; rows: CaseRow[]; trace?: string }[] }
   | { readonly kind: 'finished'; readonly latency: readonly LatencyData[] }
   | { readonly kind: 'failed'; readonly message: string; readonly user?: boolean };
 
@@ -45,6 +48,8 @@ export interface RunUnitsOptions {
    * use it to exercise them on small runs).
    */
   readonly helpers?: 'when-worth-it' | 'at-once';
+  /** Receives each unit's trace lines (`backtest --trace`), by unit index, in the order units finish. */
+  readonly onTrace?: (index: number, text: string) => void;
 }
 
 export interface UnitsResult {
@@ -85,8 +90,9 @@ export async function runUnits(options: RunUnitsOptions): Promise<UnitsResult> {
   const timing = options.now === undefined ? undefined : { now: options.now, latency };
   const queue = { next: 0, done: 0, byHelpers: 0 };
   const take = (): number | null => (queue.next < total ? queue.next++ : null);
-  const finish = (index: number, rows: readonly CaseRow[], byHelper = false): void => {
+  const finish = (index: number, rows: readonly CaseRow[], byHelper = false, trace?: string): void => {
     rowsByUnit[index] = rows;
+    if (trace !== undefined) options.onTrace?.(index, trace);
     queue.done++;
     if (byHelper) queue.byHelpers++;
     options.onProgress?.(queue.done, total);
@@ -104,7 +110,9 @@ export async function runUnits(options: RunUnitsOptions): Promise<UnitsResult> {
   try {
     for (let index = take(); index !== null; index = take()) {
       const unit = options.units[index] as Unit;
-      finish(index, runUnit(options.scenario, options.engines, options.config, unit, timing));
+      const trace = options.onTrace === undefined ? undefined : [];
+      const rows = runUnit(options.scenario, options.engines, options.config, unit, timing, trace);
+      finish(index, rows, false, trace === undefined ? undefined : traceText(trace));
       ranHere++;
       if (threads > 0 && starting === null) {
         const elapsed = performance.now() - began;
@@ -142,7 +150,7 @@ async function startHelpers(
   options: RunUnitsOptions,
   count: number,
   take: () => number | null,
-  finish: (index: number, rows: readonly CaseRow[], byHelper: boolean) => void,
+  finish: (index: number, rows: readonly CaseRow[], byHelper: boolean, trace?: string) => void,
   latency: readonly LatencyHistogram[],
 ): Promise<Helpers> {
   const modulePaths = options.engines.filter((e) => isModulePath(e.spec.ref)).map((e) => e.spec.ref);
@@ -164,6 +172,7 @@ async function startHelpers(
     config: options.config,
     units: options.units,
     measure: options.now !== undefined,
+    trace: options.onTrace !== undefined,
   };
   const start = bundle?.entry ?? new URL('./worker-boot.mjs', import.meta.url);
   const workers: Worker[] = [];
@@ -209,7 +218,7 @@ async function startHelpers(
             if (++booted === count) markReady();
             break;
           case 'results':
-            for (const r of message.results) finish(r.index, r.rows, true);
+            for (const r of message.results) finish(r.index, r.rows, true, r.trace);
             inHand.set(worker, (inHand.get(worker) ?? 0) - message.results.length);
             feed(worker, 1);
             break;
