@@ -13,6 +13,8 @@ import { conformance } from './commands/conformance.ts';
 import { merge, type MergeOptions } from './commands/merge.ts';
 import { DEFAULT_TOLERANCE } from './report/compare.ts';
 import { decide, type DecideOptions } from './commands/decide.ts';
+import { DEFAULT_FIT_BOOTSTRAP, fit, type FitCommandOptions } from './commands/fit.ts';
+import { FAMILIES } from './fit/likelihood.ts';
 import { isEntryPoint, processIo, type Io } from './commands/io.ts';
 import { listEngines, listScenarios, validateScenarioCommand } from './commands/listing.ts';
 import { UserError } from './errors.ts';
@@ -30,6 +32,7 @@ export type Command =
   | { readonly kind: 'conformance'; readonly engines: readonly string[] }
   | { readonly kind: 'compare'; readonly options: CompareOptions }
   | { readonly kind: 'merge'; readonly options: MergeOptions }
+  | { readonly kind: 'fit'; readonly options: FitCommandOptions }
   | { readonly kind: 'baseline'; readonly scenarios: readonly string[]; readonly workers: number; readonly out: string | undefined }
   /** `--help` or `--version`: yargs produced text and nothing is to be run. */
   | { readonly kind: 'output'; readonly text: string };
@@ -197,6 +200,24 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
       },
     )
     .command(
+      'fit <log>',
+      'fit a scenario (pools.csv, behaviours.csv) to a request trace of backtest --trace or a service log, treating pending candidates as censored',
+      (y) =>
+        y
+          .positional('log', { type: 'string', demandOption: true, describe: 'JSON Lines of engine calls (docs/trace-format.md), plain or gzipped' })
+          .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'folder of the fitted scenario, like scenarios/NAME' })
+          .option('engine', { alias: 'e', type: 'string', describe: 'use this engine\'s calls (required when the log holds several)' })
+          .option('delay', { choices: ['auto', ...FAMILIES] as const, default: 'auto' as const, describe: 'delay family; auto takes the lowest AIC' })
+          .option('bootstrap', { type: 'number', default: DEFAULT_FIT_BOOTSTRAP, describe: 'bootstrap resamples over openings for the 95 % intervals' })
+          .option('seed', { type: 'number', default: 1, describe: 'seed of the bootstrap' }),
+      (a) => {
+        command = {
+          kind: 'fit',
+          options: { log: a.log, out: a.out, engine: a.engine, delay: a.delay, bootstrap: integer('bootstrap', a.bootstrap, 0), seed: integer('seed', a.seed, 0) },
+        };
+      },
+    )
+    .command(
       'baseline',
       'regenerate the committed baselines, reports/baseline/<scenario>/, from every shipped scenario',
       (y) =>
@@ -253,6 +274,9 @@ export async function run(command: Command, io: Io): Promise<number> {
       return compare(command.options, io);
     case 'merge':
       return merge(command.options, io);
+    case 'fit':
+      await fit(command.options, io);
+      return 0;
     case 'baseline':
       return baseline({ scenarios: command.scenarios, workers: command.workers, out: command.out }, io);
   }
