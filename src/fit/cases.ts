@@ -62,6 +62,7 @@ interface CandidateState {
   answeredLine: number;
   /** Latest call time at which it showed pending, its age then, and that line. */
   pendingAt: number;
+  pendingAge: number;
   pendingLine: number;
   /** Bounds of its invitation time (epoch ms) from its pending ages: (lo, hi]. */
   invitedLo: number;
@@ -151,6 +152,7 @@ export class CaseBuilder {
           answeredAt: Infinity,
           answeredLine: 0,
           pendingAt: -Infinity,
+          pendingAge: 0,
           pendingLine: 0,
           invitedLo: -Infinity,
           invitedHi: Infinity,
@@ -166,6 +168,7 @@ export class CaseBuilder {
         }
         if (t > s.pendingAt) {
           s.pendingAt = t;
+          s.pendingAge = minutes;
           s.pendingLine = line;
         }
         // Pending ages are whole minutes: invited in (t − (a + 1) min, t − a min].
@@ -249,6 +252,12 @@ export class CaseBuilder {
           line: s.pendingLine,
           field: `request.impacted_candidates_data[${j}].notification_status`,
           message: `ir_pending, but ${NAMES[s.answer]} at an earlier call (line ${s.answeredLine}) of ${where}: a candidate who answered does not go back to pending`,
+        });
+      } else if (s.answer !== 0 && s.pendingAge >= s.minutes + 1) {
+        this.problems.push({
+          line: s.pendingLine,
+          field: `request.impacted_candidates_data[${j}].time_to_respond_ir_minutes`,
+          message: `pending for ${s.pendingAge} minutes here, but answered after ${s.minutes} minutes on line ${s.answeredLine} of ${where}`,
         });
       }
     });

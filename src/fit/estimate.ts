@@ -8,7 +8,7 @@ import { quantileSorted } from '../stats/distributions.ts';
 import { stream } from '../sim/rng.ts';
 import type { ObservedCase } from './cases.ts';
 import { kaplanMeier, survivalAt } from './kaplan-meier.ts';
-import { delayParameters, delayQuantile, delaySurvival, FAMILIES, FitIndex, fitFamily, type Estimate, type Family, type FitData } from './likelihood.ts';
+import { delayParameters, delayQuantile, delaySurvival, FAMILIES, FitIndex, fitFamily, naiveFit, type Estimate, type Family, type FitData } from './likelihood.ts';
 
 export type DelayChoice = Family | 'auto';
 
@@ -54,6 +54,8 @@ export interface FitResult {
   readonly families: readonly Estimate[];
   /** Name → estimate and 95 % bootstrap interval: p_accept, p_reject, p_none, p_offer_accept and the delay's parameters. */
   readonly intervals: Readonly<Record<string, Interval>>;
+  /** The same figures from the naive fit (pending counted as never answering, delays from the answered alone), for contrast. */
+  readonly naive: Readonly<Record<string, number>>;
   readonly bootstrap: { readonly resamples: number; readonly failed: number };
   readonly goodness: readonly GoodnessRow[];
   /** One row per case id for pools.csv, from its first observed opening. */
@@ -171,6 +173,7 @@ export function fitOpenings(all: readonly ObservedCase[], options: FitOptions): 
     estimate: best,
     families,
     intervals,
+    naive: figures(naiveFit(family, data)),
     bootstrap: { resamples: options.bootstrap, failed },
     goodness,
     pools,

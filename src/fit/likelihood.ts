@@ -303,3 +303,30 @@ export function delayParameters(delay: DelayDistribution): Record<string, number
       return { minutes: delay.minutes };
   }
 }
+
+/**
+ * The fit this module exists to avoid, kept to show what it gets wrong: pending candidates
+ * counted as never answering (so p_accept = accepted / invited), and the delay fitted to the
+ * answered alone, as if every delay had been seen. Both are biased low whenever the log
+ * stops before the answers are in.
+ */
+export function naiveFit(family: Family, data: FitData): Estimate {
+  const answered = data.accepted + data.rejected;
+  if (!(answered > 0)) throw new RangeError('no candidate answered: the response model cannot be fitted');
+  const invited = answered + data.pending;
+  const delayOnly: FitData = { ...data, pendingWeight: new Float64Array(data.age.length), pending: 0 };
+  const best = minimize((theta) => -logLikelihood(family, delayOnly, [Infinity, ...theta]), startDelay(family, data));
+  return {
+    family,
+    pAccept: data.accepted / invited,
+    pReject: data.rejected / invited,
+    pNone: data.pending / invited,
+    pOffer: data.offerKnown > 0 ? data.offerAccepted / data.offerKnown : NaN,
+    delay: delayOf(family, best.x),
+    x: [logit(answered / invited), ...best.x],
+    logLik: NaN,
+    aic: NaN,
+    evaluations: best.evaluations,
+    converged: best.converged,
+  };
+}
