@@ -22,8 +22,6 @@ declare module 'jstat' {
     gamma: ContinuousDistribution2;
     weibull: ContinuousDistribution2;
     binomial: DiscreteDistribution2;
-    /** Complementary error function, accurate in the upper tail (unlike 1 − erf). */
-    erfc(x: number): number;
     studentt: {
       cdf(x: number, dof: number): number;
       inv(p: number, dof: number): number;

@@ -14,6 +14,7 @@
  */
 import jstatPkg from 'jstat';
 import type { DelayDistribution } from '../scenario/types.ts';
+import { erfc } from '../stats/distributions.ts';
 import { minimize } from '../stats/nelder-mead.ts';
 import { ACCEPTED, REJECTED, type ObservedCase } from './cases.ts';
 
@@ -209,7 +210,7 @@ function survivalAtTheta(family: Family, theta: readonly number[]): (t: number) 
     case 'lognormal': {
       const mu = theta[0] as number;
       const scale = 1 / (Math.exp(theta[1] as number) * Math.SQRT2);
-      return (t) => (t <= 0 ? 1 : 0.5 * jStat.erfc((Math.log(t) - mu) * scale));
+      return (t) => (t <= 0 ? 1 : 0.5 * erfc((Math.log(t) - mu) * scale));
     }
     case 'exponential': {
       const rate = 1 / Math.exp(theta[0] as number);
