@@ -307,8 +307,11 @@ function observe(s: CandidateState, invitedAt: number): CandidateObservation {
   // What is sure, whatever the invitation time within its bounds: the smallest age for a
   // lower bound or a censoring time, the largest for an upper bound.
   const minutesSince = (t: number, u: number) => Math.max(0, (t - u) / MS_PER_MINUTE);
+  // Ages and bounds are coarsened to whole minutes (censoring ages and lower bounds down,
+  // upper bounds up): still true, and a service's second-precision times then give at most
+  // one distinct value per minute, which keeps the likelihood's cost bounded.
   if (s.answer === 0) {
-    return { answer: 0, lower: 0, upper: 0, age: Number.isFinite(hi) ? minutesSince(s.pendingAt, hi) : 0, offerAccepted: null };
+    return { answer: 0, lower: 0, upper: 0, age: Number.isFinite(hi) ? Math.floor(minutesSince(s.pendingAt, hi) + 1e-9) : 0, offerAccepted: null };
   }
   let lower = s.minutes;
   let upper = s.minutes + 1;
@@ -319,5 +322,5 @@ function observe(s: CandidateState, invitedAt: number): CandidateObservation {
     lower = s.minutes;
     upper = s.minutes + 1;
   }
-  return { answer: s.answer, lower, upper, age: 0, offerAccepted: s.answer === ACCEPTED ? s.offer : null };
+  return { answer: s.answer, lower: Math.floor(lower + 1e-9), upper: Math.ceil(upper - 1e-9), age: 0, offerAccepted: s.answer === ACCEPTED ? s.offer : null };
 }

@@ -15,7 +15,7 @@
 import jstatPkg from 'jstat';
 import type { DelayDistribution } from '../scenario/types.ts';
 import { erfc } from '../stats/distributions.ts';
-import { minimize } from '../stats/nelder-mead.ts';
+import { minimize, nelderMead } from '../stats/nelder-mead.ts';
 import { ACCEPTED, REJECTED, type ObservedCase } from './cases.ts';
 
 const { jStat } = jstatPkg;
@@ -36,6 +36,11 @@ export interface FitData {
   readonly offerAccepted: number;
   /** Accepted candidates whose offer outcome the log shows. */
   readonly offerKnown: number;
+  /** Every distinct time above, ascending, and where each value sits in it: S is computed once per time. */
+  readonly points: Float64Array;
+  readonly lowerAt: Int32Array;
+  readonly upperAt: Int32Array;
+  readonly ageAt: Int32Array;
 }
 
 /**
@@ -92,6 +97,27 @@ export class FitIndex {
   }
 
   /** The data with case i counted `weights[i]` times (all once when absent). */
+  private shared: Pick<FitData, 'lower' | 'upper' | 'age' | 'points' | 'lowerAt' | 'upperAt' | 'ageAt'> | null = null;
+
+  private sharedArrays() {
+    if (this.shared === null) {
+      const points = Float64Array.from(new Set([...this.lower, ...this.upper, ...this.age])).sort();
+      const at = new Map<number, number>();
+      points.forEach((t, i) => at.set(t, i));
+      const indexOf = (values: number[]) => Int32Array.from(values, (t) => at.get(t) as number);
+      this.shared = {
+        lower: Float64Array.from(this.lower),
+        upper: Float64Array.from(this.upper),
+        age: Float64Array.from(this.age),
+        points,
+        lowerAt: indexOf(this.lower),
+        upperAt: indexOf(this.upper),
+        ageAt: indexOf(this.age),
+      };
+    }
+    return this.shared;
+  }
+
   data(weights?: ArrayLike<number>): FitData {
     const answeredWeight = new Float64Array(this.lower.length);
     const pendingWeight = new Float64Array(this.age.length);
@@ -104,10 +130,8 @@ export class FitIndex {
       for (let j = 0; j < 5; j++) totals[j]! += w * (c.counts[j] as number);
     });
     return {
-      lower: Float64Array.from(this.lower),
-      upper: Float64Array.from(this.upper),
+      ...this.sharedArrays(),
       answeredWeight,
-      age: Float64Array.from(this.age),
       pendingWeight,
       accepted: totals[0] as number,
       rejected: totals[1] as number,
@@ -223,21 +247,23 @@ function survivalAtTheta(family: Family, theta: readonly number[]): (t: number) 
 export function logLikelihood(family: Family, data: FitData, x: readonly number[]): number {
   const q = expit(x[0] as number);
   const S = survivalAtTheta(family, x.slice(1));
+  const at = new Float64Array(data.points.length);
+  for (let i = 0; i < at.length; i++) at[i] = S(data.points[i] as number);
   let ll = 0;
   let answered = 0;
-  for (let i = 0; i < data.lower.length; i++) {
+  for (let i = 0; i < data.lowerAt.length; i++) {
     const w = data.answeredWeight[i] as number;
     if (w === 0) continue;
-    const p = S(data.lower[i] as number) - S(data.upper[i] as number);
+    const p = (at[data.lowerAt[i] as number] as number) - (at[data.upperAt[i] as number] as number);
     if (!(p > 0)) return -Infinity;
     ll += w * Math.log(p);
     answered += w;
   }
   ll += answered * Math.log(q);
-  for (let i = 0; i < data.age.length; i++) {
+  for (let i = 0; i < data.ageAt.length; i++) {
     const w = data.pendingWeight[i] as number;
     if (w === 0) continue;
-    ll += w * Math.log(1 - q + q * S(data.age[i] as number));
+    ll += w * Math.log(1 - q + q * (at[data.ageAt[i] as number] as number));
   }
   return ll;
 }
@@ -271,7 +297,9 @@ export function fitFamily(family: Family, data: FitData, start?: readonly number
   const invited = answered + data.pending;
   const q0 = Math.min(0.95, Math.max(0.02, answered / invited));
   const x0 = start ?? [logit(q0), ...startDelay(family, data)];
-  const best = minimize((x) => -logLikelihood(family, data, x), x0);
+  const objective = (x: readonly number[]) => -logLikelihood(family, data, x);
+  // A refit starts next to its answer: one run with a small simplex is enough.
+  const best = start === undefined ? minimize(objective, x0) : nelderMead(objective, x0, { step: 0.05 });
   const s = data.accepted / answered;
   const q = expit(best.x[0] as number);
   const logLik = -best.fx + xlogy(data.accepted, s) + xlogy(data.rejected, 1 - s);

@@ -28,7 +28,7 @@ export function nelderMead(f: (x: readonly number[]) => number, x0: readonly num
   const n = x0.length;
   const maxIterations = options.maxIterations ?? 400 * n;
   const fTol = options.fTolerance ?? 1e-9;
-  const xTol = options.xTolerance ?? 1e-7;
+  const xTol = options.xTolerance ?? 1e-6;
   let evaluations = 0;
   const value = (x: readonly number[]): number => {
     evaluations++;
