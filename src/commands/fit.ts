@@ -32,7 +32,12 @@ export interface ReadLog {
   readonly fileBytes: number;
   readonly textBytes: number;
   readonly gzipped: boolean;
+  /** Lines of other engines than the one asked for, per engine: skipped after their engine's name. */
+  readonly skipped: Record<string, number>;
 }
+
+/** The engine of a line as the encoder writes it (`{"engine":"…"` first), without parsing the rest. */
+const LEADING_ENGINE = /^\s*\{\s*"engine"\s*:\s*"((?:[^"\\]|\\.)*)"/;
 
 function isGzip(file: string): boolean {
   const fd = openSync(file, 'r');
@@ -49,7 +54,7 @@ function isGzip(file: string): boolean {
  * by line into the case builder. Throws a `UserError` listing every problem, with its line
  * and field, when any line or case is wrong.
  */
-export async function readLog(file: string, display: string): Promise<ReadLog> {
+export async function readLog(file: string, display: string, engine?: string): Promise<ReadLog> {
   if (!existsSync(file) || !statSync(file).isFile()) throw new UserError(`${display}: no such file`);
   const gzipped = isGzip(file);
   const raw = createReadStream(file);
@@ -61,11 +66,22 @@ export async function readLog(file: string, display: string): Promise<ReadLog> {
   const problems: LogProblem[] = builder.problems;
   let lines = 0;
   let textBytes = 0;
+  const skipped: Record<string, number> = {};
   const reader = createInterface({ input, crlfDelay: Infinity });
   for await (const text of reader) {
     lines++;
     textBytes += Buffer.byteLength(text) + 1;
     if (text.trim() === '') continue;
+    if (engine !== undefined) {
+      // Another engine's calls are not used: skip them unparsed, which makes fitting one
+      // engine out of a five-engine trace several times faster.
+      const m = LEADING_ENGINE.exec(text);
+      const name = m === null ? null : (JSON.parse(`"${m[1]}"`) as string);
+      if (name !== null && name !== engine) {
+        skipped[name] = (skipped[name] ?? 0) + 1;
+        continue;
+      }
+    }
     const parsed = parseTraceLine(text);
     if (!parsed.ok) {
       for (const p of parsed.problems) problems.push({ line: lines, field: p.field, message: p.message });
@@ -86,7 +102,7 @@ export async function readLog(file: string, display: string): Promise<ReadLog> {
     throw new UserError([`log ${display} has ${count}; nothing was fitted`, ...shown, ...more].join('\n'));
   }
   if (lines === 0) throw new UserError(`${display}: the log is empty`);
-  return { cases, lines, fileBytes: statSync(file).size, textBytes, gzipped };
+  return { cases, lines, fileBytes: statSync(file).size, textBytes, gzipped, skipped };
 }
 
 export async function fit(options: FitCommandOptions, io: Io): Promise<FitResult> {
@@ -97,9 +113,9 @@ export async function fit(options: FitCommandOptions, io: Io): Promise<FitResult
     throw new UserError(`${options.out} holds a candidates.csv, which would replay recorded outcomes instead of the fitted profile: choose another folder`);
   }
   const began = io.now();
-  const log = await readLog(file, display);
+  const log = await readLog(file, display, options.engine);
   const read = io.now();
-  const result = fitOpenings(log.cases, { engine: options.engine, delay: options.delay, bootstrap: options.bootstrap, seed: options.seed });
+  const result = fitOpenings(log.cases, { engine: options.engine, delay: options.delay, bootstrap: options.bootstrap, seed: options.seed }, log.skipped);
   const fitted = io.now();
   const files = fitFiles(result, { log: display, name: path.basename(dir), delay: options.delay, seed: options.seed });
   writeFilesAtomically(dir, files);

@@ -64,12 +64,18 @@ export interface FitResult {
 }
 
 /** The openings of the engine to fit: the one named, or the only one in the log. */
-export function selectEngine(cases: readonly ObservedCase[], engine: string | undefined): { engine: string; engines: Record<string, number>; cases: ObservedCase[] } {
-  const engines: Record<string, number> = {};
+export function selectEngine(
+  cases: readonly ObservedCase[],
+  engine: string | undefined,
+  /** Calls of engines the reader skipped unparsed. */
+  skipped: Readonly<Record<string, number>> = {},
+): { engine: string; engines: Record<string, number>; cases: ObservedCase[] } {
+  const engines: Record<string, number> = { ...skipped };
   for (const c of cases) engines[c.engine] = (engines[c.engine] ?? 0) + c.calls;
   const names = Object.keys(engines).sort();
   const list = names.map((n) => `${n} (${engines[n]} calls)`).join(', ');
   if (names.length === 0) throw new UserError('the log holds no engine call');
+  const sortedEngines = Object.fromEntries(names.map((n) => [n, engines[n] as number]));
   if (engine === undefined) {
     if (names.length > 1) {
       throw new UserError(
@@ -81,7 +87,7 @@ export function selectEngine(cases: readonly ObservedCase[], engine: string | un
     throw new UserError(`--engine ${engine} has no call in the log; it holds ${list}`);
   }
   const chosen = engine;
-  return { engine: chosen, engines, cases: cases.filter((c) => c.engine === chosen) };
+  return { engine: chosen, engines: sortedEngines, cases: cases.filter((c) => c.engine === chosen) };
 }
 
 const GOODNESS_LEVELS = [0.1, 0.25, 0.5, 0.75, 0.9] as const;
@@ -104,8 +110,8 @@ export function populationSurvival(e: Estimate, t: number): number {
   return 1 - q + q * delaySurvival(e.delay, t);
 }
 
-export function fitOpenings(all: readonly ObservedCase[], options: FitOptions): FitResult {
-  const { engine, engines, cases } = selectEngine(all, options.engine);
+export function fitOpenings(all: readonly ObservedCase[], options: FitOptions, skipped: Readonly<Record<string, number>> = {}): FitResult {
+  const { engine, engines, cases } = selectEngine(all, options.engine, skipped);
   const index = new FitIndex(cases);
   const data = index.data();
   if (data.accepted + data.rejected === 0) {

@@ -38,6 +38,8 @@ export interface FitData {
   readonly offerKnown: number;
   /** Every distinct time above, ascending, and where each value sits in it: S is computed once per time. */
   readonly points: Float64Array;
+  /** ln of each point (−∞ for 0), so that an evaluation needs no logarithm. */
+  readonly logPoints: Float64Array;
   readonly lowerAt: Int32Array;
   readonly upperAt: Int32Array;
   readonly ageAt: Int32Array;
@@ -97,7 +99,7 @@ export class FitIndex {
   }
 
   /** The data with case i counted `weights[i]` times (all once when absent). */
-  private shared: Pick<FitData, 'lower' | 'upper' | 'age' | 'points' | 'lowerAt' | 'upperAt' | 'ageAt'> | null = null;
+  private shared: Pick<FitData, 'lower' | 'upper' | 'age' | 'points' | 'logPoints' | 'lowerAt' | 'upperAt' | 'ageAt'> | null = null;
 
   private sharedArrays() {
     if (this.shared === null) {
@@ -110,6 +112,7 @@ export class FitIndex {
         upper: Float64Array.from(this.upper),
         age: Float64Array.from(this.age),
         points,
+        logPoints: points.map(Math.log),
         lowerAt: indexOf(this.lower),
         upperAt: indexOf(this.upper),
         ageAt: indexOf(this.age),
@@ -243,12 +246,37 @@ function survivalAtTheta(family: Family, theta: readonly number[]): (t: number) 
   }
 }
 
+/** S at every distinct time of the data, from the times' logarithms: the likelihood's inner loop. */
+function survivalAtPoints(family: Family, theta: readonly number[], data: FitData): Float64Array {
+  const logT = data.logPoints;
+  const at = new Float64Array(logT.length);
+  switch (family) {
+    case 'weibull': {
+      // exp(−(t/λ)^k) = exp(−exp(k (ln t − ln λ)))
+      const k = Math.exp(theta[0] as number);
+      const logScale = theta[1] as number;
+      for (let i = 0; i < at.length; i++) at[i] = Math.exp(-Math.exp(k * ((logT[i] as number) - logScale)));
+      break;
+    }
+    case 'lognormal': {
+      const mu = theta[0] as number;
+      const scale = 1 / (Math.exp(theta[1] as number) * Math.SQRT2);
+      for (let i = 0; i < at.length; i++) at[i] = 0.5 * erfc(((logT[i] as number) - mu) * scale);
+      break;
+    }
+    case 'exponential': {
+      const rate = 1 / Math.exp(theta[0] as number);
+      for (let i = 0; i < at.length; i++) at[i] = Math.exp(-(data.points[i] as number) * rate);
+      break;
+    }
+  }
+  return at;
+}
+
 /** The log-likelihood of q (on the logit scale, x[0]) and the delay (x[1...]), without the closed-form accept/reject split. */
 export function logLikelihood(family: Family, data: FitData, x: readonly number[]): number {
   const q = expit(x[0] as number);
-  const S = survivalAtTheta(family, x.slice(1));
-  const at = new Float64Array(data.points.length);
-  for (let i = 0; i < at.length; i++) at[i] = S(data.points[i] as number);
+  const at = survivalAtPoints(family, x.slice(1), data);
   let ll = 0;
   let answered = 0;
   for (let i = 0; i < data.lowerAt.length; i++) {
