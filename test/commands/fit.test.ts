@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { backtest, type BacktestOptions } from '../../src/commands/backtest.ts';
 import { fit, type FitCommandOptions } from '../../src/commands/fit.ts';
@@ -86,6 +86,19 @@ describe('backtest --trace', () => {
     expect(Object.keys(first)).toEqual(['engine', 'replicate', 'request', 'decision']);
     expect(first.request.correlation_id).toMatch(/_0$/);
     expect(existsSync(`${traces[0]}.tmp-${process.pid}`)).toBe(false);
+  });
+
+  it('with --shard, writes the calls of its own units: together, those of the whole run', async () => {
+    const dir = temp();
+    const whole = path.join(dir, 'whole.jsonl');
+    await backtest(run({ scenario: 'test/fixtures/tiny', replicates: 2, out: path.join(dir, 'w'), trace: whole }), memoryIo());
+    const parts: string[] = [];
+    for (const index of [1, 2]) {
+      const trace = path.join(dir, `part-${index}.jsonl`);
+      await backtest(run({ scenario: 'test/fixtures/tiny', replicates: 2, out: path.join(dir, `p${index}`), shard: { index, count: 2 }, trace }), memoryIo());
+      parts.push(...read(trace).trimEnd().split('\n'));
+    }
+    expect(parts.sort()).toEqual(read(whole).trimEnd().split('\n').sort());
   });
 });
 
@@ -193,6 +206,11 @@ describe('pacebench fit on bad logs', () => {
     expect(message).toContain('bad.jsonl:3: request.num_vacancies: 2, but 1 on line 1');
     expect(message).toContain('bad.jsonl:4: request.impacted_candidates_data[0].notification_status: expected ir_pending');
     expect(existsSync(out)).toBe(false);
+
+    // Gzip is told by its magic bytes, not by the file's name.
+    const zipped = path.join(dir, 'bad-too.jsonl');
+    writeFileSync(zipped, gzipSync(readFileSync(log)));
+    await expect(fit(fitOptions({ log: zipped, out }), memoryIo(dir))).rejects.toThrow(/bad-too\.jsonl has 3 problems/);
   });
 
   it('asks which engine to fit when the log holds several', async () => {
