@@ -13,6 +13,8 @@ import { conformance } from './commands/conformance.ts';
 import { merge, type MergeOptions } from './commands/merge.ts';
 import { DEFAULT_TOLERANCE } from './report/compare.ts';
 import { decide, type DecideOptions } from './commands/decide.ts';
+import { DEFAULT_FIT_BOOTSTRAP, fit, type FitCommandOptions } from './commands/fit.ts';
+import { FAMILIES } from './fit/likelihood.ts';
 import { isEntryPoint, processIo, type Io } from './commands/io.ts';
 import { listEngines, listScenarios, validateScenarioCommand } from './commands/listing.ts';
 import { UserError } from './errors.ts';
@@ -31,6 +33,7 @@ export type Command =
   | { readonly kind: 'conformance'; readonly engines: readonly string[]; readonly timeoutMs: number }
   | { readonly kind: 'compare'; readonly options: CompareOptions }
   | { readonly kind: 'merge'; readonly options: MergeOptions }
+  | { readonly kind: 'fit'; readonly options: FitCommandOptions }
   | { readonly kind: 'baseline'; readonly scenarios: readonly string[]; readonly workers: number; readonly out: string | undefined }
   /** `--help` or `--version`: yargs produced text and nothing is to be run. */
   | { readonly kind: 'output'; readonly text: string };
@@ -125,7 +128,8 @@ function withRunOptions<T>(y: Argv<T>) {
       default: String(DEFAULT_CONCURRENCY),
       defaultDescription: String(DEFAULT_CONCURRENCY),
       describe: 'cases awaiting an asynchronous (remote) engine at once, per worker thread',
-    });
+    })
+    .option('trace', { type: 'string', describe: 'write every engine call (request and decision) to this JSON Lines file, gzipped if it ends in .gz; pacebench fit reads it' });
 }
 
 type RunArgs = Awaited<ReturnType<ReturnType<typeof withRunOptions>['parseAsync']>>;
@@ -151,6 +155,7 @@ function backtestOptions(a: RunArgs, defaults: { workers: number }): BacktestOpt
     shard: a.shard === undefined ? undefined : parseShard(a.shard),
     engineTimeoutMs: integer('engine-timeout', a['engine-timeout'], 1),
     concurrency: integer('concurrency', a.concurrency, 1, 10_000),
+    trace: a.trace,
   };
 }
 
@@ -256,6 +261,24 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
       },
     )
     .command(
+      'fit <log>',
+      'fit a scenario (pools.csv, behaviours.csv) to a request trace of backtest --trace or a service log, treating pending candidates as censored',
+      (y) =>
+        y
+          .positional('log', { type: 'string', demandOption: true, describe: 'JSON Lines of engine calls (docs/trace-format.md), plain or gzipped' })
+          .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'folder of the fitted scenario, like scenarios/NAME' })
+          .option('engine', { alias: 'e', type: 'string', describe: 'use this engine\'s calls (required when the log holds several)' })
+          .option('delay', { choices: ['auto', ...FAMILIES] as const, default: 'auto' as const, describe: 'delay family; auto takes the lowest AIC' })
+          .option('bootstrap', { type: 'string', default: String(DEFAULT_FIT_BOOTSTRAP), defaultDescription: String(DEFAULT_FIT_BOOTSTRAP), describe: `bootstrap resamples over openings for the 95 % intervals (at least ${MIN_BOOTSTRAP})` })
+          .option('seed', { type: 'string', default: '1', defaultDescription: '1', describe: 'seed of the bootstrap' }),
+      (a) => {
+        command = {
+          kind: 'fit',
+          options: { log: a.log, out: a.out, engine: a.engine, delay: a.delay, bootstrap: bootstrapCount(a.bootstrap), seed: integer('seed', a.seed, 0) },
+        };
+      },
+    )
+    .command(
       'baseline',
       'regenerate the committed baselines, reports/baseline/<scenario>/, from every shipped scenario',
       (y) =>
@@ -322,6 +345,9 @@ export async function run(command: Command, io: Io): Promise<number> {
       return compare(command.options, io);
     case 'merge':
       return merge(command.options, io);
+    case 'fit':
+      await fit(command.options, io);
+      return 0;
     case 'baseline':
       return baseline(capWorkers({ scenarios: command.scenarios, workers: command.workers, out: command.out }, io), io);
   }

@@ -117,3 +117,26 @@ describe('--shard', () => {
     expect(() => parseShard(text)).toThrow(/--shard must be i\/n/);
   });
 });
+
+describe('parseArgv: traces and fit', () => {
+  it('passes backtest --trace through', async () => {
+    const command = await parseArgv(['backtest', '-s', 'cold_start', '--trace', 'calls.jsonl.gz'], defaults);
+    expect(command).toMatchObject({ kind: 'backtest', options: { trace: 'calls.jsonl.gz' } });
+  });
+
+  it('parses fit with its defaults and every option', async () => {
+    expect(await parseArgv(['fit', 'log.jsonl', '--out', 'scenarios/mine'], defaults)).toEqual({
+      kind: 'fit',
+      options: { log: 'log.jsonl', out: 'scenarios/mine', engine: undefined, delay: 'auto', bootstrap: 200, seed: 1 },
+    });
+    expect(
+      await parseArgv(['fit', 'log.jsonl.gz', '-o', 'x/y', '-e', 'exp', '--delay', 'lognormal', '--bootstrap', '150', '--seed', '7'], defaults),
+    ).toEqual({ kind: 'fit', options: { log: 'log.jsonl.gz', out: 'x/y', engine: 'exp', delay: 'lognormal', bootstrap: 150, seed: 7 } });
+  });
+
+  it('refuses a fit without --out, an unknown family, or a bad resample count', async () => {
+    await expect(parseArgv(['fit', 'log.jsonl'], defaults)).rejects.toThrow(/out/);
+    await expect(parseArgv(['fit', 'log.jsonl', '--out', 'o', '--delay', 'gamma'], defaults)).rejects.toThrow(/delay/);
+    await expect(parseArgv(['fit', 'log.jsonl', '--out', 'o', '--bootstrap', '-1'], defaults)).rejects.toThrow(UserError);
+  });
+});

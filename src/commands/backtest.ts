@@ -11,6 +11,7 @@ import { summaryMarkdown } from '../report/markdown.ts';
 import { factsOf, runJson, type RunRecord } from '../report/run.ts';
 import { buildTimings, timingsJson } from '../report/timings.ts';
 import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
+import { TraceFileWriter } from '../trace/write.ts';
 import { readScenario } from '../scenario/read.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Money } from '../score/money.ts';
@@ -61,6 +62,8 @@ export interface BacktestOptions {
   readonly timings?: boolean;
   /** Print the summary on stdout (default). */
   readonly print?: boolean;
+  /** Write every engine call to this JSON Lines file (docs/trace-format.md); `.gz` gzips it. */
+  readonly trace?: string | undefined;
 }
 
 export interface BacktestResult {
@@ -153,6 +156,7 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
   const label = options.shard === undefined ? scenario.name : `${scenario.name} shard ${options.shard.index}/${options.shard.count}`;
   const progress = progressLine(io, label);
   const started = io.now();
+  const traceFile = options.trace === undefined ? null : new TraceFileWriter(path.resolve(io.cwd, options.trace), units.length);
   const result = await runUnits({
     scenario,
     engines,
@@ -163,6 +167,10 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
     onProgress: progress.update,
     helpers: options.helpersAtOnce === true ? 'at-once' : 'when-worth-it',
     concurrency: options.concurrency,
+    onTrace: traceFile === null ? undefined : (index, text) => traceFile.accept(index, text),
+  }).catch((error: unknown) => {
+    traceFile?.abort();
+    throw error;
   });
   const simulated = io.now();
   const rows = result.rowsByUnit.flat();
@@ -199,7 +207,14 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
     files['summary.json'] = summaryJson(summary);
     files['summary.md'] = markdown;
   }
-  writeFilesAtomically(dir, files, REPORT_FILES);
+  try {
+    writeFilesAtomically(dir, files, REPORT_FILES);
+  } catch (error) {
+    traceFile?.abort();
+    throw error;
+  }
+  traceFile?.commit();
+  if (traceFile !== null) io.stderr(`trace written to ${path.relative(io.cwd, traceFile.target)} (${(traceFile.bytes / 1e6).toFixed(1)} MB)\n`);
 
   if (summary === null) {
     io.stderr(`shard ${options.shard?.index}/${options.shard?.count}: ${caseCount} cases written to ${path.relative(io.cwd, dir) || '.'}; combine the shards with pacebench merge\n`);

@@ -1,5 +1,5 @@
 import { formatTimestamp, MS_PER_MINUTE } from '../contract/time.ts';
-import type { Request } from '../contract/types.ts';
+import type { Decision, Request } from '../contract/types.ts';
 import { decisionProblem } from '../contract/validate.ts';
 import type { Engine, SyncEngine } from '../engines/types.ts';
 import type { Case } from '../scenario/types.ts';
@@ -51,6 +51,8 @@ export interface PlayOptions {
   readonly stopAt?: StopAt | undefined;
   /** Told when a synchronous call starts and ends, in threads a watchdog looks after. */
   readonly guard?: { begin(call: number): void; end(): void } | undefined;
+  /** Called once per engine call, after the decision (`null` with the fault when it faulted); for `backtest --trace`. */
+  readonly observe?: ((request: Request, decision: Decision | null, fault: string | null) => void) | undefined;
 }
 
 function describeError(error: unknown): string {
@@ -94,6 +96,8 @@ class CaseState {
   fault: string | null = null;
   finished = false;
   correlationId = '';
+  /** The request of the call in progress, for the observer. */
+  private request: Request | null = null;
 
   constructor(
     readonly c: Case,
@@ -122,7 +126,7 @@ class CaseState {
     }
     this.correlationId = `${this.c.id}_${calls}`;
     this.calls++;
-    return {
+    const request: Request = {
       correlation_id: this.correlationId,
       reference_date_time: formatTimestamp(this.c.start + this.clock.t * MS_PER_MINUTE),
       deadline: this.deadline,
@@ -130,23 +134,33 @@ class CaseState {
       num_remaining_in_pool: this.n - this.invited,
       impacted_candidates_data: this.records,
     };
+    if (this.options.observe !== undefined) this.request = request;
+    return request;
+  }
+
+  /** Records a fault of the call in progress, and tells the observer. */
+  failed(fault: string): void {
+    this.fault = fault;
+    if (this.request !== null) this.options.observe?.(this.request, null, fault);
   }
 
   threw(error: unknown): void {
-    this.fault = faultOfThrow(this.correlationId, error);
+    this.failed(faultOfThrow(this.correlationId, error));
   }
 
   apply(decision: unknown): void {
     // Checked on every call at O(1); the order of the list is checked when the case ends.
     if (this.records.length !== this.invited) {
-      this.fault = `changed impacted_candidates_data at ${this.correlationId} (its length went from ${this.invited} to ${this.records.length}); requests are read-only`;
+      this.failed(`changed impacted_candidates_data at ${this.correlationId} (its length went from ${this.invited} to ${this.records.length}); requests are read-only`);
       return;
     }
     const problem = decisionProblem(decision);
     if (problem !== null) {
-      this.fault = `invalid decision at ${this.correlationId}: ${problem}`;
+      this.failed(`invalid decision at ${this.correlationId}: ${problem}`);
       return;
     }
+    // Before the clock moves: the live records must still show the time of this call.
+    if (this.request !== null) this.options.observe?.(this.request, decision as Decision, null);
     const d = decision as { finished: boolean; num_candidates_needed: number; callback_time_minutes: number };
     if (d.finished) {
       this.finished = true;
@@ -243,7 +257,7 @@ async function finishAsync(state: CaseState, engine: Engine, first: PromiseLike<
       if (timer !== undefined) timer.end(began);
       state.apply(decision);
     } catch (error) {
-      if (error instanceof DecisionTimeout) state.fault = error.message;
+      if (error instanceof DecisionTimeout) state.failed(error.message);
       else state.threw(error);
       break;
     }

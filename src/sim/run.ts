@@ -9,6 +9,7 @@ import { LatencyHistogram } from './latency.ts';
 import { readOutcome } from './outcome.ts';
 import { playCase, windowMinutes, type DecisionTimer, type Play, type StopAt } from './play.ts';
 import { engineStream, type Random } from './rng.ts';
+import { traceObserver } from '../trace/observe.ts';
 
 export interface RunConfig {
   readonly seed: number;
@@ -98,6 +99,8 @@ export interface UnitHooks {
   readonly guard?: CallGuard | undefined;
   /** Engines to stop at a given call of a given case, keyed by `stopKey`: a replay after a hang. */
   readonly stops?: ReadonlyMap<string, StopAt> | undefined;
+  /** When given, every engine call is appended as a line of the request trace (src/trace/format.ts). */
+  readonly trace?: string[] | undefined;
 }
 
 export function stopKey(engine: number, caseIndex: number): string {
@@ -192,6 +195,7 @@ function* unitSteps(
           timeoutMs: config.engineTimeoutMs,
           stopAt,
           guard,
+          observe: hooks?.trace === undefined ? undefined : traceObserver(hooks.trace, engine.label, unit.replicate),
         });
       } catch (error) {
         guard?.end();

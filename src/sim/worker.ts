@@ -8,6 +8,8 @@ import { activeEngine, runUnit } from './run.ts';
 import { checkConformance } from '../engines/conformance.ts';
 import { PASSES, type ConformanceThreadInput, type FromConformanceThread } from './conformance-thread.ts';
 import type { FromWorker, ToWorker, WorkerInput } from './workers.ts';
+import type { CaseRow } from '../score/rows.ts';
+import { traceText } from '../trace/observe.ts';
 
 if (parentPort === null) throw new Error('worker.ts must run in a worker thread');
 const port: MessagePort = parentPort;
@@ -79,23 +81,26 @@ try {
       const unit = input.units[message.index];
       if (unit === undefined) throw new Error(`unit ${message.index} does not exist`);
       const stops = message.stops.length === 0 ? undefined : new Map<string, StopAt>(message.stops);
+      const trace = input.trace === true ? [] : undefined;
       const rows = runUnit(input.scenario, engines, input.config, unit, {
         timing: input.measure ? timing : undefined,
         guard: guardBuffer === null ? undefined : new SharedCallGuard(guardBuffer, message.index),
         stops,
+        trace,
       });
+      const result = (r: CaseRow[]) => (trace === undefined ? { index: message.index, rows: r } : { index: message.index, rows: r, trace: traceText(trace) });
       if (rows instanceof Promise) {
         running++;
         rows.then(
           (r) => {
             running--;
-            send({ kind: 'results', results: [{ index: message.index, rows: r }] });
+            send({ kind: 'results', results: [result(r)] });
             finishIfIdle();
           },
           failed,
         );
       } else {
-        send({ kind: 'results', results: [{ index: message.index, rows }] });
+        send({ kind: 'results', results: [result(rows)] });
       }
     } catch (error) {
       failed(error);

@@ -10,6 +10,7 @@ import { guardBuffer, runningCall } from './guard.ts';
 import { LatencyHistogram, type LatencyData } from './latency.ts';
 import { DEFAULT_ENGINE_TIMEOUT_MS, type StopAt } from './play.ts';
 import { runUnit, stopKey, type RunConfig, type Unit } from './run.ts';
+import { traceText } from '../trace/observe.ts';
 
 export interface WorkerInput {
   /** For the tsx fallback: the TypeScript entry that worker-boot.mjs imports. */
@@ -23,6 +24,8 @@ export interface WorkerInput {
   readonly measure: boolean;
   /** Shared memory the thread tells its watchdog through; `null` when not guarded. */
   readonly guard: SharedArrayBuffer | null;
+  /** Collect each unit's request trace and send it with its rows. */
+  readonly trace?: boolean;
 }
 
 export type ToWorker =
@@ -31,7 +34,7 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'results'; readonly results: readonly { index: number; rows: CaseRow[] }[] }
+  | { readonly kind: 'results'; readonly results: readonly { index: number; rows: CaseRow[]; trace?: string }[] }
   | { readonly kind: 'finished'; readonly latency: readonly LatencyData[] }
   | { readonly kind: 'failed'; readonly message: string; readonly user?: boolean };
 
@@ -52,7 +55,9 @@ export interface RunUnitsOptions {
    */
   readonly helpers?: 'when-worth-it' | 'at-once';
   /** Units awaiting an asynchronous engine at once, per thread (default 32). */
-  readonly concurrency?: number;
+  readonly concurrency?: number | undefined;
+  /** Receives each unit's trace lines (`backtest --trace`), by unit index, in the order units finish. */
+  readonly onTrace?: ((index: number, text: string) => void) | undefined;
 }
 
 export interface UnitsResult {
@@ -133,8 +138,9 @@ export async function runUnits(options: RunUnitsOptions): Promise<UnitsResult> {
   const latency = options.engines.map(() => new LatencyHistogram());
   const queue = new UnitQueue(total);
   const counts = { done: 0, byHelpers: 0 };
-  const finish = (index: number, rows: readonly CaseRow[], byHelper = false): void => {
+  const finish = (index: number, rows: readonly CaseRow[], byHelper = false, trace?: string): void => {
     rowsByUnit[index] = rows;
+    if (trace !== undefined) options.onTrace?.(index, trace);
     counts.done++;
     if (byHelper) counts.byHelpers++;
     options.onProgress?.(counts.done, total);
@@ -167,17 +173,19 @@ export async function runUnits(options: RunUnitsOptions): Promise<UnitsResult> {
   try {
     for (let index = queue.take(); index !== null; index = queue.take()) {
       const unit = options.units[index] as Unit;
-      const rows = runUnit(options.scenario, options.engines, options.config, unit, { timing });
+      const trace = options.onTrace === undefined ? undefined : [];
+      const rows = runUnit(options.scenario, options.engines, options.config, unit, { timing, trace });
+      const text = (): string | undefined => (trace === undefined ? undefined : traceText(trace));
       if (rows instanceof Promise) {
         const unitIndex = index;
         const settled: Promise<void> = rows.then((r) => {
           inFlight.delete(settled);
-          finish(unitIndex, r);
+          finish(unitIndex, r, false, text());
         });
         inFlight.add(settled);
         if (inFlight.size >= concurrency) await Promise.race(inFlight);
       } else {
-        finish(index, rows);
+        finish(index, rows, false, text());
       }
       ranHere++;
       if (threads > 0 && starting === null) {
@@ -224,7 +232,7 @@ async function startHelpers(
   options: RunUnitsOptions,
   count: number,
   queue: UnitQueue,
-  finish: (index: number, rows: readonly CaseRow[], byHelper: boolean) => void,
+  finish: (index: number, rows: readonly CaseRow[], byHelper: boolean, trace?: string) => void,
   latency: readonly LatencyHistogram[],
   guarded: boolean,
 ): Promise<Helpers> {
@@ -247,6 +255,7 @@ async function startHelpers(
     config: options.config,
     units: options.units,
     measure: options.now !== undefined,
+    trace: options.onTrace !== undefined,
   };
   const start = bundle?.entry ?? new URL('./worker-boot.mjs', import.meta.url);
   const timeoutMs = options.config.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
@@ -345,7 +354,7 @@ async function startHelpers(
           case 'results':
             for (const r of message.results) {
               state.inHand.delete(r.index);
-              finish(r.index, r.rows, true);
+              finish(r.index, r.rows, true, r.trace);
             }
             feed(worker, message.results.length);
             break;

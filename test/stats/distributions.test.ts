@@ -106,3 +106,15 @@ describe('log-normal', () => {
     expect(logNormalQuantile(0.7, { mu: 1, sigma: 0 })).toBe(Math.E);
   });
 });
+
+describe('erfc', () => {
+  it('matches known values, and keeps its relative accuracy far in the tail', async () => {
+    const { erfc } = await import('../../src/stats/distributions.ts');
+    expect(erfc(0)).toBeCloseTo(1, 15);
+    expect(erfc(1)).toBeCloseTo(0.157299207050285, 14);
+    expect(erfc(-1)).toBeCloseTo(1.842700792949715, 14);
+    // erfc(6) = 2.151973671249891e-17, erfc(10) = 2.088487583762545e-45
+    expect(erfc(6) / 2.151973671249891e-17).toBeCloseTo(1, 10);
+    expect(erfc(10) / 2.088487583762545e-45).toBeCloseTo(1, 10);
+  });
+});
