@@ -136,6 +136,13 @@ describe('the promises of the README', () => {
     expect(pacebench(['decide', '--engine', 'exp'], '').code).toBe(2);
   });
 
+  it('exits 1 on a failed check: an engine that breaks the contract', () => {
+    const r = pacebench(['conformance', '-e', 'exp,test/fixtures/engines/broken.ts']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^ok {4}exp$/m);
+    expect(r.stdout).toMatch(/^FAIL  broken: \d+ violations$/m);
+  });
+
   it('caps --workers at the machine\'s cores and says so', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'pacebench-e2e-')), 'report');
     const r = pacebench(['backtest', '-s', 'test/fixtures/tiny', '-e', 'exp', '--workers', '1000', '-o', out, '--bootstrap', '200']);
