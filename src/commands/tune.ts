@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { resolveEngine, type ResolvedEngine } from '../engines/load.ts';
-import { isModulePath, parseEngineSpec } from '../engines/spec.ts';
+import { parseEngineSpec } from '../engines/spec.ts';
 import { writeFilesAtomically } from '../report/write.ts';
 import { readScenario } from '../scenario/read.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -190,7 +190,8 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
   if (new Set(options.scenarios).size < options.scenarios.length) throw new UserError(`--scenarios lists a scenario twice: ${options.scenarios.join(', ')}`);
   if (options.budget !== null && !(Number.isInteger(options.budget) && options.budget >= 1)) throw new UserError(`--budget must be an integer >= 1, got ${options.budget}`);
   const base = await resolveEngine(spec, io.cwd);
-  const ref = isModulePath(spec.ref) ? base.spec.ref : base.definition.name;
+  // A module path stays as the user wrote it, so the winner's spec pastes into the same shell.
+  const ref = spec.ref;
   const space = buildSpace(base.definition, options.params.map(parseParamArg));
   const accepts = (point: Point): boolean => {
     try {

@@ -23,8 +23,16 @@ export interface Dimension {
   /** A range: uniform draws between `low` and `high`; its grid, when it has one, is `values`. */
   readonly low: number;
   readonly high: number;
-  /** The grid points, or `null` for a real range without a step (random search only). */
+  /**
+   * The grid points; `null` for a real range without a step (random search only), or for
+   * a range whose step gives more than `MAX_GRID` points (too many for a grid; random search
+   * draws among them by `step`).
+   */
   readonly values: readonly number[] | null;
+  /** The STEP of a stepped range, `null` otherwise. */
+  readonly step: number | null;
+  /** Points of the grid: `values.length`, or Infinity for a real range without a step. */
+  readonly gridSize: number;
   /**
    * How random search draws it: among `values` (a list, or a range with a STEP), the
    * integers of [low, high], or reals of [low, high].
@@ -80,11 +88,9 @@ function outOfBounds(x: number, p: ParamSpec): string | null {
   return null;
 }
 
-/** The points LOW, LOW + STEP, … up to HIGH (HIGH included when the steps land on it, to rounding). */
-function steps(low: number, high: number, step: number): number[] {
-  const count = Math.floor((high - low) / step + 1e-9) + 1;
-  if (count > MAX_GRID) return new Array<number>(MAX_GRID + 1).fill(low);
-  return Array.from({ length: count }, (_, i) => tidy(low + i * step));
+/** How many points LOW, LOW + STEP, … up to HIGH (HIGH included when the steps land on it, to rounding). */
+function stepCount(low: number, high: number, step: number): number {
+  return Math.floor((high - low) / step + 1e-9) + 1;
 }
 
 /**
@@ -127,6 +133,8 @@ export function buildSpace(definition: EngineDefinition, args: readonly ParamArg
           low: Math.min(...unique),
           high: Math.max(...unique),
           values: unique,
+          step: null,
+          gridSize: unique.length,
           draw: 'values',
         });
       }
@@ -140,13 +148,16 @@ export function buildSpace(definition: EngineDefinition, args: readonly ParamArg
     else if (step !== null && integer && !Number.isInteger(step)) problems.push(`${where}: STEP ${step} is not an integer, and ${arg.key} is an integer parameter`);
     if (problems.length > before) continue;
     const gridStep = step ?? (integer ? 1 : null);
+    const count = gridStep === null ? Number.POSITIVE_INFINITY : stepCount(low, high, gridStep);
     byKey.set(arg.key, {
       key: arg.key,
       integer,
       default: p.default,
       low,
       high,
-      values: gridStep === null ? null : steps(low, high, gridStep),
+      values: gridStep === null || count > MAX_GRID ? null : Array.from({ length: count }, (_, i) => tidy(low + i * gridStep)),
+      step: gridStep,
+      gridSize: count,
       draw: step !== null ? 'values' : integer ? 'integers' : 'reals',
     });
   }
@@ -164,13 +175,14 @@ export function gridPoints(space: Space): Point[] {
   const problems: string[] = [];
   let size = 1;
   for (const d of space.dimensions) {
-    if (d.values === null) problems.push(`--param ${d.key}=${d.low}..${d.high} has no STEP: a grid (and a race, which runs one) needs ${d.key}=${d.low}..${d.high}:STEP or a list of values`);
-    else size *= d.values.length;
+    if (d.step === null && d.values === null) problems.push(`--param ${d.key}=${d.low}..${d.high} has no STEP: a grid (and a race, which runs one) needs ${d.key}=${d.low}..${d.high}:STEP or a list of values`);
+    else size *= d.gridSize;
   }
   if (problems.length > 0) throw new UserError(problems.join('\n'));
   if (size > MAX_GRID) {
-    const sizes = space.dimensions.map((d) => `${d.key}: ${(d.values?.length ?? 0) > MAX_GRID ? `more than ${MAX_GRID}` : d.values?.length}`).join(', ');
-    throw new UserError(`the grid has more than ${MAX_GRID} configurations (${sizes}); take larger steps, fewer values, or --method random`);
+    const sizes = space.dimensions.map((d) => `${d.key}: ${d.gridSize}`).join(', ');
+    const total = size <= 1e9 ? `${size}` : `more than ${MAX_GRID}`;
+    throw new UserError(`the grid has ${total} configurations (${sizes}), above the cap of ${MAX_GRID}; take larger steps, fewer values, or --method random`);
   }
   let points: Record<string, number>[] = [{}];
   for (const d of space.dimensions) points = points.flatMap((p) => (d.values ?? []).map((v) => ({ ...p, [d.key]: v })));
@@ -179,7 +191,10 @@ export function gridPoints(space: Space): Point[] {
 
 function drawValue(d: Dimension, random: () => number): number {
   // A range with a step is drawn on its grid, so every draw is a point the user allowed.
-  if (d.draw === 'values' && d.values !== null) return d.values[Math.floor(random() * d.values.length)] as number;
+  if (d.draw === 'values') {
+    const i = Math.floor(random() * d.gridSize);
+    return d.values?.[i] ?? tidy(d.low + i * (d.step ?? 0));
+  }
   if (d.draw === 'integers') {
     // Uniform over the integers of [low, high]: the real draw, rounded, with half-open ends.
     const k = Math.round(d.low - 0.5 + random() * (d.high - d.low + 1));
@@ -190,7 +205,7 @@ function drawValue(d: Dimension, random: () => number): number {
 
 /** The number of distinct points the space holds, or Infinity when a real range has no step. */
 export function spaceSize(space: Space): number {
-  return space.dimensions.reduce((n, d) => n * (d.values === null ? Number.POSITIVE_INFINITY : d.values.length), 1);
+  return space.dimensions.reduce((n, d) => n * d.gridSize, 1);
 }
 
 /**
