@@ -60,6 +60,8 @@ export interface TuneOptions {
 export interface TuneResult {
   readonly dir: string;
   readonly report: TuneReport;
+  /** Units played by helper threads, in sample and holdout (never in the report, which must not depend on threads). */
+  readonly helperUnits: number;
 }
 
 interface Loaded {
@@ -108,6 +110,7 @@ function makeEvaluator(
   config: RunConfig,
   options: TuneOptions,
   onUnits: (done: number, total: number) => void,
+  threads: { helperUnits: number },
 ): Evaluate {
   return async (racers, positions) => {
     const rows = racers.map((): CaseRow[] => new Array<CaseRow>(positions.length));
@@ -128,6 +131,7 @@ function makeEvaluator(
         helpers: options.helpersAtOnce === true ? 'at-once' : 'when-worth-it',
       });
       done += units.length;
+      threads.helperUnits += result.helperUnits;
       result.rowsByUnit.forEach((unitRows, u) => {
         const k = ks[u] as number;
         for (const row of unitRows) {
@@ -228,11 +232,13 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
 
   const progress = progressDisplay(io, base.definition.name);
   const started = io.now();
-  const result = await race(racers, total, options.objective, settings, makeEvaluator(loaded, order, engines, runConfig(options.seed), options, progress.units), progress.round);
-  const configs = summarizeConfigs({ race: result, objective: options.objective, cases: keys(), resamples: options.bootstrap, seed: options.seed });
+  const threads = { helperUnits: 0 };
+  const evaluate = makeEvaluator(loaded, order, engines, runConfig(options.seed), options, progress.units, threads);
+  const result = await race(racers, total, options.objective, settings, evaluate, progress.round);
+  const configs = summarizeConfigs({ race: result, objective: options.objective, cases: keys(), scenarios: scenarios.map((s) => s.name), resamples: options.bootstrap, seed: options.seed });
 
   const chosen = holdoutRacers(configs, racers);
-  const holdoutEvaluate = makeEvaluator(loaded, order, engines, runConfig(holdoutSeed), options, progress.units);
+  const holdoutEvaluate = makeEvaluator(loaded, order, engines, runConfig(holdoutSeed), options, progress.units, threads);
   const all = Array.from({ length: total }, (_, p) => p);
   const holdoutRows = await holdoutEvaluate(chosen.map((c) => c.racer), all);
   const holdout = holdoutEntries(chosen, configs, holdoutRows, keys(), options.bootstrap, holdoutSeed);
@@ -291,5 +297,5 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
     `${racers.length} configurations, ${result.evaluations} case-evaluations of ${report.full_evaluations}, holdout ${chosen.length} × ${total}; ` +
       `report written to ${path.relative(io.cwd, dir) || '.'}/ in ${(wallMs / 1000).toFixed(2)} s\n`,
   );
-  return { dir, report };
+  return { dir, report, helperUnits: threads.helperUnits };
 }

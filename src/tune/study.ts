@@ -149,6 +149,8 @@ export interface StudyInput {
   readonly objective: Objective;
   /** The run's cases in the order they were met. */
   readonly cases: readonly CaseKey[];
+  /** Scenario names in the order the user gave them. */
+  readonly scenarios: readonly string[];
   readonly resamples: number;
   readonly seed: number;
 }
@@ -172,7 +174,6 @@ export function summarizeConfigs(input: StudyInput): ConfigSummary[] {
       .filter((r) => r.rows.length === longest)
       .map((r) => ({ id: r.racer.id, fill: figures(r.rows).fill_rate, invited: figures(r.rows).invited })),
   );
-  const scenarios = [...new Set(input.cases.map((c) => c.scenario))];
   return ranked.map((r, i) => ({
     rank: i + 1,
     id: r.racer.id,
@@ -184,7 +185,7 @@ export function summarizeConfigs(input: StudyInput): ConfigSummary[] {
     p_value: r.pValue === null ? null : r6(r.pValue),
     overall: figures(r.rows),
     vs_defaults: vs[i] ?? null,
-    by_scenario: scenarios.flatMap((scenario) => {
+    by_scenario: input.scenarios.flatMap((scenario) => {
       const rows = r.rows.filter((_, k) => input.cases[k]?.scenario === scenario);
       return rows.length === 0 ? [] : [{ scenario, ...figures(rows) }];
     }),
