@@ -12,7 +12,7 @@ import { stream } from '../sim/rng.ts';
 import { runUnits } from '../sim/workers.ts';
 import type { CaseKey } from '../tune/intervals.ts';
 import { DEFAULT_RACE, race, type Evaluate, type Objective, type RaceProgress, type RaceSettings, type Racer } from '../tune/race.ts';
-import { configsCsv, tuneJson, tuneMarkdown, type Method, type TuneReport } from '../tune/report.ts';
+import { configsCsv, tuneJson, tuneMarkdown, winnerEdges, type Method, type TuneReport } from '../tune/report.ts';
 import {
   buildSpace,
   defaultPoint,
@@ -245,6 +245,7 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
   progress.end();
   const wallMs = io.now() - started;
 
+  const reportSpace = space.dimensions.map((d) => ({ key: d.key, integer: d.integer, default: d.default, low: d.low, high: d.high, values: d.values }));
   const winner = configs[0];
   if (winner === undefined) throw new Error('no configuration was evaluated');
   const report: TuneReport = {
@@ -255,7 +256,7 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
     seed: options.seed,
     holdout_seed: holdoutSeed,
     scenarios: scenarios.map((s) => ({ name: s.name, cases: s.cases.length })),
-    space: space.dimensions.map((d) => ({ key: d.key, integer: d.integer, default: d.default, low: d.low, high: d.high, values: d.values })),
+    space: reportSpace,
     params: {
       value_per_hire: options.money.valuePerHire,
       cost_per_invite: options.money.costPerInvite,
@@ -279,6 +280,7 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
     evaluations: result.evaluations,
     full_evaluations: racers.length * total,
     winner: { spec: winner.spec, params: winner.params },
+    edges: winnerEdges(reportSpace, winner.params, base.definition.params ?? {}),
     configurations: configs,
     holdout,
   };

@@ -46,8 +46,29 @@ export interface TuneReport {
   readonly evaluations: number;
   readonly full_evaluations: number;
   readonly winner: { readonly spec: string; readonly params: Readonly<Record<string, number>> };
+  /** The winner's parameters that sit on the edge of the range searched, where the engine allows further: the best may lie beyond. */
+  readonly edges: readonly { readonly key: string; readonly value: number; readonly side: 'low' | 'high' }[];
   readonly configurations: readonly ConfigSummary[];
   readonly holdout: readonly HoldoutEntry[];
+}
+
+/**
+ * The winner's parameters at the low or high end of what was searched, when the engine's
+ * declared bounds leave room beyond.
+ */
+export function winnerEdges(
+  space: TuneReport['space'],
+  winner: Readonly<Record<string, number>>,
+  bounds: Readonly<Record<string, { readonly min?: number; readonly max?: number }>>,
+): TuneReport['edges'] {
+  return space.flatMap((d): TuneReport['edges'] => {
+    const x = winner[d.key];
+    if (x === undefined || d.low === d.high) return [];
+    const b = bounds[d.key] ?? {};
+    if (x <= d.low && (b.min === undefined || d.low > b.min)) return [{ key: d.key, value: x, side: 'low' as const }];
+    if (x >= d.high && (b.max === undefined || d.high < b.max)) return [{ key: d.key, value: x, side: 'high' as const }];
+    return [];
+  });
 }
 
 export function tuneJson(report: TuneReport): string {
@@ -101,6 +122,9 @@ export function tuneMarkdown(report: TuneReport): string {
   out.push(`**Winner:** \`${report.winner.spec}\``, '');
   out.push('```', `pacebench backtest --engines ${report.winner.spec} --scenario ${report.scenarios[0]?.name ?? 'SCENARIO'}`, '```', '');
   if (winner?.is_default === true) out.push('The defaults ranked first: tuning found nothing better in this space.', '');
+  for (const e of report.edges) {
+    out.push(`**On the edge:** ${e.key}=${e.value} is the ${e.side === 'low' ? 'lowest' : 'highest'} value searched; the best may lie beyond it.`, '');
+  }
 
   out.push('## Evaluations', '');
   const saved = report.full_evaluations === 0 ? 0 : 1 - report.evaluations / report.full_evaluations;
