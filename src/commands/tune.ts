@@ -144,8 +144,15 @@ function makeEvaluator(
   };
 }
 
-function progressDisplay(io: Io, engine: string): { units: (done: number, total: number) => void; round: (p: RaceProgress) => void; end: () => void } {
-  if (!io.progress) return { units: () => {}, round: () => {}, end: () => {} };
+interface Progress {
+  units(done: number, total: number): void;
+  round(p: RaceProgress): void;
+  holdout(configurations: number): void;
+  end(): void;
+}
+
+function progressDisplay(io: Io, engine: string): Progress {
+  if (!io.progress) return { units: () => {}, round: () => {}, holdout: () => {}, end: () => {} };
   let status = '';
   let last = -Infinity;
   let shown = false;
@@ -158,7 +165,11 @@ function progressDisplay(io: Io, engine: string): { units: (done: number, total:
       const t = io.now();
       if (done < total && t - last < 100) return;
       last = t;
-      draw(` (block ${done}/${total} cases)`);
+      draw(` (${done}/${total} cases of this round)`);
+    },
+    holdout: (configurations) => {
+      status = `holdout of ${configurations} configurations`;
+      draw('');
     },
     round: (p) => {
       status = `${p.cases}/${p.totalCases} cases, ${p.alive} configurations left, best so far ${p.best?.spec ?? '–'} (${p.bestScore?.toFixed(1) ?? '–'})`;
@@ -223,6 +234,10 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
     order.map((o) => ({ scenario: (scenarios[o.scenario] as Scenario).name, caseId: (scenarios[o.scenario] as Scenario).cases[o.caseIndex]?.id ?? '', replicate: 1 }));
   const total = order.length;
   const holdoutSeed = options.holdoutSeed ?? options.seed + 1;
+  if (holdoutSeed === options.seed) io.stderr(`warning: --holdout-seed ${holdoutSeed} is the tuning seed: the holdout replays the same candidates and proves nothing\n`);
+  if (options.method === 'race' && options.budget !== null && options.budget < racers.length) {
+    throw new UserError(`--budget ${options.budget} case-evaluations cannot run each of the ${racers.length} configurations on even one case`);
+  }
   const runConfig = (seed: number): RunConfig => ({ seed, replicates: 1, carryState: false, maxCalls: options.maxCalls, money: options.money });
 
   const settings: RaceSettings =
@@ -240,6 +255,7 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
   const chosen = holdoutRacers(configs, racers);
   const holdoutEvaluate = makeEvaluator(loaded, order, engines, runConfig(holdoutSeed), options, progress.units, threads);
   const all = Array.from({ length: total }, (_, p) => p);
+  progress.holdout(chosen.length);
   const holdoutRows = await holdoutEvaluate(chosen.map((c) => c.racer), all);
   const holdout = holdoutEntries(chosen, configs, holdoutRows, keys(), options.bootstrap, holdoutSeed);
   progress.end();

@@ -149,6 +149,9 @@ export async function race(
   evaluate: Evaluate,
   onRound?: (progress: RaceProgress) => void,
 ): Promise<RaceResult> {
+  racers.forEach((r, i) => {
+    if (r.id !== i) throw new Error(`racer ${r.spec} has id ${r.id} at position ${i}`);
+  });
   const rows = racers.map((): CaseRow[] => []);
   const scores = racers.map((): number[] => []);
   const dropped = new Map<number, { after: number; p: number }>();
