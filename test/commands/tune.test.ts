@@ -60,6 +60,13 @@ describe('pacebench tune finds the known answer (k = 4 vacancies)', () => {
     expect(report.stopped).toBe('one survivor');
   });
 
+  it('a race keeps to its budget of case-evaluations', async () => {
+    const { report } = await tune(options({ method: 'race', budget: 100, block: 5 }), memoryIo(ROOT));
+    expect(report.evaluations).toBeLessThanOrEqual(100);
+    expect(report.stopped).toBe('budget spent');
+    expect(report.full_evaluations).toBe(320);
+  });
+
   it('writes one configs.csv row per configuration and scenario, and the ranked table', async () => {
     const out = temp();
     const tight = path.join(ROOT, 'scenarios', 'tight_deadlines');
@@ -95,6 +102,7 @@ describe('invalid tuning requests', () => {
   it('refuses a grid too large, a budget on a grid, and parameters on --engine', async () => {
     await expect(tune(options({ engine: 'stoch-constraint', params: ['quantile=0..1:0.0001'] }), memoryIo(ROOT))).rejects.toThrow(/above the cap/);
     await expect(tune(options({ budget: 5 }), memoryIo(ROOT))).rejects.toThrow(/--budget applies to --method random/);
+    await expect(tune(options({ method: 'race', budget: 7 }), memoryIo(ROOT))).rejects.toThrow(/cannot run each of the 8 configurations on even one case/);
     await expect(tune(options({ engine: 'nbinomial:mean=0.1', params: ['variance=0.001'] }), memoryIo(ROOT))).rejects.toThrow(UserError);
   });
 
