@@ -60,6 +60,16 @@ describe('pacebench tune finds the known answer (k = 4 vacancies)', () => {
     expect(report.stopped).toBe('one survivor');
   });
 
+  it('shows progress on a terminal only: cases seen, configurations left, best so far', async () => {
+    const quiet = memoryIo(ROOT);
+    await tune(options({ method: 'race', out: temp() }), quiet);
+    expect(quiet.err).not.toMatch(/\r/);
+    const terminal = memoryIo(ROOT);
+    await tune(options({ method: 'race', out: temp() }), { ...terminal, progress: true });
+    expect(terminal.err).toMatch(/tune invite-k: 20\/40 cases, 2 configurations left, best so far test\/fixtures\/engines\/invite-k.ts:k=4 \(9920.0\)/);
+    expect(terminal.err).toMatch(/holdout of 2 configurations/);
+  });
+
   it('a race keeps to its budget of case-evaluations', async () => {
     const { report } = await tune(options({ method: 'race', budget: 100, block: 5 }), memoryIo(ROOT));
     expect(report.evaluations).toBeLessThanOrEqual(100);
