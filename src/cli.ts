@@ -227,6 +227,7 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
           .option('seed', { type: 'number', default: 1, describe: 'seed of the candidates, the case order and the random draws' })
           .option('holdout-seed', { type: 'number', describe: 'seed of the holdout\'s fresh candidates (default: seed + 1)' })
           .option('block', { type: 'number', default: 10, describe: 'race: cases per block' })
+          .option('replicates', { alias: 'r', type: 'number', default: 1, describe: 'independent replicates of every case' })
           .option('workers', { alias: 'w', type: 'number', describe: 'worker threads (default: the machine\'s cores); results do not depend on it' })
           .option('out', { alias: 'o', type: 'string', describe: 'report folder (default: reports/tune/<engine>/)' })
           .option('bootstrap', { type: 'number', default: DEFAULT_BOOTSTRAP, describe: 'bootstrap resamples for the confidence intervals' })
@@ -247,6 +248,7 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
             seed: integer('seed', a.seed, 0),
             holdoutSeed: a['holdout-seed'] === undefined ? null : integer('holdout-seed', a['holdout-seed'], 0),
             block: integer('block', a.block, 1),
+            replicates: integer('replicates', a.replicates, 1),
             workers: integer('workers', a.workers ?? defaults.workers, 1),
             out: a.out,
             bootstrap: integer('bootstrap', a.bootstrap, 0),

@@ -110,6 +110,7 @@ describe('parseArgv tune', () => {
         seed: 1,
         holdoutSeed: null,
         block: 10,
+        replicates: 1,
         workers: 4,
         out: undefined,
         bootstrap: 1000,
@@ -123,7 +124,7 @@ describe('parseArgv tune', () => {
     const command = await parseArgv(
       [
         'tune', '-e', './mine.ts', '-p', 'k=1..8', '-p', 'share=0.1,0.2', '-s', 'cold_start,tight_deadlines', '-s', 'scarce_pool',
-        '--method', 'random', '--budget', '30', '--objective', 'regret', '--seed', '5', '--holdout-seed', '9', '--block', '25',
+        '--method', 'random', '--budget', '30', '--objective', 'regret', '--seed', '5', '--holdout-seed', '9', '--block', '25', '-r', '3',
         '-w', '2', '-o', 'out', '--bootstrap', '0', '--cost-per-invite', '3',
       ],
       defaults,
@@ -138,6 +139,7 @@ describe('parseArgv tune', () => {
       seed: 5,
       holdoutSeed: 9,
       block: 25,
+      replicates: 3,
       workers: 2,
       out: 'out',
       bootstrap: 0,

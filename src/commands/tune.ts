@@ -44,6 +44,8 @@ export interface TuneOptions {
   readonly seed: number;
   /** Default: seed + 1. */
   readonly holdoutSeed: number | null;
+  /** Independent replicates of every case (fresh candidates each), for scenarios with few cases. */
+  readonly replicates: number;
   readonly workers: number;
   readonly out?: string | undefined;
   readonly bootstrap: number;
@@ -69,9 +71,22 @@ interface Loaded {
   readonly index: number;
 }
 
-/** The run's cases, every scenario's, in a seeded order that mixes the scenarios: a race's blocks are then fair samples. */
-export function caseOrder(scenarios: readonly Scenario[], seed: number): { scenario: number; caseIndex: number }[] {
-  const all = scenarios.flatMap((s, scenario) => s.cases.map((_, caseIndex) => ({ scenario, caseIndex })));
+/** One case of one replicate of one scenario: a tuning run's unit of evaluation. */
+export interface TuneCase {
+  readonly scenario: number;
+  readonly replicate: number;
+  readonly caseIndex: number;
+}
+
+/**
+ * The run's cases, every replicate of every scenario's, in a seeded order that mixes the
+ * scenarios (and the replicates): a race's blocks are then fair samples of all of them.
+ */
+export function caseOrder(scenarios: readonly Scenario[], replicates: number, seed: number): TuneCase[] {
+  const all: TuneCase[] = [];
+  scenarios.forEach((s, scenario) => {
+    for (let replicate = 1; replicate <= replicates; replicate++) s.cases.forEach((_, caseIndex) => all.push({ scenario, replicate, caseIndex }));
+  });
   const random = stream('tune', 'order', seed);
   for (let i = all.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -105,7 +120,7 @@ async function resolveRacers(racers: readonly Racer[], cwd: string): Promise<Res
 
 function makeEvaluator(
   loaded: readonly Loaded[],
-  order: readonly { scenario: number; caseIndex: number }[],
+  order: readonly TuneCase[],
   engines: readonly ResolvedEngine[],
   config: RunConfig,
   options: TuneOptions,
@@ -120,7 +135,10 @@ function makeEvaluator(
     for (const { scenario, index } of loaded) {
       const ks = positions.flatMap((p, k) => (order[p]?.scenario === index ? [k] : []));
       if (ks.length === 0) continue;
-      const units: Unit[] = ks.map((k) => ({ replicate: 1, caseIndex: (order[positions[k] as number] as { caseIndex: number }).caseIndex }));
+      const units: Unit[] = ks.map((k) => {
+        const c = order[positions[k] as number] as TuneCase;
+        return { replicate: c.replicate, caseIndex: c.caseIndex };
+      });
       const result = await runUnits({
         scenario,
         engines: mine,
@@ -229,16 +247,16 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
     return { scenario, index };
   });
   const scenarios = loaded.map((l) => l.scenario);
-  const order = caseOrder(scenarios, options.seed);
+  const order = caseOrder(scenarios, options.replicates, options.seed);
   const keys = (): CaseKey[] =>
-    order.map((o) => ({ scenario: (scenarios[o.scenario] as Scenario).name, caseId: (scenarios[o.scenario] as Scenario).cases[o.caseIndex]?.id ?? '', replicate: 1 }));
+    order.map((o) => ({ scenario: (scenarios[o.scenario] as Scenario).name, caseId: (scenarios[o.scenario] as Scenario).cases[o.caseIndex]?.id ?? '', replicate: o.replicate }));
   const total = order.length;
   const holdoutSeed = options.holdoutSeed ?? options.seed + 1;
   if (holdoutSeed === options.seed) io.stderr(`warning: --holdout-seed ${holdoutSeed} is the tuning seed: the holdout replays the same candidates and proves nothing\n`);
   if (options.method === 'race' && options.budget !== null && options.budget < racers.length) {
     throw new UserError(`--budget ${options.budget} case-evaluations cannot run each of the ${racers.length} configurations on even one case`);
   }
-  const runConfig = (seed: number): RunConfig => ({ seed, replicates: 1, carryState: false, maxCalls: options.maxCalls, money: options.money });
+  const runConfig = (seed: number): RunConfig => ({ seed, replicates: options.replicates, carryState: false, maxCalls: options.maxCalls, money: options.money });
 
   const settings: RaceSettings =
     options.method === 'race'
@@ -271,6 +289,7 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
     objective: options.objective,
     seed: options.seed,
     holdout_seed: holdoutSeed,
+    replicates: options.replicates,
     scenarios: scenarios.map((s) => ({ name: s.name, cases: s.cases.length })),
     space: reportSpace,
     params: {

@@ -21,6 +21,8 @@ export interface TuneReport {
   readonly objective: Objective;
   readonly seed: number;
   readonly holdout_seed: number;
+  /** Replicates of every case; a scenario's figures are over its cases × replicates. */
+  readonly replicates: number;
   readonly scenarios: readonly { readonly name: string; readonly cases: number }[];
   readonly space: readonly {
     readonly key: string;
@@ -116,7 +118,7 @@ export function tuneMarkdown(report: TuneReport): string {
   out.push(`# Tuning ${report.engine}`, '');
   out.push(
     `${report.configurations_evaluated} configurations of \`${report.engine}\` by ${report.method === 'race' ? 'racing' : `${report.method} search`} on ${scen}; ` +
-      `objective: mean ${report.objective} per case; seed ${report.seed}, holdout seed ${report.holdout_seed}.`,
+      `objective: mean ${report.objective} per case; ${report.replicates === 1 ? '' : `${report.replicates} replicates of every case; `}seed ${report.seed}, holdout seed ${report.holdout_seed}.`,
     '',
   );
   out.push(`**Winner:** \`${report.winner.spec}\``, '');

@@ -25,6 +25,7 @@ function options(o: Partial<TuneOptions>): TuneOptions {
     objective: 'value',
     seed: 1,
     holdoutSeed: null,
+    replicates: 1,
     workers: 1,
     bootstrap: 200,
     block: 10,
@@ -68,6 +69,13 @@ describe('pacebench tune finds the known answer (k = 4 vacancies)', () => {
     await tune(options({ method: 'race', out: temp() }), { ...terminal, progress: true });
     expect(terminal.err).toMatch(/tune invite-k: 20\/40 cases, 2 configurations left, best so far test\/fixtures\/engines\/invite-k.ts:k=4 \(9920.0\)/);
     expect(terminal.err).toMatch(/holdout of 2 configurations/);
+  });
+
+  it('plays every replicate of every case with --replicates', async () => {
+    const { report } = await tune(options({ params: ['k=3..5'], replicates: 2, out: temp() }), memoryIo(ROOT));
+    expect(report.full_evaluations).toBe(4 * 80);
+    expect(report.configurations[0]?.by_scenario[0]).toMatchObject({ scenario: 'tune-peak', cases: 80 });
+    expect(report.holdout[0]?.holdout.cases).toBe(80);
   });
 
   it('a race keeps to its budget of case-evaluations', async () => {
