@@ -220,7 +220,6 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
     throw new UserError(`--engine ${options.engine}: give the engine's name alone; fix a parameter with --param key=value`);
   }
   if (options.scenarios.length === 0) throw new UserError('name at least one scenario: --scenarios cold_start,tight_deadlines');
-  if (new Set(options.scenarios).size < options.scenarios.length) throw new UserError(`--scenarios lists a scenario twice: ${options.scenarios.join(', ')}`);
   if (options.budget !== null && !(Number.isInteger(options.budget) && options.budget >= 1)) throw new UserError(`--budget must be an integer >= 1, got ${options.budget}`);
   const base = await resolveEngine(spec, io.cwd);
   // A module path stays as the user wrote it, so the winner's spec pastes into the same shell.
@@ -247,6 +246,9 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
     return { scenario, index };
   });
   const scenarios = loaded.map((l) => l.scenario);
+  const names = scenarios.map((s) => s.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new UserError(`--scenarios names "${twice}" twice (reports key scenarios by folder name): ${options.scenarios.join(', ')}`);
   const order = caseOrder(scenarios, options.replicates, options.seed);
   const keys = (): CaseKey[] =>
     order.map((o) => ({ scenario: (scenarios[o.scenario] as Scenario).name, caseId: (scenarios[o.scenario] as Scenario).cases[o.caseIndex]?.id ?? '', replicate: o.replicate }));

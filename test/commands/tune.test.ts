@@ -120,6 +120,7 @@ describe('invalid tuning requests', () => {
   it('refuses a grid too large, a budget on a grid, and parameters on --engine', async () => {
     await expect(tune(options({ engine: 'stoch-constraint', params: ['quantile=0..1:0.0001'] }), memoryIo(ROOT))).rejects.toThrow(/above the cap/);
     await expect(tune(options({ budget: 5 }), memoryIo(ROOT))).rejects.toThrow(/--budget applies to --method random/);
+    await expect(tune(options({ scenarios: [PEAK, 'test/fixtures/tune-peak'] }), memoryIo(ROOT))).rejects.toThrow(/--scenarios names "tune-peak" twice/);
     await expect(tune(options({ method: 'race', budget: 7 }), memoryIo(ROOT))).rejects.toThrow(/cannot run each of the 8 configurations on even one case/);
     await expect(tune(options({ engine: 'nbinomial:mean=0.1', params: ['variance=0.001'] }), memoryIo(ROOT))).rejects.toThrow(UserError);
   });
