@@ -128,8 +128,8 @@ export function holm(pValues: readonly number[], alpha: number): { rejected: boo
 }
 
 /**
- * Runs the race. Cases are met in blocks of `settings.block`; from `minCases` on, after
- * each block, every living configuration is compared with the current best (highest mean
+ * Runs the race. Cases are met in blocks of `settings.block` (the first `minCases` in one
+ * go, as none is tested before); from `minCases` on, after each block, every living configuration is compared with the current best (highest mean
  * score on the cases seen so far; ties to the lower id) by a one-sided paired t-test on
  * the per-case differences over all those cases, Holm-corrected over the round's
  * comparisons at `alpha`; the rejected are dropped. The defaults are tested and reported
@@ -180,7 +180,9 @@ export async function race(
       break;
     }
     const living = alive();
-    let size = Math.min(settings.block, totalCases - seen);
+    // Nothing is tested before minCases, so the cases up to it go in one evaluation: fewer,
+    // larger calls let the worker threads pay for their start-up.
+    let size = Math.min(seen < settings.minCases ? Math.max(settings.block, settings.minCases - seen) : settings.block, totalCases - seen);
     if (settings.budget !== null) size = Math.min(size, Math.floor((settings.budget - evaluations) / living.length));
     if (size <= 0) {
       stopped = 'budget spent';
