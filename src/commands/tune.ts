@@ -305,7 +305,7 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
       options.method === 'race'
         ? {
             block: settings.block,
-            minCases: settings.minCases,
+            min_cases: settings.minCases,
             alpha: settings.alpha,
             budget: settings.budget,
             test: `a one-sided paired t-test of each living configuration against the current best on the per-case ${options.objective} over every case seen, Holm-corrected at ${settings.alpha} over the round's comparisons; the defaults are never dropped`,

@@ -6,7 +6,7 @@
 import { escapeCell, fixed, money, signed, signedMoney } from '../report/format.ts';
 import { pairedVerdict } from '../report/markdown.ts';
 import type { Interval } from '../score/summary.ts';
-import type { Objective, RaceRound, RaceSettings } from './race.ts';
+import type { Objective, RaceRound } from './race.ts';
 import type { ConfigSummary, HoldoutEntry } from './study.ts';
 
 export const TUNE_SCHEMA_VERSION = 1;
@@ -40,7 +40,13 @@ export interface TuneReport {
     readonly bootstrap: number;
   };
   /** The race's rules; `null` for grid and random search. */
-  readonly race: (Omit<RaceSettings, 'budget'> & { readonly test: string; readonly budget: number | null }) | null;
+  readonly race: {
+    readonly block: number;
+    readonly min_cases: number;
+    readonly alpha: number;
+    readonly budget: number | null;
+    readonly test: string;
+  } | null;
   readonly rounds: readonly RaceRound[];
   readonly stopped: string;
   readonly configurations_evaluated: number;
@@ -137,7 +143,7 @@ export function tuneMarkdown(report: TuneReport): string {
   );
   if (report.race !== null) {
     out.push(
-      `Race: blocks of ${report.race.block} cases; from ${report.race.minCases} cases on, after each block, ${report.race.test}` +
+      `Race: blocks of ${report.race.block} cases; from ${report.race.min_cases} cases on, after each block, ${report.race.test}` +
         (report.race.budget === null ? '.' : `; budget ${report.race.budget} case-evaluations.`),
       '',
     );
