@@ -32,6 +32,7 @@ function options(o: Partial<TuneOptions>): TuneOptions {
     maxCalls: 1000,
     money: DEFAULT_MONEY,
     print: false,
+    out: temp(),
     ...o,
   };
 }
