@@ -116,6 +116,41 @@ function verdictWord(c: ConfigSummary): string {
   return pairedVerdict(c.vs_defaults.value_diff);
 }
 
+/**
+ * For each tuned parameter with two values or more: the best mean value among the
+ * configurations with each of its values, over those that ran every case (the others'
+ * means are over fewer cases). The profile a chart of value against the parameter shows.
+ */
+export function valueProfiles(report: TuneReport): { key: string; points: { x: number; value: number }[] }[] {
+  const longest = Math.max(0, ...report.configurations.map((c) => c.overall.cases));
+  const complete = report.configurations.filter((c) => c.overall.cases === longest);
+  return report.space.flatMap((d) => {
+    const best = new Map<number, number>();
+    for (const c of complete) {
+      const x = c.params[d.key];
+      if (x === undefined) continue;
+      best.set(x, Math.max(best.get(x) ?? Number.NEGATIVE_INFINITY, c.overall.value));
+    }
+    const points = [...best].map(([x, value]) => ({ x, value })).sort((a, b) => a.x - b.x);
+    return points.length < 2 ? [] : [{ key: d.key, points }];
+  });
+}
+
+function profileChart(profile: { key: string; points: { x: number; value: number }[] }): string[] {
+  const values = profile.points.map((p) => Math.round(p.value));
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `    title "Best mean value per case by ${profile.key}"`,
+    `    x-axis "${profile.key}" [${profile.points.map((p) => JSON.stringify(String(p.x))).join(', ')}]`,
+    `    y-axis "value" ${lo} --> ${hi === lo ? lo + 1 : hi}`,
+    `    line [${values.join(', ')}]`,
+    '```',
+  ];
+}
+
 /** `tune.md`: the ranking, the Pareto front, the holdout and the winner's spec. */
 export function tuneMarkdown(report: TuneReport): string {
   const out: string[] = [];
@@ -176,6 +211,18 @@ export function tuneMarkdown(report: TuneReport): string {
   }
   if (report.configurations.length > shown.length) out.push('', `${report.configurations.length - shown.length} more in configs.csv and tune.json.`);
   out.push('', '◆ on the Pareto front below.', '');
+
+  const profiles = valueProfiles(report);
+  if (profiles.length > 0) {
+    out.push('## Value against each parameter', '');
+    out.push(
+      'For each value of a parameter, the best mean value of the configurations that have it' +
+        (report.method === 'race' ? ', among those that ran every case of the race' : '') +
+        '. A curve still rising at an end says the best may lie beyond the space searched.',
+      '',
+    );
+    for (const p of profiles) out.push(...profileChart(p), '');
+  }
 
   out.push('## Pareto front: fill rate against invitations', '');
   out.push('Configurations no other beats on both fill rate (higher) and invitations per case (fewer)' + (report.method === 'race' ? ', among those that ran every case of the race.' : '.'), '');

@@ -46,6 +46,11 @@ describe('pacebench tune finds the known answer (k = 4 vacancies)', () => {
     expect(readdirSync(out).sort()).toEqual(['configs.csv', 'tune.json', 'tune.md']);
     const md = read(out, 'tune.md');
     expect(md).toContain(`**Winner:** \`${INVITE_K}:k=4\``);
+    if (method === 'grid') {
+      // The profile of value against k peaks at 4: 2 500 a hire, 20 an invitation, 250 an overbooking.
+      expect(md).toContain('x-axis "k" ["1", "2", "3", "4", "5", "6", "7", "8"]');
+      expect(md).toContain('line [2480, 4960, 7440, 9920, 9650, 9380, 9110, 8840]');
+    }
     // The defaults (k = 2) fill half the vacancies; the holdout shows the winner's gain again.
     const holdout = report.holdout.find((h) => h.roles.includes('best'));
     expect(holdout?.holdout.value).toBe(holdout?.in_sample.value);
