@@ -169,7 +169,7 @@ interface Progress {
   end(): void;
 }
 
-function progressDisplay(io: Io, engine: string): Progress {
+function progressDisplay(io: Io, engine: string, objective: Objective): Progress {
   if (!io.progress) return { units: () => {}, round: () => {}, holdout: () => {}, end: () => {} };
   let status = '';
   let last = -Infinity;
@@ -190,7 +190,8 @@ function progressDisplay(io: Io, engine: string): Progress {
       draw('');
     },
     round: (p) => {
-      status = `${p.cases}/${p.totalCases} cases, ${p.alive} configurations left, best so far ${p.best?.spec ?? '–'} (${p.bestScore?.toFixed(1) ?? '–'})`;
+      const shown = p.bestScore === null ? '–' : `${objective} ${(objective === 'regret' ? -p.bestScore : p.bestScore).toFixed(1)}`;
+      status = `${p.cases}/${p.totalCases} cases, ${p.alive} configurations left, best so far ${p.best?.spec ?? '–'} (${shown})`;
       draw('');
     },
     end: () => {
@@ -265,7 +266,7 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
       ? { ...DEFAULT_RACE, block: options.block, minCases: Math.max(DEFAULT_RACE.minCases, options.block), budget: options.budget }
       : { block: total, minCases: Number.POSITIVE_INFINITY, alpha: DEFAULT_RACE.alpha, budget: null };
 
-  const progress = progressDisplay(io, base.definition.name);
+  const progress = progressDisplay(io, base.definition.name, options.objective);
   const started = io.now();
   const threads = { helperUnits: 0 };
   const evaluate = makeEvaluator(loaded, order, engines, runConfig(options.seed), options, progress.units, threads);

@@ -73,7 +73,7 @@ describe('pacebench tune finds the known answer (k = 4 vacancies)', () => {
     expect(quiet.err).not.toMatch(/\r/);
     const terminal = memoryIo(ROOT);
     await tune(options({ method: 'race', out: temp() }), { ...terminal, progress: true });
-    expect(terminal.err).toMatch(/tune invite-k: 20\/40 cases, 2 configurations left, best so far test\/fixtures\/engines\/invite-k.ts:k=4 \(9920.0\)/);
+    expect(terminal.err).toMatch(/tune invite-k: 20\/40 cases, 2 configurations left, best so far test\/fixtures\/engines\/invite-k.ts:k=4 \(value 9920.0\)/);
     expect(terminal.err).toMatch(/holdout of 2 configurations/);
   });
 
