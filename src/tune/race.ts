@@ -175,7 +175,8 @@ export async function race(
   };
 
   while (seen < totalCases) {
-    if (racers.length > 1 && contenders() <= 1 && seen > 0) {
+    // Only a race that has dropped someone can be won; a lone challenger of the defaults plays every case.
+    if (dropped.size > 0 && contenders() <= 1) {
       stopped = 'one survivor';
       break;
     }

@@ -78,6 +78,12 @@ describe('a race', () => {
     expect(result.evaluations).toBe(3 * 20);
   });
 
+  it('plays every case when there is only one configuration besides the defaults', async () => {
+    const result = await race(racers(2), 60, 'value', { block: 10, minCases: 20, alpha: 0.05, budget: null }, noisyEvaluator([1000, 0]));
+    expect(result.stopped).toBe('cases exhausted');
+    expect(result.evaluations).toBe(2 * 60);
+  });
+
   it('never overspends its budget, ending on a smaller block', async () => {
     const log: { ids: number[]; cases: number }[] = [];
     const result = await race(racers(5), 100, 'value', { block: 10, minCases: 20, alpha: 0.05, budget: 125 }, noisyEvaluator([5, 4, 3, 2, 1], log));
