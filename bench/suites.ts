@@ -9,7 +9,7 @@ import { countList } from '../src/engines/common.ts';
 import { ENGINES, ENGINE_NAMES } from '../src/engines/registry.ts';
 import { resolveParams, parseEngineSpec } from '../src/engines/spec.ts';
 import { CallbackMemory, InvitationProgramme } from '../src/engines/stoch-constraint.ts';
-import type { Engine } from '../src/engines/types.ts';
+import type { Engine, SyncEngine } from '../src/engines/types.ts';
 import type { Case } from '../src/scenario/types.ts';
 import { drawLatentPool } from '../src/sim/latent.ts';
 import { playCase } from '../src/sim/play.ts';
@@ -43,7 +43,7 @@ export function decideSuite(o: SuiteOptions): Bench {
     const params = resolveParams(definition, parseEngineSpec(name));
     for (const n of DECIDE_SIZES) {
       const request = benchRequest(n);
-      let engine: Engine = definition.create({ random: stream('bench', name, n), params });
+      let engine: SyncEngine = definition.create({ random: stream('bench', name, n), params });
       b.add(
         `decide/${name}/n=${n}`,
         () => {

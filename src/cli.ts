@@ -17,10 +17,11 @@ import { decide, type DecideOptions } from './commands/decide.ts';
 import { isEntryPoint, processIo, type Io } from './commands/io.ts';
 import { listEngines, listScenarios, validateScenarioCommand } from './commands/listing.ts';
 import { UserError } from './errors.ts';
+import { hostEngines } from './sim/guard.ts';
 import { DEFAULT_MONEY } from './score/money.ts';
-import { DEFAULT_BOOTSTRAP } from './score/summary.ts';
-import { DEFAULT_MAX_CALLS } from './sim/play.ts';
-import { defaultWorkers } from './sim/workers.ts';
+import { DEFAULT_BOOTSTRAP, MIN_BOOTSTRAP } from './score/summary.ts';
+import { DEFAULT_ENGINE_TIMEOUT_MS, DEFAULT_MAX_CALLS } from './sim/play.ts';
+import { DEFAULT_CONCURRENCY, defaultWorkers } from './sim/workers.ts';
 
 export type Command =
   | { readonly kind: 'backtest'; readonly options: BacktestOptions }
@@ -28,7 +29,7 @@ export type Command =
   | { readonly kind: 'scenarios-validate'; readonly scenario: string }
   | { readonly kind: 'engines-list' }
   | { readonly kind: 'decide'; readonly options: DecideOptions }
-  | { readonly kind: 'conformance'; readonly engines: readonly string[] }
+  | { readonly kind: 'conformance'; readonly engines: readonly string[]; readonly timeoutMs: number }
   | { readonly kind: 'compare'; readonly options: CompareOptions }
   | { readonly kind: 'merge'; readonly options: MergeOptions }
   | { readonly kind: 'baseline'; readonly scenarios: readonly string[]; readonly workers: number; readonly out: string | undefined }
@@ -36,16 +37,46 @@ export type Command =
   /** `--help` or `--version`: yargs produced text and nothing is to be run. */
   | { readonly kind: 'output'; readonly text: string };
 
-function integer(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new UserError(`--${name} must be an integer >= ${min}, got ${String(value)}`);
+/** The text as the user typed it, for messages: `"abc"`, not NaN. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * Numeric options arrive as text (yargs would turn "abc" into NaN and 2^53 + 1 into 2^53),
+ * and are read here: integers exactly, within the range a run can use.
+ */
+export function integer(name: string, value: unknown, min: number, max: number = Number.MAX_SAFE_INTEGER): number {
+  const text = typeof value === 'string' ? value.trim() : value;
+  const x = typeof text === 'string' && /^[+-]?\d+$/.test(text) ? Number(text) : typeof text === 'number' ? text : Number.NaN;
+  if (!Number.isInteger(x) || x < min) throw new UserError(`--${name} must be an integer >= ${min}, got ${shown(value)}`);
+  if (x > max || (typeof text === 'string' && !Number.isSafeInteger(x))) {
+    throw new UserError(`--${name} must be at most ${max}${max === Number.MAX_SAFE_INTEGER ? ' (2^53 − 1, the largest integer a double holds exactly)' : ''}, got ${shown(value)}`);
   }
-  return value;
+  return x;
 }
 
 function finite(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new UserError(`--${name} must be a number, got ${String(value)}`);
-  return value;
+  const x = typeof value === 'string' && value.trim() !== '' ? Number(value) : typeof value === 'number' ? value : Number.NaN;
+  if (!Number.isFinite(x)) throw new UserError(`--${name} must be a number, got ${shown(value)}`);
+  return x;
+}
+
+function tolerance(value: unknown): number {
+  const x = finite('tolerance', value);
+  if (x < 0) throw new UserError(`--tolerance must be >= 0 (a share of the old figure, 0.01 = 1 %), got ${shown(value)}`);
+  return x;
+}
+
+function bootstrapCount(value: unknown): number {
+  const b = integer('bootstrap', value, 0);
+  if (b < MIN_BOOTSTRAP) {
+    throw new UserError(
+      `--bootstrap must be at least ${MIN_BOOTSTRAP}, got ${b}: a 95 % interval lies between the 2.5 % and 97.5 % quantiles of the resamples, ` +
+        `and with fewer than ${MIN_BOOTSTRAP} those are the two or three most extreme ones (0 would make every interval a point and every difference "significant")`,
+    );
+  }
+  return b;
 }
 
 export function parseShard(text: string): Shard {
@@ -68,18 +99,35 @@ function withRunOptions<T>(y: Argv<T>) {
       describe: 'engines to run, comma-separated: registered names, module paths (./my-engine.ts), parameters as name:key=value (default: every registered engine)',
     })
     .option('baseline', { type: 'string', describe: 'engine of the paired comparison (default: all-at-once, else the first engine)' })
-    .option('seed', { type: 'number', default: 1, describe: 'seed of every random stream' })
-    .option('replicates', { alias: 'r', type: 'number', default: 1, describe: 'independent replicates of every case' })
-    .option('workers', { alias: 'w', type: 'number', describe: 'worker threads (default: the machine\'s cores); results do not depend on it' })
+    .option('seed', { type: 'string', default: '1', defaultDescription: '1', describe: 'seed of every random stream, an integer from 0 to 2^53 − 1' })
+    .option('replicates', { alias: 'r', type: 'string', default: '1', defaultDescription: '1', describe: 'independent replicates of every case (intervals still count cases, not replicates)' })
+    .option('workers', { alias: 'w', type: 'string', describe: 'worker threads (default and most: the machine\'s cores); results do not depend on it' })
     .option('out', { alias: 'o', type: 'string', describe: 'report folder (default: reports/<scenario>/)' })
     .option('format', { choices: ['md', 'json'] as const, default: 'md' as const, describe: 'what goes to stdout: the markdown summary or summary.json' })
     .option('carry-state', { type: 'boolean', default: false, describe: 'one engine instance plays every case of a replicate, in pools.csv order' })
-    .option('max-calls', { type: 'number', default: DEFAULT_MAX_CALLS, describe: 'calls per case after which an engine is stopped with a fault' })
-    .option('value-per-hire', { type: 'number', default: DEFAULT_MONEY.valuePerHire })
-    .option('cost-per-invite', { type: 'number', default: DEFAULT_MONEY.costPerInvite })
-    .option('cost-per-overbooking', { type: 'number', default: DEFAULT_MONEY.costPerOverbooking })
-    .option('bootstrap', { type: 'number', default: DEFAULT_BOOTSTRAP, describe: 'bootstrap resamples for the confidence intervals' })
-    .option('shard', { type: 'string', describe: 'run only part i of n of the work, like 2/3; combine the parts with pacebench merge' });
+    .option('max-calls', { type: 'string', default: String(DEFAULT_MAX_CALLS), defaultDescription: String(DEFAULT_MAX_CALLS), describe: 'calls per case after which an engine is stopped with a fault' })
+    .option('value-per-hire', { type: 'string', default: String(DEFAULT_MONEY.valuePerHire), defaultDescription: String(DEFAULT_MONEY.valuePerHire), describe: 'what a hire is worth, in the value and regret figures' })
+    .option('cost-per-invite', { type: 'string', default: String(DEFAULT_MONEY.costPerInvite), defaultDescription: String(DEFAULT_MONEY.costPerInvite), describe: 'what each invitation costs' })
+    .option('cost-per-overbooking', {
+      type: 'string',
+      default: String(DEFAULT_MONEY.costPerOverbooking),
+      defaultDescription: String(DEFAULT_MONEY.costPerOverbooking),
+      describe: 'what each offer acceptance beyond the vacancies costs (a candidate who said yes and is turned away)',
+    })
+    .option('bootstrap', { type: 'string', default: String(DEFAULT_BOOTSTRAP), defaultDescription: String(DEFAULT_BOOTSTRAP), describe: `bootstrap resamples for the 95 % intervals (at least ${MIN_BOOTSTRAP})` })
+    .option('shard', { type: 'string', describe: 'run only part i of n of the work, like 2/3; combine the parts with pacebench merge' })
+    .option('engine-timeout', {
+      type: 'string',
+      default: String(DEFAULT_ENGINE_TIMEOUT_MS),
+      defaultDescription: `${DEFAULT_ENGINE_TIMEOUT_MS} ms`,
+      describe: 'milliseconds one decision may take; past it the case is a fault of that engine ("no decision within …") and the run goes on',
+    })
+    .option('concurrency', {
+      type: 'string',
+      default: String(DEFAULT_CONCURRENCY),
+      defaultDescription: String(DEFAULT_CONCURRENCY),
+      describe: 'cases awaiting an asynchronous (remote) engine at once, per worker thread',
+    });
 }
 
 type RunArgs = Awaited<ReturnType<ReturnType<typeof withRunOptions>['parseAsync']>>;
@@ -101,8 +149,10 @@ function backtestOptions(a: RunArgs, defaults: { workers: number }): BacktestOpt
       costPerInvite: finite('cost-per-invite', a['cost-per-invite']),
       costPerOverbooking: finite('cost-per-overbooking', a['cost-per-overbooking']),
     },
-    bootstrap: integer('bootstrap', a.bootstrap, 0),
+    bootstrap: bootstrapCount(a.bootstrap),
     shard: a.shard === undefined ? undefined : parseShard(a.shard),
+    engineTimeoutMs: integer('engine-timeout', a['engine-timeout'], 1),
+    concurrency: integer('concurrency', a.concurrency, 1, 10_000),
   };
 }
 
@@ -149,23 +199,33 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
         y
           .positional('file', { type: 'string', describe: 'requests to answer; - or nothing reads stdin' })
           .option('engine', { alias: 'e', type: 'string', demandOption: true, describe: 'a registered engine, name:key=value, or a module path' })
-          .option('seed', { type: 'number', default: 1, describe: 'seed of the engine\'s random stream' }),
+          .option('seed', { type: 'string', default: '1', defaultDescription: '1', describe: 'seed of the engine\'s random stream' }),
       (a) => {
-        command = { kind: 'decide', options: { engine: a.engine, file: a.file, seed: integer('seed', a.seed, 0) } };
+        // yargs hands the conventional "-" (read stdin) over as an empty string.
+        const file = a.file === '' && argv.includes('-') ? '-' : a.file;
+        if (file === '') throw new UserError('decide: the file name is empty; give a file of requests, or - (or nothing) for stdin');
+        command = { kind: 'decide', options: { engine: a.engine, file, seed: integer('seed', a.seed, 0) } };
       },
     )
     .command(
       'conformance',
-      'check engines against the contract (valid decisions, pool limits, finishing, determinism)',
+      'check engines against the contract (valid decisions, read-only requests, finishing, determinism, time limit)',
       (y) =>
-        y.option('engines', {
-          alias: 'e',
-          type: 'string',
-          array: true,
-          describe: 'engines to check, comma-separated, module paths included (default: every registered engine)',
-        }),
+        y
+          .option('engines', {
+            alias: 'e',
+            type: 'string',
+            array: true,
+            describe: 'engines to check, comma-separated, module paths included (default: every registered engine)',
+          })
+          .option('engine-timeout', {
+            type: 'string',
+            default: String(DEFAULT_ENGINE_TIMEOUT_MS),
+            defaultDescription: `${DEFAULT_ENGINE_TIMEOUT_MS} ms`,
+            describe: 'milliseconds one decision may take',
+          }),
       (a) => {
-        command = { kind: 'conformance', engines: a.engines ?? [] };
+        command = { kind: 'conformance', engines: a.engines ?? [], timeoutMs: integer('engine-timeout', a['engine-timeout'], 1) };
       },
     )
     .command(
@@ -176,12 +236,13 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
           .positional('old', { type: 'string', demandOption: true, describe: 'the reference run' })
           .positional('new', { type: 'string', demandOption: true, describe: 'the run to judge' })
           .option('tolerance', {
-            type: 'number',
-            default: DEFAULT_TOLERANCE,
+            type: 'string',
+            default: String(DEFAULT_TOLERANCE),
+            defaultDescription: String(DEFAULT_TOLERANCE),
             describe: 'a significant drop in fill rate or value larger than this share of the old figure fails (0.01 = 1 %)',
           }),
       (a) => {
-        command = { kind: 'compare', options: { old: a.old, new: a.new, tolerance: a.tolerance } };
+        command = { kind: 'compare', options: { old: a.old, new: a.new, tolerance: tolerance(a.tolerance) } };
       },
     )
     .command(
@@ -202,7 +263,7 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
       (y) =>
         y
           .option('scenarios', { type: 'string', array: true, describe: 'only these scenarios (default: all shipped)' })
-          .option('workers', { alias: 'w', type: 'number', describe: 'worker threads (default: the machine\'s cores)' })
+          .option('workers', { alias: 'w', type: 'string', describe: 'worker threads (default and most: the machine\'s cores)' })
           .option('out', { type: 'string', describe: 'another folder than reports/baseline' }),
       (a) => {
         command = {
@@ -280,13 +341,23 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
   return { kind: 'output', text: output };
 }
 
+/**
+ * More threads than cores only adds start-up and contention (1 000 workers started 99
+ * threads and took 11 s instead of 1.6 s): cap them, and say so.
+ */
+function capWorkers<T extends { readonly workers: number }>(options: T, io: Io, cores: number = defaultWorkers()): T {
+  if (options.workers <= cores) return options;
+  io.stderr(`pacebench: --workers ${options.workers} is more than this machine's ${cores} cores; using ${cores}\n`);
+  return { ...options, workers: cores };
+}
+
 export async function run(command: Command, io: Io): Promise<number> {
   switch (command.kind) {
     case 'output':
       io.stdout(command.text.endsWith('\n') ? command.text : `${command.text}\n`);
       return 0;
     case 'backtest':
-      await backtest(command.options, io);
+      await backtest(capWorkers(command.options, io), io);
       return 0;
     case 'scenarios-list':
       return listScenarios(io);
@@ -297,15 +368,15 @@ export async function run(command: Command, io: Io): Promise<number> {
     case 'decide':
       return decide(command.options, io);
     case 'conformance':
-      return conformance(command.engines, io);
+      return conformance({ engines: command.engines, timeoutMs: command.timeoutMs }, io);
     case 'compare':
       return compare(command.options, io);
     case 'merge':
       return merge(command.options, io);
     case 'baseline':
-      return baseline({ scenarios: command.scenarios, workers: command.workers, out: command.out }, io);
+      return baseline(capWorkers({ scenarios: command.scenarios, workers: command.workers, out: command.out }, io), io);
     case 'tune':
-      await tune(command.options, io);
+      await tune(capWorkers(command.options, io), io);
       return 0;
   }
 }
@@ -324,5 +395,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 }
 
 if (isEntryPoint(import.meta.url)) {
+  // stdout is pacebench's: an engine's console output goes to stderr, marked with its name,
+  // and an engine that calls process.exit gets a fault instead of ending the run.
+  hostEngines({ trapExit: true });
   process.exitCode = await main(hideBin(process.argv));
 }

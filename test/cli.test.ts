@@ -23,6 +23,8 @@ describe('parseArgv', () => {
         money: { valuePerHire: 2500, costPerInvite: 20, costPerOverbooking: 250 },
         bootstrap: 1000,
         shard: undefined,
+        engineTimeoutMs: 10_000,
+        concurrency: 32,
       },
     });
   });
@@ -32,7 +34,7 @@ describe('parseArgv', () => {
       [
         'backtest', '-s', './my/scenario', '--engines', 'exp,nbinomial:mean=0.05', '--engines', './e.ts',
         '--baseline', 'exp', '--seed', '7', '--replicates', '3', '--workers', '1', '--out', 'x', '--format', 'json',
-        '--carry-state', '--max-calls', '50', '--cost-per-invite', '5', '--bootstrap', '0', '--shard', '2/3',
+        '--carry-state', '--max-calls', '50', '--cost-per-invite', '12.5', '--bootstrap', '200', '--shard', '2/3',
       ],
       defaults,
     );
@@ -47,8 +49,8 @@ describe('parseArgv', () => {
       format: 'json',
       carryState: true,
       maxCalls: 50,
-      money: { valuePerHire: 2500, costPerInvite: 5, costPerOverbooking: 250 },
-      bootstrap: 0,
+      money: { valuePerHire: 2500, costPerInvite: 12.5, costPerOverbooking: 250 },
+      bootstrap: 200,
       shard: { index: 2, count: 3 },
     });
   });
@@ -60,6 +62,14 @@ describe('parseArgv', () => {
     [['backtest', '-s', 'x', '--format', 'html'], /Invalid values/],
     [['backtest', '-s', 'x', '--frobnicate'], /Unknown argument/],
     [['nonsense'], /Unknown argument/],
+    [['backtest', '-s', 'x', '--bootstrap', '0'], /--bootstrap must be at least 100, got 0: a 95 % interval/],
+    [['backtest', '-s', 'x', '--bootstrap', '99'], /--bootstrap must be at least 100/],
+    [['backtest', '-s', 'x', '--seed', 'abc'], /--seed must be an integer >= 0, got "abc"/],
+    [['backtest', '-s', 'x', '--seed', '9007199254740993'], /--seed must be at most 9007199254740991 \(2\^53 − 1/],
+    [['backtest', '-s', 'x', '--seed', '1e3'], /--seed must be an integer >= 0, got "1e3"/],
+    [['backtest', '-s', 'x', '--cost-per-invite', 'cheap'], /--cost-per-invite must be a number, got "cheap"/],
+    [['decide', '-e', 'exp', '--seed', '-1'], /--seed must be an integer >= 0, got "-1"/],
+    [['compare', 'a', 'b', '--tolerance', '-0.1'], /--tolerance must be >= 0/],
     [[], /name a command/],
   ])('refuses %j', async (argv, message) => {
     await expect(parseArgv(argv, defaults)).rejects.toThrow(message);
@@ -74,7 +84,20 @@ describe('parseArgv', () => {
       kind: 'decide',
       options: { engine: 'exp', file: 'req.jsonl', seed: 1 },
     });
-    expect(await parseArgv(['conformance', '-e', './mine.ts'], defaults)).toEqual({ kind: 'conformance', engines: ['./mine.ts'] });
+    expect(await parseArgv(['conformance', '-e', './mine.ts'], defaults)).toEqual({ kind: 'conformance', engines: ['./mine.ts'], timeoutMs: 10_000 });
+  });
+
+  it('reads the largest exact seed', async () => {
+    const command = await parseArgv(['backtest', '-s', 'x', '--seed', '9007199254740991'], defaults);
+    expect(command.kind === 'backtest' && command.options.seed).toBe(9007199254740991);
+  });
+
+  it('documents the money options in --help', async () => {
+    const command = await parseArgv(['backtest', '--help'], defaults);
+    const text = command.kind === 'output' ? command.text : '';
+    expect(text).toMatch(/--value-per-hire\s+what a hire is worth/);
+    expect(text).toMatch(/--cost-per-invite\s+what each invitation costs/);
+    expect(text).toMatch(/--cost-per-overbooking\s+what each offer acceptance beyond/);
   });
 
   it('returns --help as text instead of printing it', async () => {

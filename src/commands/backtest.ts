@@ -1,4 +1,6 @@
+import { totalmem } from 'node:os';
 import path from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { UserError } from '../errors.ts';
 import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
 import { DEFAULT_BASELINE, ENGINE_NAMES } from '../engines/registry.ts';
@@ -8,18 +10,23 @@ import { summaryJson } from '../report/json.ts';
 import { summaryMarkdown } from '../report/markdown.ts';
 import { factsOf, runJson, type RunRecord } from '../report/run.ts';
 import { buildTimings, timingsJson } from '../report/timings.ts';
-import { writeFilesAtomically } from '../report/write.ts';
+import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
 import { readScenario } from '../scenario/read.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Money } from '../score/money.ts';
 import type { CaseRow } from '../score/rows.ts';
 import { summarize, type Summary } from '../score/summary.ts';
 import { planUnits, type RunConfig } from '../sim/run.ts';
+import { estimateMemory, memoryProblem, type MemoryLimits } from '../sim/memory.ts';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../sim/play.ts';
 import { runUnits } from '../sim/workers.ts';
 import { progressLine, type Io } from './io.ts';
 
-/** Every file a report folder can hold; those a run does not write are removed from its folder. */
-export const REPORT_FILES = ['summary.md', 'summary.json', 'cases.csv', 'run.json', 'timings.json'] as const;
+/**
+ * Every file a report folder can hold. A folder holding anything else is not overwritten;
+ * a report replaces an earlier one whole, so no file of the earlier run is left beside it.
+ */
+export const REPORT_FILES = ['summary.md', 'summary.json', 'cases.csv', 'run.json', 'timings.json', 'report.html', 'charts/'] as const;
 
 export interface Shard {
   /** 1-based. */
@@ -42,6 +49,12 @@ export interface BacktestOptions {
   readonly money: Money;
   readonly bootstrap: number;
   readonly shard?: Shard | undefined;
+  /** Limit on one decision, in ms (default 10 000); an engine over it has a fault on that case. */
+  readonly engineTimeoutMs?: number | undefined;
+  /** Cases awaiting an asynchronous (remote) engine at once, per thread (default 32). */
+  readonly concurrency?: number | undefined;
+  /** What the run may use; the process's own limits unless a test says otherwise. */
+  readonly memoryLimits?: MemoryLimits | undefined;
   /** Start helper threads with the run instead of when worth it (for tests of the thread path). */
   readonly helpersAtOnce?: boolean;
   /** Write timings.json (default); baselines leave it out, being kept in git. */
@@ -104,7 +117,12 @@ export function runRecord(
   };
 }
 
+export function processMemoryLimits(): MemoryLimits {
+  return { heapBytes: getHeapStatistics().heap_size_limit, machineBytes: totalmem() };
+}
+
 export async function backtest(options: BacktestOptions, io: Io): Promise<BacktestResult> {
+  const began = io.now();
   const { scenario, warnings } = readScenario(options.scenario);
   for (const w of warnings) io.stderr(`${w}\n`);
   const specs = parseEngineList(options.engines.length === 0 ? ENGINE_NAMES : options.engines);
@@ -116,7 +134,18 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
     carryState: options.carryState,
     maxCalls: options.maxCalls,
     money: options.money,
+    engineTimeoutMs: options.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS,
   };
+  const dir = path.resolve(io.cwd, options.out ?? path.join('reports', scenario.name));
+  // Before any work: a run must not end by refusing to write, nor overwrite what it did not write.
+  checkReportFolder(options.out ?? path.join('reports', scenario.name), dir, REPORT_FILES);
+  // Checked from counts alone, before even the list of units is built: a million replicates
+  // of 200 cases would not fit as a list either.
+  const unitCount = options.carryState ? options.replicates : options.replicates * scenario.cases.length;
+  const myUnits = options.shard === undefined ? unitCount : Math.ceil(unitCount / options.shard.count);
+  const need = estimateMemory(scenario, engines.length, options.replicates, myUnits, options.carryState);
+  const tooBig = memoryProblem(need, Math.min(options.workers, Math.max(1, myUnits)), options.memoryLimits ?? processMemoryLimits(), options.replicates);
+  if (tooBig !== null) throw new UserError(`scenario ${scenario.name}: ${tooBig}`);
   const allUnits = planUnits(scenario, config);
   const mine = shardUnits(allUnits.length, options.shard);
   const units = mine.map((i) => allUnits[i]).filter((u) => u !== undefined);
@@ -133,6 +162,7 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
     now: io.now,
     onProgress: progress.update,
     helpers: options.helpersAtOnce === true ? 'at-once' : 'when-worth-it',
+    concurrency: options.concurrency,
   });
   const simulated = io.now();
   const rows = result.rowsByUnit.flat();
@@ -158,7 +188,6 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
     latency: result.latency,
   });
 
-  const dir = path.resolve(io.cwd, options.out ?? path.join('reports', scenario.name));
   const files: Record<string, string> = {
     'cases.csv': casesCsv(rows),
     'run.json': runJson(record),
@@ -181,6 +210,12 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
   } else {
     io.stdout(markdown);
   }
-  io.stderr(`report written to ${path.relative(io.cwd, dir) || '.'}/ in ${(wallMs / 1000).toFixed(2)} s\n`);
+  if (result.stopped > 0) {
+    io.stderr(`${result.stopped} engine call${result.stopped === 1 ? '' : 's'} hung or ended their thread and were stopped; see the faults in the report\n`);
+  }
+  const seconds = (io.now() - began) / 1000;
+  io.stderr(
+    `report written to ${path.relative(io.cwd, dir) || '.'}/ in ${seconds.toFixed(2)} s (simulation ${((simulated - started) / 1000).toFixed(2)} s)\n`,
+  );
   return { dir, summary, rows };
 }

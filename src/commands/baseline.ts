@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listScenarioNames } from '../scenario/read.ts';
+import { UserError } from '../errors.ts';
+import { checkReportFolder } from '../report/write.ts';
+import { listScenarioNames, readScenario } from '../scenario/read.ts';
 import { DEFAULT_MONEY } from '../score/money.ts';
 import { DEFAULT_BOOTSTRAP } from '../score/summary.ts';
 import { DEFAULT_MAX_CALLS } from '../sim/play.ts';
-import { backtest } from './backtest.ts';
+import { backtest, REPORT_FILES } from './backtest.ts';
 import type { Io } from './io.ts';
 
 /** Where the committed baselines live: reports/baseline/<scenario>/ in the project. */
@@ -19,6 +21,19 @@ export const BASELINE_DIR = fileURLToPath(new URL('../../reports/baseline/', imp
 export async function baseline(options: { scenarios: readonly string[]; workers: number; out?: string | undefined }, io: Io): Promise<number> {
   const root = options.out === undefined ? BASELINE_DIR : path.resolve(io.cwd, options.out);
   const names = options.scenarios.length > 0 ? options.scenarios : listScenarioNames();
+  // Every scenario and every folder checked first: a broken one must not leave the others
+  // half regenerated.
+  const problems: string[] = [];
+  for (const name of names) {
+    try {
+      readScenario(name);
+      checkReportFolder(path.join(root, name), path.join(root, name), REPORT_FILES);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  if (problems.length > 0) throw new UserError([`no baseline was written:`, ...problems].join('\n'));
   for (const name of names) {
     const out = path.join(root, name);
     await backtest(

@@ -1,23 +1,43 @@
-import { checkConformance } from '../engines/conformance.ts';
-import { resolveEngines } from '../engines/load.ts';
+import { checkConformance, type ConformanceResult } from '../engines/conformance.ts';
+import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
 import { ENGINE_NAMES } from '../engines/registry.ts';
-import { parseEngineList } from '../engines/spec.ts';
+import { isModulePath, parseEngineList } from '../engines/spec.ts';
+import { checkInGuardedThread } from '../sim/conformance-thread.ts';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../sim/play.ts';
 import type { Io } from './io.ts';
 
-/** `pacebench conformance`: the engine contract checked on every named engine; exit 1 on a violation. */
-export async function conformance(engines: readonly string[], io: Io): Promise<number> {
-  const resolved = await resolveEngines(parseEngineList(engines.length === 0 ? ENGINE_NAMES : engines), io.cwd);
+export interface ConformanceOptions {
+  readonly engines: readonly string[];
+  readonly timeoutMs?: number | undefined;
+}
+
+/**
+ * `pacebench conformance`: the engine contract checked on every named engine; exit 1 on a
+ * violation. An engine from a user's module is checked in a guarded thread, so that one
+ * stuck in a loop fails the check instead of hanging it.
+ */
+export async function conformance(options: ConformanceOptions, io: Io): Promise<number> {
+  const resolved = await resolveEngines(parseEngineList(options.engines.length === 0 ? ENGINE_NAMES : options.engines), io.cwd);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
   let failed = 0;
   for (const engine of resolved) {
-    const violations = checkConformance(engine.definition, engine.params);
+    const result = await check(engine, timeoutMs);
+    const { violations, warnings } = result;
     if (violations.length === 0) {
-      io.stdout(`ok    ${engine.label}\n`);
-      continue;
+      io.stdout(`ok    ${engine.label}${warnings.length > 0 ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}\n`);
+    } else {
+      failed++;
+      io.stdout(`FAIL  ${engine.label}: ${violations.length} violation${violations.length === 1 ? '' : 's'}\n`);
+      for (const v of violations.slice(0, 20)) io.stdout(`      ${v.rule}: ${v.request}: ${v.detail}\n`);
+      if (violations.length > 20) io.stdout(`      … and ${violations.length - 20} more\n`);
     }
-    failed++;
-    io.stdout(`FAIL  ${engine.label}: ${violations.length} violation${violations.length === 1 ? '' : 's'}\n`);
-    for (const v of violations.slice(0, 20)) io.stdout(`      ${v.rule}: ${v.request}: ${v.detail}\n`);
-    if (violations.length > 20) io.stdout(`      … and ${violations.length - 20} more\n`);
+    for (const w of warnings.slice(0, 5)) io.stdout(`      warning: ${w.rule}: ${w.request}: ${w.detail}\n`);
+    if (warnings.length > 5) io.stdout(`      … and ${warnings.length - 5} more warnings\n`);
   }
   return failed === 0 ? 0 : 1;
+}
+
+function check(engine: ResolvedEngine, timeoutMs: number): Promise<ConformanceResult> {
+  if (isModulePath(engine.spec.ref)) return checkInGuardedThread(engine, timeoutMs);
+  return checkConformance(engine.definition, engine.params, { timeoutMs });
 }

@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
 import type { Decision, Request } from '../contract/types.ts';
 import { decisionProblem, parseRequest } from '../contract/validate.ts';
 import { UserError } from '../errors.ts';
 import { resolveEngine } from '../engines/load.ts';
 import { parseEngineSpec } from '../engines/spec.ts';
+import { readUserFile } from '../scenario/read.ts';
 import { stream } from '../sim/rng.ts';
+import { activeEngine } from '../sim/run.ts';
 import type { Io } from './io.ts';
 
 export interface DecideOptions {
@@ -64,16 +65,25 @@ export function parseRequests(inputs: readonly NumberedInput[], source: string, 
   return requests;
 }
 
-function readInput(file: string | undefined): { text: string; source: string } {
+/**
+ * Standard input read as a stream, whatever its size and however slowly it is written: a
+ * synchronous read of fd 0 fails with EAGAIN once Node has made the pipe non-blocking.
+ */
+export async function readStream(stream: AsyncIterable<string | Buffer>): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readInput(file: string | undefined): Promise<{ text: string; source: string }> {
   if (file === undefined || file === '-') {
     if (process.stdin.isTTY === true) process.stderr.write('reading requests from stdin; end with Ctrl-D\n');
-    return { text: readFileSync(0, 'utf8'), source: 'stdin' };
+    return { text: await readStream(process.stdin), source: 'stdin' };
   }
-  try {
-    return { text: readFileSync(file, 'utf8'), source: file };
-  } catch (error) {
-    throw new UserError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const read = readUserFile(file);
+  if (read === null) throw new UserError(`cannot read ${file}: no such file`);
+  if ('problem' in read) throw new UserError(`${file}: ${read.problem.replace('expected a CSV file', 'expected a file of requests')}`);
+  return { text: read.text, source: file };
 }
 
 /**
@@ -82,18 +92,22 @@ function readInput(file: string | undefined): { text: string; source: string } {
  */
 export async function decide(options: DecideOptions, io: Io, input?: { text: string; source: string }): Promise<number> {
   const engine = await resolveEngine(parseEngineSpec(options.engine), io.cwd);
-  const { text, source } = input ?? readInput(options.file);
+  const { text, source } = input ?? (await readInput(options.file));
   const inputs = splitRequests(text, source);
+  if (inputs.length === 0) throw new UserError(`${source}: no request (an empty list; expected a JSON object, a JSON array or JSON Lines)`);
   const wholeArray = text.trim().startsWith('[');
   const requests = parseRequests(inputs, source, wholeArray);
   const instance = engine.definition.create({ random: stream('decide', options.seed, engine.label), params: engine.params });
   for (const [i, request] of requests.entries()) {
     const line = inputs[i]?.line ?? i + 1;
     let decision: unknown;
+    activeEngine.label = engine.label;
     try {
-      decision = instance.decide(request);
+      decision = await instance.decide(request);
     } catch (error) {
       throw new UserError(`${source}:${line}: engine ${engine.label} threw: ${error instanceof Error ? error.message : String(error)}`, 1);
+    } finally {
+      activeEngine.label = '';
     }
     const problem = decisionProblem(decision);
     if (problem !== null) throw new UserError(`${source}:${line}: engine ${engine.label} returned an invalid decision: ${problem}`, 1);

@@ -7,7 +7,7 @@ import { summaryMarkdown } from '../report/markdown.ts';
 import { mergeShards, type ShardInput } from '../report/merge.ts';
 import { factsOf, parseRunRecord, runJson } from '../report/run.ts';
 import type { Timings } from '../report/timings.ts';
-import { writeFilesAtomically } from '../report/write.ts';
+import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
 import { summarize } from '../score/summary.ts';
 import { REPORT_FILES } from './backtest.ts';
 import type { Io } from './io.ts';
@@ -52,6 +52,8 @@ function mergeTimings(dirs: readonly string[], cwd: string): Record<string, unkn
 
 /** `pacebench merge DIR… --out DIR`: the report of the whole run from its shards. */
 export function merge(options: MergeOptions, io: Io): number {
+  const dir = path.resolve(io.cwd, options.out);
+  checkReportFolder(options.out, dir, REPORT_FILES);
   const shards = options.dirs.map((d) => readShard(d, io.cwd));
   const { run, rows } = mergeShards(shards);
   const summary = summarize(rows, run.engines, factsOf(run));
@@ -64,7 +66,6 @@ export function merge(options: MergeOptions, io: Io): number {
   };
   const timings = mergeTimings(options.dirs, io.cwd);
   if (timings !== null) files['timings.json'] = `${JSON.stringify(timings, null, 2)}\n`;
-  const dir = path.resolve(io.cwd, options.out);
   writeFilesAtomically(dir, files, REPORT_FILES);
   io.stdout(options.format === 'json' ? (files['summary.json'] ?? '') : markdown);
   io.stderr(`merged ${shards.length} shard${shards.length === 1 ? '' : 's'} into ${path.relative(io.cwd, dir) || '.'}/\n`);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { resolveEngine, type ResolvedEngine } from '../engines/load.ts';
 import { parseEngineSpec } from '../engines/spec.ts';
-import { writeFilesAtomically } from '../report/write.ts';
+import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
 import { readScenario } from '../scenario/read.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Money } from '../score/money.ts';
@@ -29,6 +29,9 @@ import type { Io } from './io.ts';
 
 /** Every file a tuning report folder can hold (`report.html` is to come, from the HTML report of issue 8). */
 export const TUNE_FILES = ['tune.md', 'tune.json', 'configs.csv', 'report.html'] as const;
+
+/** The file that marks a folder as a tuning report, which a later run may replace. */
+export const TUNE_MARKER = 'tune.json';
 
 /** Configurations random search draws when no --budget is given. */
 export const DEFAULT_RANDOM_BUDGET = 20;
@@ -241,6 +244,11 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
   if (!racers.some((r) => r.isDefault)) racers.push({ id: racers.length, point: defaults, spec: pointSpec(ref, space, defaults), isDefault: true });
   const engines = await resolveRacers(racers, io.cwd);
 
+  const given = options.out ?? path.join('reports', 'tune', base.definition.name);
+  const dir = path.resolve(io.cwd, given);
+  // Before any work: a run must not end by refusing to write, nor overwrite what it did not write.
+  checkReportFolder(given, dir, TUNE_FILES, TUNE_MARKER);
+
   const loaded: Loaded[] = options.scenarios.map((name, index) => {
     const { scenario, warnings } = readScenario(name);
     for (const w of warnings) io.stderr(`${w}\n`);
@@ -323,7 +331,6 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
     holdout,
   };
 
-  const dir = path.resolve(io.cwd, options.out ?? path.join('reports', 'tune', base.definition.name));
   const markdown = tuneMarkdown(report);
   // report.html joins these files when the HTML report (issue 8) can render a TuneReport.
   const files: Record<string, string> = {
@@ -331,7 +338,7 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
     'tune.json': tuneJson(report),
     'configs.csv': configsCsv(report),
   };
-  writeFilesAtomically(dir, files, TUNE_FILES);
+  writeFilesAtomically(dir, files, TUNE_FILES, TUNE_MARKER);
   if (options.print !== false) io.stdout(markdown);
   io.stderr(
     `${racers.length} configurations, ${result.evaluations} case-evaluations of ${report.full_evaluations}, holdout ${chosen.length} × ${total}; ` +

@@ -132,6 +132,22 @@ function checkCount(field: string, value: unknown, min: number, problems: FieldP
   }
 }
 
+/**
+ * Record states that cannot happen (contract.md): a candidate who has not answered cannot
+ * have taken or refused an offer, and one who refused the invitation was never offered.
+ * `ir_rejected` with `not_in_ft` stays accepted: the original service's clients sent
+ * refusals that way.
+ */
+export function impossibleState(notification: NotificationStatus, candidate: CandidateStatus): string | null {
+  if (notification === 'ir_pending' && candidate !== 'not_in_ft') {
+    return `"${candidate}" cannot go with notification_status "ir_pending": a candidate who has not answered is "not_in_ft"`;
+  }
+  if (notification === 'ir_rejected' && candidate === 'offer_accepted') {
+    return '"offer_accepted" cannot go with notification_status "ir_rejected": a candidate who refused the invitation got no offer';
+  }
+  return null;
+}
+
 function parseRecord(item: unknown, path: string, problems: FieldProblem[]): CandidateRecord | null {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
     problems.push({ field: path, message: `expected an object, got ${describe(item)}` });
@@ -159,11 +175,15 @@ function parseRecord(item: unknown, path: string, problems: FieldProblem[]): Can
       message: `expected not_in_ft, offer_accepted or cancelled, got ${describe(cs)}`,
     });
   }
-  if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes < 0) {
+  if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 0) {
     problems.push({
       field: `${path}.time_to_respond_ir_minutes`,
-      message: `expected a number of minutes >= 0, got ${describe(minutes)}`,
+      message: `expected whole minutes, an integer >= 0, got ${describe(minutes)}`,
     });
+  }
+  if (problems.length === before) {
+    const impossible = impossibleState(ns as NotificationStatus, cs as CandidateStatus);
+    if (impossible !== null) problems.push({ field: `${path}.candidate_status`, message: impossible });
   }
   if (problems.length > before) return null;
   return {

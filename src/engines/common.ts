@@ -3,9 +3,14 @@ import type { CandidateRecord, Request } from '../contract/types.ts';
 
 /** What the seed engines read from the list of invited candidates, in one pass. */
 export interface ListCounts {
-  /** `candidate_status = offer_accepted`. */
+  /** `candidate_status = offer_accepted`: the one rule of what a hire is, shared with `countHires`. */
   hires: number;
-  /** Answered without becoming a hire: `ir_rejected`, or `ir_accepted` then `cancelled`. */
+  /**
+   * Answered and settled without becoming a hire: `ir_rejected` (with `cancelled`, or with
+   * `not_in_ft` as the original service's clients sent refusals), or `ir_accepted` then
+   * `cancelled`. An `ir_accepted` record still `not_in_ft` (yes to the invitation, offer still
+   * open) is neither: like a pending one it is censored (spec/engines.md).
+   */
   failures: number;
   /** `notification_status = ir_accepted`, hired or not. */
   accepted: number;
@@ -26,8 +31,9 @@ export function countList(list: readonly CandidateRecord[], acceptedTimes?: numb
     const record = list[i] as CandidateRecord;
     const notification = record.notification_status;
     if (notification === 'ir_pending') continue;
-    if (record.candidate_status === 'offer_accepted') hires++;
-    else failures++;
+    const status = record.candidate_status;
+    if (status === 'offer_accepted') hires++;
+    else if (notification === 'ir_rejected' || status === 'cancelled') failures++;
     if (notification === 'ir_accepted') {
       accepted++;
       const minutes = record.time_to_respond_ir_minutes;

@@ -1,5 +1,7 @@
 import { formatTimestamp, MS_PER_MINUTE } from '../contract/time.ts';
 import type { CandidateRecord, Decision, Request } from '../contract/types.ts';
+import { LiveCandidateRecord, SimClock } from '../sim/records.ts';
+import { faultOfThrow } from '../sim/play.ts';
 import { decisionProblem } from '../contract/validate.ts';
 import { stream, type Random } from '../sim/rng.ts';
 import type { Engine, EngineDefinition } from './types.ts';
@@ -18,20 +20,29 @@ export interface Violation {
 
 const START = Date.UTC(2021, 0, 4, 9, 0, 0);
 
-function records(random: Random, n: number, hires: number, minutesOut: number): CandidateRecord[] {
-  const out: CandidateRecord[] = [];
+/**
+ * The list as a backtest gives it: live records of the harness (read-only fields computed
+ * from a clock), so an engine that writes to them fails here as it would in a backtest.
+ */
+function records(random: Random, n: number, hires: number, minutesOut: number): LiveCandidateRecord[] {
+  const clock = new SimClock();
+  clock.t = minutesOut;
+  const out: LiveCandidateRecord[] = [];
+  // Each record: invited `age` minutes ago; answered after `delay` minutes (Infinity: not yet).
+  const live = (age: number, delay: number, accepted: boolean, offerAccepted: boolean): LiveCandidateRecord =>
+    new LiveCandidateRecord(clock, minutesOut - age, delay, accepted, offerAccepted);
   for (let i = 0; i < n; i++) {
     const u = random();
     const age = Math.floor(random() * minutesOut);
-    if (i < hires) out.push({ notification_status: 'ir_accepted', candidate_status: 'offer_accepted', time_to_respond_ir_minutes: Math.min(age, 1 + Math.floor(random() * 30)) });
-    else if (u < 0.08) out.push({ notification_status: 'ir_accepted', candidate_status: 'cancelled', time_to_respond_ir_minutes: Math.min(age, 1 + Math.floor(random() * 30)) });
-    else if (u < 0.2) out.push({ notification_status: 'ir_rejected', candidate_status: 'cancelled', time_to_respond_ir_minutes: Math.min(age, Math.floor(random() * 30)) });
-    else out.push({ notification_status: 'ir_pending', candidate_status: 'not_in_ft', time_to_respond_ir_minutes: age });
+    if (i < hires) out.push(live(age, Math.min(age, 1 + Math.floor(random() * 30)), true, true));
+    else if (u < 0.08) out.push(live(age, Math.min(age, 1 + Math.floor(random() * 30)), true, false));
+    else if (u < 0.2) out.push(live(age, Math.min(age, Math.floor(random() * 30)), false, false));
+    else out.push(live(age, Number.POSITIVE_INFINITY, false, false));
   }
   // Hires are spread through the list, as they would be.
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j] as CandidateRecord, out[i] as CandidateRecord];
+    [out[i], out[j]] = [out[j] as LiveCandidateRecord, out[i] as LiveCandidateRecord];
   }
   return out;
 }
@@ -111,62 +122,133 @@ function describe(d: unknown): string {
   }
 }
 
-/** Every violation of the engine contract by `definition` on the conformance situations. */
-export function checkConformance(definition: EngineDefinition, params: Readonly<Record<string, number>> = {}): Violation[] {
+/** Where a conformance check is: the watchdog of a guarded thread reads it on a hang. */
+export interface ConformanceProbe {
+  begin(situation: number, label: string): void;
+  end(): void;
+}
+
+export interface ConformanceOptions {
+  /** Limit on an asynchronous decision (default 10 000 ms). */
+  readonly timeoutMs?: number;
+  readonly probe?: ConformanceProbe;
+}
+
+export interface ConformanceResult {
+  readonly violations: Violation[];
+  /** Not a breach of the contract, but worth knowing: the harness counts them too. */
+  readonly warnings: Violation[];
+}
+
+type Attempt = { readonly decision: unknown } | { readonly threw: string } | { readonly mutated: string };
+
+/** Rules an engine breaks; over-asking is a warning, as a backtest counts it. */
+export const RULES = {
+  throws: 'never throws on a valid request',
+  valid: 'returns a valid decision',
+  readOnly: 'leaves its request as it found it',
+  finishes: 'finishes once the deadline is reached, the vacancies filled or the pool empty',
+  deterministic: 'makes the same decisions for the same seed',
+  timely: 'answers within the time limit',
+  overAsk: 'asks for no more than the remaining pool (a backtest invites what remains and counts a warning)',
+} as const;
+
+/**
+ * Every violation of the engine contract by `definition` on the conformance situations.
+ * Asynchronous engines are awaited, each decision within `timeoutMs`.
+ */
+export async function checkConformance(
+  definition: EngineDefinition,
+  params: Readonly<Record<string, number>> = {},
+  options: ConformanceOptions = {},
+): Promise<ConformanceResult> {
   const violations: Violation[] = [];
-  const situations = conformanceSituations();
-  const attempt = (engine: () => Engine, request: Request): unknown => {
+  const warnings: Violation[] = [];
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const probe = options.probe;
+  const attempt = async (engine: () => Engine, s: Situation, index: number, label: string): Promise<Attempt> => {
+    const list = s.request.impacted_candidates_data as CandidateRecord[];
+    const before = [...list];
+    const request = { ...s.request, impacted_candidates_data: list };
     try {
-      return engine().decide(request);
+      probe?.begin(index, label);
+      let decision: unknown = engine().decide(request);
+      probe?.end();
+      if (typeof (decision as { then?: unknown } | null)?.then === 'function') {
+        let timer: NodeJS.Timeout | undefined;
+        decision = await Promise.race([
+          Promise.resolve(decision),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no decision within ${timeoutMs} ms`)), timeoutMs);
+          }),
+        ]).finally(() => clearTimeout(timer));
+      }
+      const changed = list.length !== before.length || before.some((r, i) => list[i] !== r);
+      // Put the list back for the next check whatever the engine did to it.
+      list.length = 0;
+      list.push(...before);
+      if (changed) return { mutated: `impacted_candidates_data was changed (length ${before.length} → ${request.impacted_candidates_data.length} or its order)` };
+      return { decision };
     } catch (error) {
+      probe?.end();
+      list.length = 0;
+      list.push(...before);
+      const fault = faultOfThrow(s.request.correlation_id, error);
+      if (fault.startsWith('modified its request')) return { mutated: fault };
+      if (error instanceof Error && error.message.startsWith('no decision within')) return { threw: `timeout: ${error.message}` };
       return { threw: error instanceof Error ? error.message : String(error) };
     }
   };
-  const decideAll = (engine: Engine): unknown[] => situations.map((s) => attempt(() => engine, s.request));
+  const decideAll = async (engine: Engine, label: string): Promise<Attempt[]> => {
+    const out: Attempt[] = [];
+    for (const [i, s] of situations.entries()) out.push(await attempt(() => engine, s, i, label));
+    return out;
+  };
 
   // A fresh instance per request, as a stateless service would be, and one instance for all.
-  const fresh = situations.map((s, i) => attempt(() => make(definition, params, `fresh-${i}`), s.request));
-  const session = decideAll(make(definition, params, 'session'));
-  const again = decideAll(make(definition, params, 'session'));
+  const fresh: Attempt[] = [];
+  for (const [i, s] of situations.entries()) fresh.push(await attempt(() => make(definition, params, `fresh-${i}`), s, i, 'fresh instance'));
+  const session = await decideAll(make(definition, params, 'session'), 'one instance');
+  const again = await decideAll(make(definition, params, 'session'), 'one instance, again');
 
-  for (const [label, decisions] of [['fresh instance', fresh], ['one instance', session]] as const) {
-    decisions.forEach((raw, i) => {
+  for (const [label, attempts] of [['fresh instance', fresh], ['one instance', session]] as const) {
+    attempts.forEach((a, i) => {
       const s = situations[i] as Situation;
       const at = `${s.name} (${label})`;
-      if (typeof raw === 'object' && raw !== null && 'threw' in raw) {
-        violations.push({ rule: 'never throws on a valid request', request: at, detail: String(raw.threw) });
+      if ('threw' in a) {
+        violations.push({ rule: a.threw.startsWith('timeout: ') ? RULES.timely : RULES.throws, request: at, detail: a.threw.replace(/^timeout: /, '') });
         return;
       }
+      if ('mutated' in a) {
+        violations.push({ rule: RULES.readOnly, request: at, detail: a.mutated });
+        return;
+      }
+      const raw = a.decision;
       const problem = decisionProblem(raw);
       if (problem !== null) {
-        violations.push({ rule: 'returns a valid decision', request: at, detail: problem });
+        violations.push({ rule: RULES.valid, request: at, detail: problem });
         return;
       }
       const d = raw as Decision;
-      if (d.num_candidates_needed > s.request.num_remaining_in_pool) {
-        violations.push({
-          rule: 'never asks for more than the remaining pool',
+      if (!d.finished && d.num_candidates_needed > s.request.num_remaining_in_pool) {
+        warnings.push({
+          rule: RULES.overAsk,
           request: at,
           detail: `asked for ${d.num_candidates_needed} with ${s.request.num_remaining_in_pool} left`,
         });
       }
       if (s.mustFinish && !d.finished) {
-        violations.push({
-          rule: 'finishes once the deadline is reached, the vacancies filled or the pool empty',
-          request: at,
-          detail: `answered ${describe(d)}`,
-        });
+        violations.push({ rule: RULES.finishes, request: at, detail: `answered ${describe(d)}` });
       }
     });
   }
-  session.forEach((d, i) => {
-    if (describe(d) !== describe(again[i])) {
-      violations.push({
-        rule: 'makes the same decisions for the same seed',
-        request: (situations[i] as Situation).name,
-        detail: `${describe(d)} then ${describe(again[i])}`,
-      });
+  const shown = (a: Attempt | undefined): string => (a === undefined ? '' : 'decision' in a ? describe(a.decision) : describe(a));
+  session.forEach((a, i) => {
+    if (shown(a) !== shown(again[i])) {
+      violations.push({ rule: RULES.deterministic, request: (situations[i] as Situation).name, detail: `${shown(a)} then ${shown(again[i])}` });
     }
   });
-  return violations;
+  return { violations, warnings };
 }
+
+const situations = conformanceSituations();

@@ -1,6 +1,6 @@
 import { FINISHED, type Decision, type Request } from '../contract/types.ts';
 import { RequestClock, hiresAndOldest, isOver, minutesBetween } from './common.ts';
-import type { Engine, ParamSpec } from './types.ts';
+import type { ParamSpec, SyncEngine } from './types.ts';
 
 /**
  * The deterministic exponential schedule of `exp` and `exp-decay` (spec/engines.md).
@@ -115,7 +115,7 @@ export const SPREAD: ParamSpec = { default: 18, description: 'the pool is spread
  * Shared by `exp` and `exp-decay`: estimate the opening's start from the oldest invitation,
  * find the callback in the schedule, invite a fixed slice of the pool.
  */
-export function scheduleEngine(nextCallback: (window: number, elapsed: number, left: number) => number | null, spread: number): Engine {
+export function scheduleEngine(nextCallback: (window: number, elapsed: number, left: number) => number | null, spread: number): SyncEngine {
   const clock = new RequestClock();
   return {
     decide(request: Request): Decision {

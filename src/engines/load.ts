@@ -92,10 +92,19 @@ export async function resolveEngines(specs: readonly EngineSpec[], cwd?: string)
   const out: ResolvedEngine[] = [];
   for (const spec of specs) out.push(await resolveEngine(spec, cwd));
   const seen = new Set<string>();
+  // The same engine with the same parameters under two names (`exp` and `exp:spread=18`,
+  // 18 being the default) would be run, and reported, twice.
+  const configs = new Map<string, string>();
   for (const e of out) {
     if (e.label === ORACLE) throw new UserError('"oracle" is the hindsight row of every report, not an engine to run');
     if (seen.has(e.label)) throw new UserError(`engine "${e.label}" is listed twice`);
     seen.add(e.label);
+    const config = `${e.spec.ref}\u001f${JSON.stringify(Object.entries(e.params).sort(([a], [b]) => a.localeCompare(b)))}`;
+    const twin = configs.get(config);
+    if (twin !== undefined) {
+      throw new UserError(`engines "${twin}" and "${e.label}" are the same engine with the same parameters (defaults applied); list it once`);
+    }
+    configs.set(config, e.label);
   }
   if (out.length === 0) throw new UserError('no engines to run');
   return out;

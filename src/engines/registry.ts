@@ -3,7 +3,7 @@ import { expDecay } from './exp-decay.ts';
 import { exp } from './exp.ts';
 import { nbinomial } from './nbinomial.ts';
 import { stochConstraint } from './stoch-constraint.ts';
-import type { EngineDefinition } from './types.ts';
+import type { EngineDefinition, SyncEngine } from './types.ts';
 
 /**
  * Every engine pacebench ships, by name. Adding an engine is one file and one line here;
@@ -15,7 +15,7 @@ export const ENGINES = {
   nbinomial,
   'stoch-constraint': stochConstraint,
   'all-at-once': allAtOnce,
-} as const satisfies Record<string, EngineDefinition>;
+} as const satisfies Record<string, EngineDefinition<SyncEngine>>;
 
 export type EngineName = keyof typeof ENGINES;
 

@@ -13,7 +13,12 @@ export interface EngineContext {
 
 /** An engine instance: called again and again over one case (or several, with `--carry-state`). */
 export interface Engine {
-  decide(request: Request): Decision;
+  /**
+   * Synchronous for in-process engines. An engine behind a network (or any engine written
+   * that way) may answer with a Promise, which the harness awaits within the time limit.
+   * The request and its list are read-only: an engine that changes them has a fault.
+   */
+  decide(request: Request): Decision | Promise<Decision>;
 }
 
 export interface ParamSpec {
@@ -24,17 +29,22 @@ export interface ParamSpec {
   readonly integer?: boolean;
 }
 
-export interface EngineDefinition {
+/** What pacebench's own engines are: they answer at once. */
+export interface SyncEngine extends Engine {
+  decide(request: Request): Decision;
+}
+
+export interface EngineDefinition<E extends Engine = Engine> {
   /** Shown in reports; also part of the engine's random stream seed. */
   readonly name: string;
   /** One line for `pacebench engines list`. */
   readonly description: string;
   /** Numeric parameters settable as `name:key=value:key=value` on the command line. */
   readonly params?: Readonly<Record<string, ParamSpec>>;
-  create(context: EngineContext): Engine;
+  create(context: EngineContext): E;
 }
 
 /** Helper for engine authors: checks the shape at compile time and returns it unchanged. */
-export function defineEngine(definition: EngineDefinition): EngineDefinition {
+export function defineEngine<E extends Engine>(definition: EngineDefinition<E>): EngineDefinition<E> {
   return definition;
 }

@@ -1,6 +1,6 @@
 import { ORACLE, type CaseRow } from '../score/rows.ts';
-import { bootstrapIntervals, type EngineSummary, type Interval, type Summary } from '../score/summary.ts';
-import { escapeCell, fixed, money, signed, signedMoney } from './format.ts';
+import { bootstrapIntervals, clustersOf, DEFAULT_BOOTSTRAP, MIN_BOOTSTRAP, type EngineSummary, type Interval, type Summary } from '../score/summary.ts';
+import { escapeCell, money, share, signed, signedMoney } from './format.ts';
 
 /** One side of a comparison: a run's summary, and its rows when `cases.csv` was there. */
 export interface RunSide {
@@ -84,10 +84,15 @@ function change(old: number, now: number, ci: readonly [number, number] | null, 
   return { old, new: now, diff, relative: old === 0 ? null : diff / Math.abs(old), ci95: ci, significant };
 }
 
-/** Significant without pairing: each mean lies outside the other's interval. */
+/**
+ * Significant without pairing: each mean lies outside the other's interval. A side without
+ * an interval (one case, or a run made with too few resamples) supports no verdict.
+ */
 function apart(a: Interval, b: Interval): boolean {
-  const outside = (x: number, i: Interval): boolean => x < i.ci95[0] || x > i.ci95[1];
-  return outside(b.mean, a) && outside(a.mean, b);
+  const ia = a.ci95;
+  const ib = b.ci95;
+  if (ia === null || ib === null) return false;
+  return (b.mean < ia[0] || b.mean > ia[1]) && (a.mean < ib[0] || a.mean > ib[1]);
 }
 
 function beyond(f: FigureChange, tolerance: number): boolean {
@@ -135,7 +140,12 @@ export function compareRuns(oldSide: RunSide, newSide: RunSide, tolerance: numbe
       });
       series.push(fill, value);
     }
-    const intervals = bootstrapIntervals(series, newSide.summary.params.bootstrap || 1000, newSide.summary.seed);
+    // Resampled like the summaries: cases with all their replicates. A run recorded with too
+    // few resamples (an old report) still gets a real paired test from its rows.
+    const recorded = newSide.summary.params.bootstrap;
+    const resamples = recorded >= MIN_BOOTSTRAP ? recorded : DEFAULT_BOOTSTRAP;
+    const caseIds = newSide.rows.filter((r) => r.engine === common[0]).map((r) => r.case_id);
+    const intervals = bootstrapIntervals(series, resamples, newSide.summary.seed, clustersOf(caseIds));
     pairedIntervals = new Map(common.map((engine, i) => [engine, { fill: intervals[2 * i] as Interval, value: intervals[2 * i + 1] as Interval }]));
   }
 
@@ -143,7 +153,7 @@ export function compareRuns(oldSide: RunSide, newSide: RunSide, tolerance: numbe
     const o = oldEngines.get(engine) as EngineSummary;
     const n = newEngines.get(engine) as EngineSummary;
     const p = pairedIntervals.get(engine);
-    const excludesZero = (i: Interval): boolean => i.ci95[0] > 0 || i.ci95[1] < 0;
+    const excludesZero = (i: Interval): boolean => i.ci95 !== null && (i.ci95[0] > 0 || i.ci95[1] < 0);
     const fill = p
       ? change(o.fill_rate.mean, n.fill_rate.mean, p.fill.ci95, excludesZero(p.fill))
       : change(o.fill_rate.mean, n.fill_rate.mean, null, apart(o.fill_rate, n.fill_rate));
@@ -189,7 +199,7 @@ export function comparisonMarkdown(c: ScenarioComparison): string {
   out.push(
     c.test === 'paired'
       ? 'Same cases and seed on both sides: each change is tested case by case (paired 95 % bootstrap interval of the differences).'
-      : `Not paired (${c.unpairedBecause}): a change counts when each mean lies outside the other's 95 % interval.`,
+      : `Not paired (${c.unpairedBecause}): a change counts when each mean lies outside the other's 95 % interval; a side without intervals (one case, or too few bootstrap resamples) gives no verdict.`,
     '',
   );
   out.push('| engine | fill rate | Δ fill rate | value | Δ value | regret | verdict |', '| --- | --- | --- | --- | --- | --- | --- |');
@@ -199,7 +209,7 @@ export function comparisonMarkdown(c: ScenarioComparison): string {
     const ciFill = f.ci95 === null ? '' : ` [${signed(f.ci95[0], 3)}, ${signed(f.ci95[1], 3)}]`;
     const ciValue = v.ci95 === null ? '' : ` [${signedMoney(v.ci95[0])}, ${signedMoney(v.ci95[1])}]`;
     out.push(
-      `| ${escapeCell(e.engine)} | ${arrow(fixed(f.old, 3), fixed(f.new, 3))} | ${signed(f.diff, 3)}${ciFill}${f.significant ? ' ✱' : ''} | ` +
+      `| ${escapeCell(e.engine)} | ${arrow(share(f.old, 3), share(f.new, 3))} | ${signed(f.diff, 3)}${ciFill}${f.significant ? ' ✱' : ''} | ` +
         `${arrow(money(v.old), money(v.new))} | ${signedMoney(v.diff)}${relative(v)}${ciValue}${v.significant ? ' ✱' : ''} | ` +
         `${arrow(money(e.regret.old), money(e.regret.new))} | ${VERDICT_TEXT[e.verdict]} |`,
     );
@@ -216,7 +226,7 @@ export function regressionsOf(c: ScenarioComparison): string[] {
     e.regressions.map((figure) => {
       const f = figure === 'value' ? e.value : e.fill_rate;
       const pct = f.relative === null ? '' : ` (${(f.relative * 100).toFixed(1)} %)`;
-      const shown = figure === 'value' ? `${money(f.old)} → ${money(f.new)}` : `${fixed(f.old, 3)} → ${fixed(f.new, 3)}`;
+      const shown = figure === 'value' ? `${money(f.old)} → ${money(f.new)}` : `${share(f.old, 3)} → ${share(f.new, 3)}`;
       return `${c.scenario}: ${e.engine} ${figure} ${shown}${pct}, significantly worse by more than the ${(c.tolerance * 100).toFixed(1)} % tolerance`;
     }),
   );

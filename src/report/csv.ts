@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../errors.ts';
-import { CASE_COLUMNS, type CaseRow } from '../score/rows.ts';
+import { CASE_COLUMNS, rowProblem, type CaseRow } from '../score/rows.ts';
 
 function cell(value: string | number | null): string {
   if (value === null) return '';
@@ -25,9 +25,11 @@ const INTEGER_COLUMNS = new Set<string>([
   'oracle_invites',
   'excess_invites',
   'calls',
-  'value',
-  'regret',
+  'over_asks',
 ]);
+
+/** The columns before over_asks was added: such files read with no over-asks. */
+const COLUMNS_BEFORE_OVER_ASKS = CASE_COLUMNS.filter((c) => c !== 'over_asks');
 
 /** Reads a `cases.csv` written by pacebench back into rows (for `merge` and `compare`). */
 export function parseCasesCsv(text: string, file: string): CaseRow[] {
@@ -38,13 +40,15 @@ export function parseCasesCsv(text: string, file: string): CaseRow[] {
     throw new UserError(`${file}: not valid CSV: ${error instanceof Error ? error.message : String(error)}`);
   }
   const header = records[0];
-  if (header === undefined || header.join(',') !== CASE_COLUMNS.join(',')) {
+  const older = header !== undefined && header.join(',') === COLUMNS_BEFORE_OVER_ASKS.join(',');
+  if (header === undefined || (!older && header.join(',') !== CASE_COLUMNS.join(','))) {
     throw new UserError(`${file}:1: expected the header ${CASE_COLUMNS.join(',')}`);
   }
+  const columns = older ? COLUMNS_BEFORE_OVER_ASKS : CASE_COLUMNS;
   return records.slice(1).map((record, r) => {
     const line = r + 2;
-    const row: Record<string, string | number | null> = {};
-    CASE_COLUMNS.forEach((column, i) => {
+    const row: Record<string, string | number | null> = { over_asks: 0 };
+    columns.forEach((column, i) => {
       const raw = record[i];
       if (raw === undefined) throw new UserError(`${file}:${line}: column ${column}: missing`);
       if (column === 'case_id' || column === 'engine') row[column] = raw;
@@ -58,6 +62,8 @@ export function parseCasesCsv(text: string, file: string): CaseRow[] {
         row[column] = x;
       }
     });
+    const problem = rowProblem(row as unknown as CaseRow);
+    if (problem !== null) throw new UserError(`${file}:${line}: ${problem}; was the file edited?`);
     return row as unknown as CaseRow;
   });
 }

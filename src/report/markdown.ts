@@ -1,12 +1,14 @@
 import type { EngineSummary, Interval, Summary } from '../score/summary.ts';
-import { escapeCell, fixed, money, percent, signed, signedMoney } from './format.ts';
+import { escapeCell, fixed, money, percent, share, signed, signedMoney } from './format.ts';
 
 function ci(interval: Interval, show: (x: number) => string): string {
+  if (interval.ci95 === null) return `${show(interval.mean)} (no interval)`;
   return `${show(interval.mean)} [${show(interval.ci95[0])}, ${show(interval.ci95[1])}]`;
 }
 
-/** Better, worse or unclear, from whether the paired interval excludes zero. */
-export function pairedVerdict(diff: Interval): 'better' | 'worse' | 'no clear difference' {
+/** Better, worse or unclear, from whether the paired interval excludes zero; no interval, no verdict. */
+export function pairedVerdict(diff: Interval): 'better' | 'worse' | 'no clear difference' | 'no verdict (no interval)' {
+  if (diff.ci95 === null) return 'no verdict (no interval)';
   if (diff.ci95[0] > 0) return 'better';
   if (diff.ci95[1] < 0) return 'worse';
   return 'no clear difference';
@@ -57,7 +59,7 @@ function valueChart(summary: Summary): string[] {
 function engineRow(e: EngineSummary): string {
   return [
     escapeCell(e.engine),
-    ci(e.fill_rate, (x) => fixed(x, 3)),
+    ci(e.fill_rate, (x) => share(x, 3)),
     percent(e.filled_share),
     fixed(e.invited, 1),
     fixed(e.excess_invites, 1),
@@ -95,9 +97,11 @@ export function summaryMarkdown(summary: Summary): string {
   for (const e of summary.engines) out.push(`| ${engineRow(e)} |`);
   out.push(
     '',
-    'Means per case; intervals are 95 % bootstrap intervals over cases. *Excess invites* are invitations beyond what the hindsight oracle needed; *regret* is the oracle\'s value minus the engine\'s.',
+    `Means per case; intervals are 95 % bootstrap intervals over cases${summary.replicates > 1 ? ' (each case resampled with all its replicates)' : ''}. ` +
+      "*Excess invites* are invitations beyond what the hindsight oracle needed (negative when an engine invited fewer); *regret* is the oracle's value minus the engine's.",
     '',
   );
+  if (summary.cases < 2) out.push('One case gives no interval: there is nothing to resample, so no difference below is called significant.', '');
 
   if (summary.baseline !== null) {
     out.push(`### Against \`${summary.baseline}\`, paired over the same cases`, '');
@@ -135,6 +139,17 @@ export function summaryMarkdown(summary: Summary): string {
     for (const e of faulty) {
       out.push(`- \`${e.engine}\`: ${e.faults} case${e.faults === 1 ? '' : 's'}`);
       for (const example of e.fault_examples) out.push(`  - ${escapeCell(example)}`);
+    }
+    out.push('');
+  }
+
+  const overAsking = summary.engines.filter((e) => (e.over_asks ?? 0) > 0);
+  if (overAsking.length > 0) {
+    out.push('### Warnings', '');
+    for (const e of overAsking) {
+      out.push(
+        `- \`${e.engine}\` asked for more candidates than remained in the pool ${e.over_asks} time${e.over_asks === 1 ? '' : 's'}, on ${e.over_ask_cases} case${e.over_ask_cases === 1 ? '' : 's'}; the harness invited what remained.`,
+      );
     }
     out.push('');
   }

@@ -1,32 +1,115 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { UserError } from '../errors.ts';
+
+/** The file that marks a folder as a pacebench report: every report folder has one. */
+export const REPORT_MARKER = 'run.json';
 
 /**
- * Writes a report folder so that nothing partial is ever left behind: every file first
- * goes to a temporary name beside its target, and only when all are written are they
- * renamed into place (a rename within a folder is atomic).
+ * Names a report folder may hold: plain names, and folder prefixes ending in `/`
+ * (`charts/`), whose whole content is the report's.
  */
-export function writeFilesAtomically(
-  dir: string,
-  files: Readonly<Record<string, string>>,
-  /** Files of an earlier report this one does not write, removed so that no stale figure is left beside it. */
-  stale: readonly string[] = [],
-): string[] {
-  mkdirSync(dir, { recursive: true });
-  const suffix = `.tmp-${process.pid}`;
-  const staged: [string, string][] = [];
+export type KnownFiles = readonly string[];
+
+function isKnown(entry: string, isDir: boolean, known: KnownFiles): boolean {
+  return known.some((k) => (k.endsWith('/') ? isDir && `${entry}/` === k : k === entry));
+}
+
+function nearestExisting(dir: string): string {
+  let at = dir;
+  while (!existsSync(at)) {
+    const up = path.dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  return at;
+}
+
+function writable(dir: string): boolean {
   try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why `dir` may not receive a report, or `null` when it may. A report never deletes or
+ * overwrites a file pacebench did not write: the folder must not exist yet, be empty, or
+ * be an earlier report (it holds `run.json`) holding nothing but report files. Also checks,
+ * before any work is done, that the folder can be created and written.
+ */
+export function reportFolderProblem(dir: string, known: KnownFiles, marker: string = REPORT_MARKER): string | null {
+  if (path.parse(dir).root === dir) return 'is the root of the file system; name a folder for the report';
+  const existing = nearestExisting(dir);
+  if (existing !== dir) {
+    if (!statSync(existing).isDirectory()) return `cannot be created: ${existing} is a file, not a folder`;
+    if (!writable(existing)) return `cannot be created: ${existing} is not writable`;
+    return null;
+  }
+  const stats = statSync(dir);
+  if (!stats.isDirectory()) return 'is a file, not a folder';
+  if (!writable(dir) || !writable(path.dirname(dir))) return `is not writable (the report replaces the folder, so its parent must be writable too)`;
+  const entries = readdirSync(dir, { withFileTypes: true });
+  if (entries.length === 0) return null;
+  if (!entries.some((e) => e.name === marker && e.isFile())) {
+    return `is not empty and holds no earlier pacebench report (no ${marker}); pacebench writes only into a new or empty folder or over its own report`;
+  }
+  const foreign = entries.filter((e) => !isKnown(e.name, e.isDirectory(), known)).map((e) => e.name);
+  if (foreign.length > 0) {
+    const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, … (${foreign.length} in all)` : '');
+    return `holds files pacebench did not write (${shown}); move them or choose another folder`;
+  }
+  return null;
+}
+
+/** Throws the problem of `reportFolderProblem` as a `UserError` that names the folder as the user gave it. */
+export function checkReportFolder(given: string, dir: string, known: KnownFiles, marker?: string): void {
+  if (given.trim() === '') throw new UserError('--out "" names no folder; give the folder for the report');
+  const problem = reportFolderProblem(dir, known, marker);
+  if (problem !== null) throw new UserError(`--out ${given}: ${problem}`);
+}
+
+/**
+ * Writes a report folder so that nothing partial and nothing mixed is ever left behind:
+ * the new folder is written whole beside the old one, then swapped in with two renames,
+ * and the old one removed. A failure while writing leaves the old folder untouched. Keys of
+ * `files` may hold one level of folder (`charts/value.svg`). `known` lists what an earlier
+ * report may hold; anything else in the folder stops the write before it starts.
+ */
+export function writeFilesAtomically(dir: string, files: Readonly<Record<string, string>>, known: KnownFiles = [], marker?: string): string[] {
+  const names = Object.keys(files);
+  const allKnown = [...known, ...names, ...names.filter((n) => n.includes('/')).map((n) => `${n.split('/')[0]}/`)];
+  const problem = reportFolderProblem(dir, allKnown, marker ?? (names.includes(REPORT_MARKER) ? REPORT_MARKER : (names[0] ?? REPORT_MARKER)));
+  if (problem !== null) throw new UserError(`${dir}: ${problem}`);
+  mkdirSync(path.dirname(dir), { recursive: true });
+  const suffix = `${process.pid}-${Date.now().toString(36)}`;
+  const staged = `${dir}.tmp-${suffix}`;
+  try {
+    mkdirSync(staged);
     for (const [name, text] of Object.entries(files)) {
-      const target = path.join(dir, name);
-      const temp = target + suffix;
-      staged.push([temp, target]);
-      writeFileSync(temp, text);
+      const target = path.join(staged, name);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, text);
     }
   } catch (error) {
-    for (const [temp] of staged) rmSync(temp, { force: true });
+    rmSync(staged, { recursive: true, force: true });
     throw error;
   }
-  for (const [temp, target] of staged) renameSync(temp, target);
-  for (const name of stale) if (!(name in files)) rmSync(path.join(dir, name), { force: true });
-  return staged.map(([, target]) => target);
+  if (existsSync(dir)) {
+    const old = `${dir}.old-${suffix}`;
+    renameSync(dir, old);
+    try {
+      renameSync(staged, dir);
+    } catch (error) {
+      renameSync(old, dir);
+      rmSync(staged, { recursive: true, force: true });
+      throw error;
+    }
+    rmSync(old, { recursive: true, force: true });
+  } else {
+    renameSync(staged, dir);
+  }
+  return names.map((name) => path.join(dir, name));
 }

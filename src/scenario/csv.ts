@@ -58,7 +58,7 @@ export function readCsv(file: string, text: string, rules: ColumnRules): { table
     problems.push({ file, message: 'is empty: expected a header row' });
     return { table: { file, columns: [], rows: [], missing: new Set(rules.required) }, problems };
   }
-  const headerLine = startLine(first);
+  const headerLine = firstContentLine(text) ?? startLine(first);
   const columns = first.record;
   const known = new Set([...rules.required, ...(rules.optional ?? [])]);
   const seen = new Set<string>();
@@ -109,4 +109,17 @@ function startLine(rec: ParsedRecord): number {
   const raw = rec.raw.replace(/[\r\n]+$/, '');
   for (let i = 0; i < raw.length; i++) if (raw.charCodeAt(i) === 10) newlines++;
   return rec.info.lines - newlines;
+}
+
+/**
+ * The line of the header: the first that is neither blank nor a comment. csv-parse counts
+ * the first record's lines without the comment lines before it.
+ */
+function firstContentLine(text: string): number | null {
+  const lines = text.replace(/^\uFEFF/, '').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] as string).trim();
+    if (line !== '' && !line.startsWith('#') && !/^,*$/.test(line)) return i + 1;
+  }
+  return null;
 }

@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.ts';
-import { formatProblem, sortProblems } from './problems.ts';
+import { formatProblem, sortProblems, type Problem } from './problems.ts';
 import type { Scenario } from './types.ts';
 import { validateScenario, type ScenarioCheck, type ScenarioFile } from './validate.ts';
 
@@ -31,8 +31,43 @@ function display(file: string): string {
   return rel === '' ? '.' : rel;
 }
 
-function readOptional(file: string): ScenarioFile | null {
-  return existsSync(file) ? { path: display(file), text: readFileSync(file, 'utf8') } : null;
+/** What a path is, in words, when it is not the regular file a reader expected. */
+export function notAFile(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Reads a file the user pointed at, refusing what is not a regular file: a directory, a
+ * FIFO that would block, `/dev/zero` that would never end. Problems come back as text.
+ */
+export function readUserFile(file: string): { text: string } | { problem: string } | null {
+  let stats: Stats;
+  try {
+    stats = statSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return { problem: `cannot be read: ${(error as Error).message}` };
+  }
+  if (!stats.isFile()) return { problem: `is ${notAFile(stats)}, expected a CSV file` };
+  try {
+    return { text: readFileSync(file, 'utf8') };
+  } catch (error) {
+    return { problem: `cannot be read: ${(error as Error).message}` };
+  }
+}
+
+function readOptional(file: string, problems: Problem[]): ScenarioFile | null {
+  const read = readUserFile(file);
+  if (read === null) return null;
+  if ('problem' in read) {
+    problems.push({ file: display(file), message: read.problem });
+    return null;
+  }
+  return { path: display(file), text: read.text };
 }
 
 /** The first paragraph of the scenario's README below its title, on one line. */
@@ -62,18 +97,22 @@ export function checkScenario(arg: string, root?: string): ScenarioCheck {
     const hint = arg.includes('/') ? '' : ` (shipped scenarios: ${known.join(', ')})`;
     return { ok: false, problems: [{ file: display(dir), message: `is not a scenario folder${hint}` }], warnings: [] };
   }
-  const pools = readOptional(path.join(dir, 'pools.csv'));
-  if (pools === null) {
-    return { ok: false, problems: [{ file: display(path.join(dir, 'pools.csv')), message: 'is missing: a scenario needs pools.csv' }], warnings: [] };
+  const fileProblems: Problem[] = [];
+  const pools = readOptional(path.join(dir, 'pools.csv'), fileProblems);
+  if (pools === null && fileProblems.length === 0) {
+    fileProblems.push({ file: display(path.join(dir, 'pools.csv')), message: 'is missing: a scenario needs pools.csv' });
   }
-  const readme = readOptional(path.join(dir, 'README.md'));
+  const readme = readOptional(path.join(dir, 'README.md'), []);
+  const behaviours = readOptional(path.join(dir, 'behaviours.csv'), fileProblems);
+  const candidates = readOptional(path.join(dir, 'candidates.csv'), fileProblems);
+  if (pools === null || fileProblems.length > 0) return { ok: false, problems: fileProblems, warnings: [] };
   return validateScenario({
     name,
     source: display(dir),
     description: describeScenario(readme?.text ?? null),
     pools,
-    behaviours: readOptional(path.join(dir, 'behaviours.csv')),
-    candidates: readOptional(path.join(dir, 'candidates.csv')),
+    behaviours,
+    candidates,
   });
 }
 

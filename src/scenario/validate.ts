@@ -23,6 +23,12 @@ export type ScenarioCheck =
   | { readonly ok: false; readonly problems: readonly Problem[]; readonly warnings: readonly Problem[] };
 
 const CASE_ID = /^[A-Za-z0-9_.-]+$/;
+/**
+ * The largest pool a case may have. Far beyond any real opening; past it, typed arrays
+ * and loops over positions stop being safe to allocate. Memory for a run is checked
+ * separately, before it starts (src/sim/memory.ts).
+ */
+export const MAX_POOL_SIZE = 100_000_000;
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const DISTRIBUTIONS = ['weibull', 'lognormal', 'exponential', 'fixed'] as const;
@@ -53,12 +59,13 @@ class RowReader {
     return null;
   }
 
-  integer(column: string, min: number): number | null {
+  integer(column: string, min: number, max: number = Number.MAX_SAFE_INTEGER): number | null {
     const raw = this.text(column);
     if (raw === '') return this.fail(column, `is empty, expected an integer >= ${min}`);
     if (!INTEGER.test(raw)) return this.fail(column, `"${raw}" is not an integer`);
     const value = Number(raw);
     if (value < min) return this.fail(column, `${raw} is below ${min}`);
+    if (value > max) return this.fail(column, `${raw} is above ${max}, the largest this column takes`);
     return value;
   }
 
@@ -98,6 +105,18 @@ export function validateScenario(files: ScenarioFiles): ScenarioCheck {
   const warnings: Problem[] = [];
 
   const behaviours = files.behaviours === null ? null : checkBehaviours(files.behaviours, problems);
+  // Without a usable behaviours.csv every case naming a behaviour would fail on its own line:
+  // one problem says it once.
+  const behavioursUnusable = files.behaviours === null || behaviours === null || (behaviours.size === 0 && problems.some((p) => p.file === files.behaviours?.path));
+  let unusableReported = false;
+  const reportUnusable = (line: number): void => {
+    if (unusableReported) return;
+    unusableReported = true;
+    if (files.behaviours === null) {
+      const where = files.pools.path.replace(/pools\.csv$/, 'behaviours.csv');
+      problems.push({ file: where, message: `is missing: the cases of ${files.pools.path} name behaviours (first on line ${line})` });
+    }
+  };
   const { pools, rejected } = checkPools(files.pools, problems);
   const traces = files.candidates === null ? new Map<string, TraceRows>() : checkCandidates(files.candidates, pools, problems);
 
@@ -113,7 +132,8 @@ export function validateScenario(files: ScenarioFiles): ScenarioCheck {
       }
       if (c.behaviour !== '') {
         if (behaviours?.has(c.behaviour)) used.add(c.behaviour);
-        else reader.fail('behaviour', `"${c.behaviour}" is not defined${files.behaviours === null ? ' (there is no behaviours.csv)' : ` in ${files.behaviours.path}`}`);
+        else if (behavioursUnusable) reportUnusable(c.row.line);
+        else reader.fail('behaviour', `"${c.behaviour}" is not defined in ${files.behaviours?.path}`);
       }
       if (c.fields !== null) {
         cases.push({ ...c.fields, poolSize: trace.candidates.length, behaviour: c.behaviour === '' ? null : c.behaviour, trace: trace.candidates });
@@ -122,8 +142,8 @@ export function validateScenario(files: ScenarioFiles): ScenarioCheck {
     }
     if (c.behaviour === '') {
       reader.fail('behaviour', `is empty; a case without rows in candidates.csv needs a behaviour`);
-    } else if (behaviours === null) {
-      reader.fail('behaviour', `"${c.behaviour}" is not defined: the scenario has no behaviours.csv`);
+    } else if (behaviours === null || behavioursUnusable) {
+      reportUnusable(c.row.line);
     } else if (!behaviours.has(c.behaviour)) {
       reader.fail('behaviour', `"${c.behaviour}" is not defined in ${files.behaviours?.path}`);
     } else {
@@ -187,8 +207,8 @@ function checkPools(file: ScenarioFile, problems: Problem[]): { pools: Map<strin
       idOk = false;
     }
     const rawPool = r.text('pool_size');
-    const poolSize = rawPool === '' ? null : r.integer('pool_size', 0);
-    const numVacancies = r.integer('num_vacancies', 1);
+    const poolSize = rawPool === '' ? null : r.integer('pool_size', 0, MAX_POOL_SIZE);
+    const numVacancies = r.integer('num_vacancies', 1, MAX_POOL_SIZE);
     const start = r.timestamp('start');
     const deadline = r.timestamp('deadline');
     if (start !== null && deadline !== null && deadline <= start) {
@@ -314,7 +334,7 @@ function checkCandidates(file: ScenarioFile, pools: Map<string, PoolRow>, proble
       r.fail('case_id', `"${caseId}" is not a case of pools.csv`);
       caseOk = false;
     }
-    const position = r.integer('position', 0);
+    const position = r.integer('position', 0, MAX_POOL_SIZE - 1);
     const outcomeText = r.text('outcome');
     const outcome = (OUTCOMES as readonly string[]).includes(outcomeText) ? (outcomeText as TraceOutcome) : null;
     if (outcome === null) r.fail('outcome', `"${outcomeText}" is not one of ${OUTCOMES.join(', ')}`);

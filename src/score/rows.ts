@@ -23,6 +23,8 @@ export interface CaseRow {
   readonly time_to_fill_minutes: number | null;
   readonly time_to_fill_ratio: number | null;
   readonly calls: number;
+  /** Calls that asked for more candidates than remained (the harness invited what remained): a warning, not a fault. */
+  readonly over_asks: number;
   readonly value: number;
   readonly regret: number;
   readonly fault: string | null;
@@ -43,12 +45,16 @@ export const CASE_COLUMNS = [
   'time_to_fill_minutes',
   'time_to_fill_ratio',
   'calls',
+  'over_asks',
   'value',
   'regret',
   'fault',
 ] as const satisfies readonly (keyof CaseRow)[];
 
 export const ORACLE = 'oracle';
+
+/** Decimals kept of money figures (value, regret) in rows. */
+export const MONEY_DIGITS = 6;
 
 export function roundTo(x: number, decimals: number): number {
   const f = 10 ** decimals;
@@ -67,13 +73,15 @@ export interface CaseFacts {
 export function caseRow(
   facts: CaseFacts,
   engine: string,
-  play: { invited: number; calls: number; fault: string | null },
+  play: { invited: number; calls: number; fault: string | null; overAsks: number },
   outcome: Outcome,
   oracle: OracleResult,
   money: Money,
 ): CaseRow {
   const overbooked = outcome.offerAcceptances - outcome.hires;
-  const v = value(money, outcome.hires, play.invited, overbooked);
+  // Money with fractional prices (12.5 per invitation) is rounded like every other figure,
+  // so what cases.csv holds reads back as the same number.
+  const v = roundTo(value(money, outcome.hires, play.invited, overbooked), MONEY_DIGITS);
   const ttf = outcome.timeToFill === null ? null : roundTo(outcome.timeToFill, 3);
   return {
     replicate: facts.replicate,
@@ -90,8 +98,9 @@ export function caseRow(
     time_to_fill_minutes: ttf,
     time_to_fill_ratio: ttf === null ? null : roundTo(ttf / facts.window, 6),
     calls: play.calls,
+    over_asks: play.overAsks,
     value: v,
-    regret: oracle.value - v,
+    regret: roundTo(roundTo(oracle.value, MONEY_DIGITS) - v, MONEY_DIGITS),
     fault: play.fault,
   };
 }
@@ -113,8 +122,41 @@ export function oracleRow(facts: CaseFacts, oracle: OracleResult): CaseRow {
     time_to_fill_minutes: ttf,
     time_to_fill_ratio: ttf === null ? null : roundTo(ttf / facts.window, 6),
     calls: 0,
-    value: oracle.value,
+    over_asks: 0,
+    value: roundTo(oracle.value, MONEY_DIGITS),
     regret: 0,
     fault: null,
   };
+}
+
+/**
+ * Why a row read back from a file cannot have been written by pacebench, or `null`. Only
+ * what one row can show: ranges, and the figures that follow from others in the same row.
+ */
+export function rowProblem(r: CaseRow): string | null {
+  if (r.replicate < 1) return `column replicate: ${r.replicate} is below 1`;
+  if (r.num_vacancies < 1) return `column num_vacancies: ${r.num_vacancies} is below 1`;
+  if (r.pool_size < 0) return `column pool_size: ${r.pool_size} is negative`;
+  if (r.invited < 0 || r.invited > r.pool_size) return `column invited: ${r.invited} is not between 0 and pool_size ${r.pool_size}`;
+  if (r.hires < 0 || r.hires > r.num_vacancies || r.hires > r.invited) {
+    return `column hires: ${r.hires} is not between 0 and min(invited ${r.invited}, num_vacancies ${r.num_vacancies})`;
+  }
+  if (r.fill_rate !== roundTo(r.hires / r.num_vacancies, 6)) {
+    return `column fill_rate: ${r.fill_rate} is not hires / num_vacancies = ${roundTo(r.hires / r.num_vacancies, 6)}`;
+  }
+  if (r.overbooked < 0) return `column overbooked: ${r.overbooked} is negative`;
+  if (r.oracle_invites < 0 || r.oracle_invites > r.pool_size) return `column oracle_invites: ${r.oracle_invites} is not between 0 and pool_size ${r.pool_size}`;
+  if (r.excess_invites !== r.invited - r.oracle_invites) {
+    return `column excess_invites: ${r.excess_invites} is not invited − oracle_invites = ${r.invited - r.oracle_invites}`;
+  }
+  if ((r.time_to_fill_minutes === null) !== (r.time_to_fill_ratio === null)) return 'columns time_to_fill_minutes and time_to_fill_ratio must be both empty or both set';
+  if (r.time_to_fill_minutes !== null && r.time_to_fill_minutes < 0) return `column time_to_fill_minutes: ${r.time_to_fill_minutes} is negative`;
+  if (r.time_to_fill_ratio !== null && (r.time_to_fill_ratio < 0 || r.time_to_fill_ratio > 1)) {
+    return `column time_to_fill_ratio: ${r.time_to_fill_ratio} is not between 0 and 1`;
+  }
+  if (r.time_to_fill_minutes !== null && r.hires < r.num_vacancies) return 'column time_to_fill_minutes: set although hires < num_vacancies';
+  if (r.calls < 0) return `column calls: ${r.calls} is negative`;
+  if (r.over_asks < 0 || r.over_asks > r.calls) return `column over_asks: ${r.over_asks} is not between 0 and calls ${r.calls}`;
+  if (r.engine === ORACLE && r.regret !== 0) return `column regret: the oracle's is ${r.regret}, not 0`;
+  return null;
 }

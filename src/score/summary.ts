@@ -8,7 +8,43 @@ export const DEFAULT_BOOTSTRAP = 1000;
 
 export interface Interval {
   readonly mean: number;
-  readonly ci95: readonly [number, number];
+  /**
+   * 95 % percentile bootstrap interval, or `null` when the data cannot give one: fewer than
+   * two cases, or fewer than `MIN_BOOTSTRAP` resamples. No interval means no verdict.
+   */
+  readonly ci95: readonly [number, number] | null;
+}
+
+/**
+ * Below this many resamples a percentile interval is made of the two or three most extreme
+ * resamples, and its 2.5 % and 97.5 % ends mean nothing; the CLI refuses fewer.
+ */
+export const MIN_BOOTSTRAP = 100;
+
+/**
+ * Which rows belong to the same case. A case played in several replicates is one opening
+ * seen several times, not several openings: the bootstrap resamples cases with all their
+ * replicates, so intervals shrink with the number of cases, not of rows.
+ */
+export interface Clusters {
+  /** The cluster (case) of row i. */
+  readonly of: Int32Array;
+  readonly count: number;
+}
+
+/** Clusters by case id, numbered in order of first appearance. */
+export function clustersOf(caseIds: readonly string[]): Clusters {
+  const index = new Map<string, number>();
+  const of = new Int32Array(caseIds.length);
+  caseIds.forEach((id, i) => {
+    let k = index.get(id);
+    if (k === undefined) {
+      k = index.size;
+      index.set(id, k);
+    }
+    of[i] = k;
+  });
+  return { of, count: index.size };
 }
 
 export interface EngineSummary {
@@ -26,6 +62,10 @@ export interface EngineSummary {
   readonly calls: number;
   readonly faults: number;
   readonly fault_examples: readonly string[];
+  /** Calls, over all cases, that asked for more candidates than remained (a warning; the harness invited what remained). */
+  readonly over_asks: number;
+  /** Cases with at least one such call. */
+  readonly over_ask_cases: number;
   readonly vs_baseline: { readonly value_diff: Interval; readonly fill_rate_diff: Interval } | null;
 }
 
@@ -88,31 +128,43 @@ function mean(xs: Float64Array): number {
 }
 
 /**
- * Percentile bootstrap over cases: `b` resamples of the cases with replacement, the same
- * resamples for every series (so paired differences stay paired), drawn from a stream
- * seeded by the run's seed alone. Intervals are deterministic, and adding an engine
- * leaves the others' intervals alone. All series go through one pass, so the resamples
- * are drawn once and never stored.
+ * Percentile bootstrap over cases: `b` resamples of the cases with replacement, each case
+ * bringing all its rows (its replicates), the same resamples for every series (so paired
+ * differences stay paired), drawn from a stream seeded by the run's seed alone. Intervals
+ * are deterministic, and adding an engine leaves the others' intervals alone. All series go
+ * through one pass, so the resamples are drawn once and never stored. Without `clusters`,
+ * every row is a case of its own.
  */
-export function bootstrapIntervals(all: readonly Float64Array[], b: number, seed: number): Interval[] {
+export function bootstrapIntervals(all: readonly Float64Array[], b: number, seed: number, clusters?: Clusters): Interval[] {
   const n = all[0]?.length ?? 0;
   const means = all.map((xs) => mean(xs));
-  if (n === 0 || b === 0) return means.map((x) => ({ mean: r6(x), ci95: [r6(x), r6(x)] }));
-  const random = stream('bootstrap', seed, n);
+  const of = clusters?.of ?? Int32Array.from({ length: n }, (_, i) => i);
+  const count = clusters?.count ?? n;
+  if (of.length !== n) throw new Error(`bootstrap: ${of.length} cluster labels for ${n} rows`);
+  if (count < 2 || b < MIN_BOOTSTRAP) return means.map((x) => ({ mean: r6(x), ci95: null }));
+  const random = stream('bootstrap', seed, count);
   const resampled = all.map(() => new Float64Array(b));
-  // A resample as counts per case: each series is then one pass over contiguous numbers.
-  const counts = new Float64Array(n);
+  // A resample as counts per case, spread to the rows: each series is then one pass over
+  // contiguous numbers. Cases of unequal size still weigh by their rows, as in the mean.
+  const drawn = new Float64Array(count);
+  const weight = new Float64Array(n);
   for (let k = 0; k < b; k++) {
-    counts.fill(0);
+    drawn.fill(0);
+    for (let i = 0; i < count; i++) {
+      const j = Math.floor(random() * count);
+      drawn[j] = (drawn[j] as number) + 1;
+    }
+    let total = 0;
     for (let i = 0; i < n; i++) {
-      const j = Math.floor(random() * n);
-      counts[j] = (counts[j] as number) + 1;
+      const w = drawn[of[i] as number] as number;
+      weight[i] = w;
+      total += w;
     }
     for (let s = 0; s < all.length; s++) {
       const xs = all[s] as Float64Array;
       let sum = 0;
-      for (let i = 0; i < n; i++) sum += (counts[i] as number) * (xs[i] as number);
-      (resampled[s] as Float64Array)[k] = sum / n;
+      for (let i = 0; i < n; i++) sum += (weight[i] as number) * (xs[i] as number);
+      (resampled[s] as Float64Array)[k] = sum / total;
     }
   }
   return means.map((x, s) => {
@@ -171,7 +223,8 @@ export function summarize(rows: readonly CaseRow[], engines: readonly string[], 
       fillDiff: baseFill === null ? -1 : want(diff(fill, baseFill)),
     };
   });
-  const intervals = bootstrapIntervals(wanted, facts.bootstrap, facts.seed);
+  const oracleRows = byEngine.get(ORACLE) ?? [];
+  const intervals = bootstrapIntervals(wanted, facts.bootstrap, facts.seed, clustersOf(oracleRows.map((r) => r.case_id)));
   const at = (slot: number): Interval => intervals[slot] as Interval;
 
   const summaries = names.map((engine, e): EngineSummary => {
@@ -195,6 +248,8 @@ export function summarize(rows: readonly CaseRow[], engines: readonly string[], 
       calls: r6(mean(series(rs, (r) => r.calls))),
       faults: faults.length,
       fault_examples: faults.slice(0, MAX_FAULT_EXAMPLES).map((r) => `replicate ${r.replicate}: ${r.fault}`),
+      over_asks: rs.reduce((sum, r) => sum + r.over_asks, 0),
+      over_ask_cases: rs.filter((r) => r.over_asks > 0).length,
       vs_baseline:
         slot.valueDiff < 0 ? null : { value_diff: at(slot.valueDiff), fill_rate_diff: at(slot.fillDiff) },
     };

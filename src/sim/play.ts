@@ -1,12 +1,14 @@
 import { formatTimestamp, MS_PER_MINUTE } from '../contract/time.ts';
 import type { Request } from '../contract/types.ts';
 import { decisionProblem } from '../contract/validate.ts';
-import type { Engine } from '../engines/types.ts';
+import type { Engine, SyncEngine } from '../engines/types.ts';
 import type { Case } from '../scenario/types.ts';
 import { ACCEPT, type LatentPool } from './latent.ts';
 import { LiveCandidateRecord, SimClock } from './records.ts';
 
 export const DEFAULT_MAX_CALLS = 100_000;
+/** Per-call limit on a decision, sync or async, unless `--engine-timeout` says otherwise. */
+export const DEFAULT_ENGINE_TIMEOUT_MS = 10_000;
 
 /** Minutes from a case's start to its deadline (may be fractional when the seconds differ). */
 export function windowMinutes(c: Case): number {
@@ -22,17 +24,33 @@ export interface Play {
   readonly calls: number;
   /** `null`, or why the engine was stopped, with the correlation id. */
   readonly fault: string | null;
+  /** Calls that asked for more candidates than remained; the harness invited what remained. */
+  readonly overAsks: number;
 }
 
-/** Measures decisions without the simulation itself touching the clock. */
+/**
+ * Wraps every decision: measures it (without the simulation touching the clock) and, in a
+ * guarded thread, tells the watchdog which call is running.
+ */
 export interface DecisionTimer {
-  now(): number;
-  record(elapsed: number): void;
+  begin(call: number): number;
+  end(began: number): void;
+}
+
+/** Where a replayed case must stop an engine that hung or ended its thread the first time. */
+export interface StopAt {
+  readonly call: number;
+  readonly fault: string;
 }
 
 export interface PlayOptions {
   readonly maxCalls: number;
   readonly timer?: DecisionTimer | undefined;
+  /** Limit on an asynchronous decision (a remote engine, a local one returning a Promise). */
+  readonly timeoutMs?: number;
+  readonly stopAt?: StopAt | undefined;
+  /** Told when a synchronous call starts and ends, in threads a watchdog looks after. */
+  readonly guard?: { begin(call: number): void; end(): void } | undefined;
 }
 
 function describeError(error: unknown): string {
@@ -40,71 +58,208 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
-/**
- * Plays one case against one engine (spec/simulation.md, "The loop"). Engine faults end
- * the case for that engine and are returned, never thrown.
- */
-export function playCase(c: Case, pool: LatentPool, engine: Engine, options: PlayOptions): Play {
-  const n = pool.size;
-  const window = windowMinutes(c);
-  const invitedAt = new Float64Array(n);
-  const clock = new SimClock();
-  const records: LiveCandidateRecord[] = [];
-  const deadline = formatTimestamp(c.deadline);
-  const timer = options.timer;
-  let invited = 0;
-  let calls = 0;
-  let fault: string | null = null;
+/** Errors an engine gets from writing to its request, whose records and list are read-only. */
+const MUTATION = /only a getter|read.only|not extensible|Cannot assign|Cannot add property|Cannot delete|object is not extensible/i;
 
-  while (clock.t < window && invited < n) {
-    if (calls >= options.maxCalls) {
-      fault = `exceeded ${options.maxCalls} calls at ${c.id}_${calls}`;
-      break;
+export function faultOfThrow(correlationId: string, error: unknown): string {
+  const text = describeError(error);
+  if (error instanceof TypeError && MUTATION.test(error.message)) {
+    return `modified its request at ${correlationId} (${text}); requests are read-only`;
+  }
+  return `threw at ${correlationId}: ${text}`;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/**
+ * The state of one case as the engine plays it (spec/simulation.md, "The loop"): the next
+ * request, and what a decision does to it. Shared by the synchronous loop, which in-process
+ * engines take, and the asynchronous one, which a Promise switches to mid-case.
+ */
+class CaseState {
+  readonly n: number;
+  readonly window: number;
+  readonly invitedAt: Float64Array;
+  readonly clock = new SimClock();
+  /** What the engine is given; it must not change it. */
+  readonly records: LiveCandidateRecord[] = [];
+  /** The harness's own copy, to tell whether the engine changed its list. */
+  private readonly own: LiveCandidateRecord[] = [];
+  readonly deadline: string;
+  invited = 0;
+  calls = 0;
+  overAsks = 0;
+  fault: string | null = null;
+  finished = false;
+  correlationId = '';
+
+  constructor(
+    readonly c: Case,
+    readonly pool: LatentPool,
+    readonly options: PlayOptions,
+  ) {
+    this.n = pool.size;
+    this.window = windowMinutes(c);
+    this.invitedAt = new Float64Array(this.n);
+    this.deadline = formatTimestamp(c.deadline);
+  }
+
+  /** The next request, or `null` when the case is over for this engine. */
+  next(): Request | null {
+    if (this.finished || this.fault !== null || this.clock.t >= this.window || this.invited >= this.n) return null;
+    const calls = this.calls;
+    if (calls >= this.options.maxCalls) {
+      this.fault = `exceeded ${this.options.maxCalls} calls at ${this.c.id}_${calls}`;
+      return null;
     }
-    const correlationId = `${c.id}_${calls}`;
-    const request: Request = {
-      correlation_id: correlationId,
-      reference_date_time: formatTimestamp(c.start + clock.t * MS_PER_MINUTE),
-      deadline,
-      num_vacancies: c.numVacancies,
-      num_remaining_in_pool: n - invited,
-      impacted_candidates_data: records,
+    const stopAt = this.options.stopAt;
+    if (stopAt !== undefined && calls === stopAt.call) {
+      this.fault = stopAt.fault;
+      this.calls++;
+      return null;
+    }
+    this.correlationId = `${this.c.id}_${calls}`;
+    this.calls++;
+    return {
+      correlation_id: this.correlationId,
+      reference_date_time: formatTimestamp(this.c.start + this.clock.t * MS_PER_MINUTE),
+      deadline: this.deadline,
+      num_vacancies: this.c.numVacancies,
+      num_remaining_in_pool: this.n - this.invited,
+      impacted_candidates_data: this.records,
     };
-    calls++;
-    let decision: unknown;
-    try {
-      if (timer === undefined) {
-        decision = engine.decide(request);
-      } else {
-        const began = timer.now();
-        decision = engine.decide(request);
-        timer.record(timer.now() - began);
-      }
-    } catch (error) {
-      fault = `threw at ${correlationId}: ${describeError(error)}`;
-      break;
+  }
+
+  threw(error: unknown): void {
+    this.fault = faultOfThrow(this.correlationId, error);
+  }
+
+  apply(decision: unknown): void {
+    // Checked on every call at O(1); the order of the list is checked when the case ends.
+    if (this.records.length !== this.invited) {
+      this.fault = `changed impacted_candidates_data at ${this.correlationId} (its length went from ${this.invited} to ${this.records.length}); requests are read-only`;
+      return;
     }
     const problem = decisionProblem(decision);
     if (problem !== null) {
-      fault = `invalid decision at ${correlationId}: ${problem}`;
-      break;
+      this.fault = `invalid decision at ${this.correlationId}: ${problem}`;
+      return;
     }
     const d = decision as { finished: boolean; num_candidates_needed: number; callback_time_minutes: number };
-    if (d.finished) break;
-    const batch = Math.min(d.num_candidates_needed, n - invited);
-    for (let k = 0; k < batch; k++, invited++) {
-      invitedAt[invited] = clock.t;
-      records.push(
-        new LiveCandidateRecord(
-          clock,
-          clock.t,
-          pool.delay[invited] as number,
-          pool.outcome[invited] === ACCEPT,
-          pool.offerAccepted[invited] === 1,
-        ),
-      );
+    if (d.finished) {
+      this.finished = true;
+      return;
     }
-    clock.t += d.callback_time_minutes;
+    const remaining = this.n - this.invited;
+    let batch = d.num_candidates_needed;
+    if (batch > remaining) {
+      this.overAsks++;
+      batch = remaining;
+    }
+    const pool = this.pool;
+    const t = this.clock.t;
+    for (let k = 0; k < batch; k++, this.invited++) {
+      const i = this.invited;
+      this.invitedAt[i] = t;
+      const record = new LiveCandidateRecord(this.clock, t, pool.delay[i] as number, pool.outcome[i] === ACCEPT, pool.offerAccepted[i] === 1);
+      this.records.push(record);
+      this.own.push(record);
+    }
+    this.clock.t = t + d.callback_time_minutes;
   }
-  return { invited, invitedAt, calls, fault };
+
+  result(): Play {
+    if (this.fault === null) {
+      const records = this.records;
+      const own = this.own;
+      for (let i = 0; i < own.length; i++) {
+        if (records[i] !== own[i]) {
+          this.fault = `reordered or replaced records of impacted_candidates_data during case ${this.c.id} (found when it ended, after ${this.calls} calls); requests are read-only`;
+          break;
+        }
+      }
+    }
+    return { invited: this.invited, invitedAt: this.invitedAt, calls: this.calls, fault: this.fault, overAsks: this.overAsks };
+  }
+}
+
+/**
+ * Plays one case against one engine. Engine faults end the case for that engine and are
+ * returned, never thrown. An engine whose `decide` returns a Promise (a remote engine, or a
+ * local one written that way) is awaited, each decision within `timeoutMs`: the result is
+ * then a Promise too. Synchronous engines never leave the synchronous loop.
+ */
+export function playCase(c: Case, pool: LatentPool, engine: SyncEngine, options: PlayOptions): Play;
+export function playCase(c: Case, pool: LatentPool, engine: Engine, options: PlayOptions): Play | Promise<Play>;
+export function playCase(c: Case, pool: LatentPool, engine: Engine, options: PlayOptions): Play | Promise<Play> {
+  const state = new CaseState(c, pool, options);
+  const timer = options.timer;
+  const guard = options.guard;
+  for (let request = state.next(); request !== null; request = state.next()) {
+    let decision: unknown;
+    let began = 0;
+    try {
+      if (guard !== undefined) guard.begin(state.calls - 1);
+      if (timer === undefined) {
+        decision = engine.decide(request);
+      } else {
+        began = timer.begin(state.calls - 1);
+        decision = engine.decide(request);
+      }
+      if (guard !== undefined) guard.end();
+    } catch (error) {
+      if (guard !== undefined) guard.end();
+      state.threw(error);
+      break;
+    }
+    if (isThenable(decision)) return finishAsync(state, engine, decision, began);
+    if (timer !== undefined) timer.end(began);
+    state.apply(decision);
+  }
+  return state.result();
+}
+
+function withTimeout(pending: PromiseLike<unknown>, ms: number, correlationId: string): Promise<unknown> {
+  if (!Number.isFinite(ms)) return Promise.resolve(pending);
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DecisionTimeout(`no decision within ${ms} ms at ${correlationId}`)), ms);
+  });
+  return Promise.race([Promise.resolve(pending), limit]).finally(() => clearTimeout(timer));
+}
+
+class DecisionTimeout extends Error {}
+
+async function finishAsync(state: CaseState, engine: Engine, first: PromiseLike<unknown>, firstBegan: number): Promise<Play> {
+  const timeoutMs = state.options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
+  const timer = state.options.timer;
+  let pending: PromiseLike<unknown> = first;
+  let began = firstBegan;
+  for (;;) {
+    try {
+      const decision = await withTimeout(pending, timeoutMs, state.correlationId);
+      if (timer !== undefined) timer.end(began);
+      state.apply(decision);
+    } catch (error) {
+      if (error instanceof DecisionTimeout) state.fault = error.message;
+      else state.threw(error);
+      break;
+    }
+    const request = state.next();
+    if (request === null) break;
+    const guard = state.options.guard;
+    try {
+      guard?.begin(state.calls - 1);
+      began = timer?.begin(state.calls - 1) ?? 0;
+      pending = Promise.resolve(engine.decide(request));
+      guard?.end();
+    } catch (error) {
+      guard?.end();
+      state.threw(error);
+      break;
+    }
+  }
+  return state.result();
 }

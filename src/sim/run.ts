@@ -7,7 +7,7 @@ import { caseRow, oracleRow, type CaseFacts, type CaseRow } from '../score/rows.
 import { drawLatentPool } from './latent.ts';
 import { LatencyHistogram } from './latency.ts';
 import { readOutcome } from './outcome.ts';
-import { playCase, windowMinutes, type DecisionTimer } from './play.ts';
+import { playCase, windowMinutes, type DecisionTimer, type Play, type StopAt } from './play.ts';
 import { engineStream, type Random } from './rng.ts';
 
 export interface RunConfig {
@@ -17,6 +17,8 @@ export interface RunConfig {
   readonly carryState: boolean;
   readonly maxCalls: number;
   readonly money: Money;
+  /** Limit on one asynchronous decision; synchronous ones are limited by the guarded threads' watchdog. */
+  readonly engineTimeoutMs?: number | undefined;
 }
 
 /**
@@ -80,10 +82,57 @@ class Seat {
   }
 }
 
-function timerFor(timing: UnitTiming | undefined, index: number): DecisionTimer | undefined {
+/**
+ * What a guarded thread tells its watchdog: which engine plays which case of which unit,
+ * and whether a call is running and since when. An engine that hangs in a synchronous loop
+ * can only be stopped from outside its thread, by someone who knows where it was.
+ */
+export interface CallGuard {
+  enter(engine: number, caseIndex: number): void;
+  begin(call: number): void;
+  end(): void;
+}
+
+export interface UnitHooks {
+  readonly timing?: UnitTiming | undefined;
+  readonly guard?: CallGuard | undefined;
+  /** Engines to stop at a given call of a given case, keyed by `stopKey`: a replay after a hang. */
+  readonly stops?: ReadonlyMap<string, StopAt> | undefined;
+}
+
+export function stopKey(engine: number, caseIndex: number): string {
+  return `${engine}:${caseIndex}`;
+}
+
+/** The engine whose output console lines are marked with; set for each case it plays. */
+export const activeEngine = { label: '' };
+
+function timerFor(hooks: UnitHooks | undefined, index: number): DecisionTimer | undefined {
+  const timing = hooks?.timing;
   const histogram = timing?.latency[index];
   if (timing === undefined || histogram === undefined) return undefined;
-  return { now: timing.now, record: (ms) => histogram.recordMs(ms) };
+  const now = timing.now;
+  return { begin: () => now(), end: (began) => histogram.recordMs(now() - began) };
+}
+
+/**
+ * Runs a unit's steps synchronously until one hands back a Promise (an engine that answers
+ * asynchronously), then finishes it asynchronously: in-process engines never pay for it.
+ */
+function drive<T>(steps: Generator<Play | Promise<Play>, T, Play>): T | Promise<T> {
+  let step = steps.next(undefined as unknown as Play);
+  while (!step.done) {
+    const value = step.value;
+    if (value instanceof Promise) {
+      return (async () => {
+        let s = steps.next(await value);
+        while (!s.done) s = steps.next(await s.value);
+        return s.value;
+      })();
+    }
+    step = steps.next(value);
+  }
+  return step.value;
 }
 
 /** Plays one unit against every engine and scores it: the engines' rows, then the oracle's, per case. */
@@ -92,14 +141,28 @@ export function runUnit(
   engines: readonly ResolvedEngine[],
   config: RunConfig,
   unit: Unit,
-  timing?: UnitTiming,
-): CaseRow[] {
+  hooks?: UnitHooks,
+): CaseRow[] | Promise<CaseRow[]> {
+  return drive(unitSteps(scenario, engines, config, unit, hooks));
+}
+
+function* unitSteps(
+  scenario: Scenario,
+  engines: readonly ResolvedEngine[],
+  config: RunConfig,
+  unit: Unit,
+  hooks: UnitHooks | undefined,
+): Generator<Play | Promise<Play>, CaseRow[], Play> {
   const rows: CaseRow[] = [];
+  const first = unit.caseIndex ?? 0;
   const cases: readonly Case[] =
     unit.caseIndex === null ? scenario.cases : [scenario.cases[unit.caseIndex] as Case];
   const carried = config.carryState ? engines.map((e) => new Seat(e)) : null;
-  const timers = engines.map((_, i) => timerFor(timing, i));
-  for (const c of cases) {
+  const timers = engines.map((_, i) => timerFor(hooks, i));
+  const guard = hooks?.guard;
+  const stops = hooks?.stops;
+  for (const [k, c] of cases.entries()) {
+    const caseIndex = first + k;
     const pool = drawLatentPool(scenario, c, config.seed, unit.replicate);
     const window = windowMinutes(c);
     const oracle = hindsightOracle(pool, window, c.numVacancies, config.money);
@@ -110,20 +173,36 @@ export function runUnit(
       vacancies: c.numVacancies,
       window,
     };
-    engines.forEach((engine, i) => {
+    for (const [i, engine] of engines.entries()) {
       const s = carried?.[i] ?? new Seat(engine);
       s.reseed(() => engineStream(config.seed, unit.replicate, c.id, engine.label));
-      let play;
+      activeEngine.label = engine.label;
+      guard?.enter(i, caseIndex);
+      const stopAt = stops?.get(stopKey(i, caseIndex));
+      let play: Play;
       try {
-        play = playCase(c, pool, s.engineInstance, { maxCalls: config.maxCalls, timer: timers[i] });
+        // Creating an engine is guarded like a call (call -1): a constructor can hang too.
+        if (stopAt?.call === -1) throw new Error(stopAt.fault);
+        guard?.begin(-1);
+        const instance = s.engineInstance;
+        guard?.end();
+        play = yield playCase(c, pool, instance, {
+          maxCalls: config.maxCalls,
+          timer: timers[i],
+          timeoutMs: config.engineTimeoutMs,
+          stopAt,
+          guard,
+        });
       } catch (error) {
+        guard?.end();
         // Creating the engine failed: a fault of that engine on this case, like any other.
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        play = { invited: 0, invitedAt: new Float64Array(0), calls: 0, fault: `could not be created for ${c.id}: ${message}` };
+        play = { invited: 0, invitedAt: new Float64Array(0), calls: 0, fault: `could not be created for ${c.id}: ${message}`, overAsks: 0 };
       }
+      activeEngine.label = '';
       const outcome = readOutcome(pool, play.invited, play.invitedAt, window, c.numVacancies);
       rows.push(caseRow(facts, engine.label, play, outcome, oracle, config.money));
-    });
+    }
     rows.push(oracleRow(facts, oracle));
   }
   return rows;

@@ -1,18 +1,54 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { resolveEngines } from '../engines/load.ts';
+import { hostEngines, SharedCallGuard } from './guard.ts';
 import { LatencyHistogram } from './latency.ts';
-import { runUnit } from './run.ts';
+import type { StopAt } from './play.ts';
+import { activeEngine, runUnit } from './run.ts';
+import { checkConformance } from '../engines/conformance.ts';
+import { PASSES, type ConformanceThreadInput, type FromConformanceThread } from './conformance-thread.ts';
 import type { FromWorker, ToWorker, WorkerInput } from './workers.ts';
 
-const input = workerData as WorkerInput;
-const port = parentPort;
-if (port === null) throw new Error('worker.ts must run in a worker thread');
+if (parentPort === null) throw new Error('worker.ts must run in a worker thread');
+const port: MessagePort = parentPort;
 
 function send(message: FromWorker): void {
-  port?.postMessage(message);
+  port.postMessage(message);
 }
 
+// Engines' console output goes to stderr, marked; process.exit becomes a fault.
+hostEngines({ trapExit: true });
+
+if ((workerData as { kind?: string }).kind === 'conformance') await conformanceThread(workerData as ConformanceThreadInput);
+else await backtestThread(workerData as WorkerInput);
+
+async function conformanceThread(input: ConformanceThreadInput): Promise<void> {
+  const reply = (message: FromConformanceThread): void => port.postMessage(message);
+  try {
+    const [engine] = await resolveEngines([input.spec], input.cwd);
+    if (engine === undefined) throw new Error('no engine');
+    const slots = new Float64Array(input.probe);
+    activeEngine.label = input.label;
+    const result = await checkConformance(engine.definition, engine.params, {
+      timeoutMs: input.timeoutMs,
+      probe: {
+        begin(situation, label) {
+          slots[1] = situation;
+          slots[2] = PASSES.indexOf(label as (typeof PASSES)[number]);
+          slots[0] = performance.timeOrigin + performance.now();
+        },
+        end() {
+          slots[0] = 0;
+        },
+      },
+    });
+    reply({ kind: 'result', result });
+  } catch (error) {
+    reply({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+async function backtestThread(input: WorkerInput): Promise<void> {
 try {
   const resolved = await resolveEngines(
     input.engines.map((e) => e.spec),
@@ -22,24 +58,51 @@ try {
   const engines = resolved.map((e, i) => ({ ...e, label: input.engines[i]?.label ?? e.label }));
   const latency = engines.map(() => new LatencyHistogram());
   const timing = { now: () => performance.now(), latency };
+  const guardBuffer = input.guard;
+  let running = 0;
+  let finishing = false;
+  const finishIfIdle = (): void => {
+    if (!finishing || running > 0) return;
+    send({ kind: 'finished', latency: latency.map((h) => h.toData()) });
+    port.close();
+  };
+  const failed = (error: unknown): void => {
+    send({ kind: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  };
   port.on('message', (message: ToWorker) => {
     if (message.kind === 'finish') {
-      send({ kind: 'finished', latency: latency.map((h) => h.toData()) });
-      port.close();
+      finishing = true;
+      finishIfIdle();
       return;
     }
     try {
-      const results = message.units.map((index) => {
-        const unit = input.units[index];
-        if (unit === undefined) throw new Error(`unit ${index} does not exist`);
-        return { index, rows: runUnit(input.scenario, engines, input.config, unit, input.measure ? timing : undefined) };
+      const unit = input.units[message.index];
+      if (unit === undefined) throw new Error(`unit ${message.index} does not exist`);
+      const stops = message.stops.length === 0 ? undefined : new Map<string, StopAt>(message.stops);
+      const rows = runUnit(input.scenario, engines, input.config, unit, {
+        timing: input.measure ? timing : undefined,
+        guard: guardBuffer === null ? undefined : new SharedCallGuard(guardBuffer, message.index),
+        stops,
       });
-      send({ kind: 'results', results });
+      if (rows instanceof Promise) {
+        running++;
+        rows.then(
+          (r) => {
+            running--;
+            send({ kind: 'results', results: [{ index: message.index, rows: r }] });
+            finishIfIdle();
+          },
+          failed,
+        );
+      } else {
+        send({ kind: 'results', results: [{ index: message.index, rows }] });
+      }
     } catch (error) {
-      send({ kind: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      failed(error);
     }
   });
   send({ kind: 'ready' });
 } catch (error) {
   send({ kind: 'failed', message: error instanceof Error ? error.message : String(error), user: true });
+}
 }

@@ -6,8 +6,10 @@ import { isModulePath, type EngineSpec } from '../engines/spec.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { CaseRow } from '../score/rows.ts';
 import { bundleWorker, type WorkerBundle } from './bundle.ts';
+import { guardBuffer, runningCall } from './guard.ts';
 import { LatencyHistogram, type LatencyData } from './latency.ts';
-import { runUnit, type RunConfig, type Unit } from './run.ts';
+import { DEFAULT_ENGINE_TIMEOUT_MS, type StopAt } from './play.ts';
+import { runUnit, stopKey, type RunConfig, type Unit } from './run.ts';
 
 export interface WorkerInput {
   /** For the tsx fallback: the TypeScript entry that worker-boot.mjs imports. */
@@ -19,9 +21,13 @@ export interface WorkerInput {
   readonly config: RunConfig;
   readonly units: readonly Unit[];
   readonly measure: boolean;
+  /** Shared memory the thread tells its watchdog through; `null` when not guarded. */
+  readonly guard: SharedArrayBuffer | null;
 }
 
-export type ToWorker = { readonly kind: 'units'; readonly units: readonly number[] } | { readonly kind: 'finish' };
+export type ToWorker =
+  | { readonly kind: 'unit'; readonly index: number; readonly stops: readonly (readonly [string, StopAt])[] }
+  | { readonly kind: 'finish' };
 
 export type FromWorker =
   | { readonly kind: 'ready' }
@@ -45,6 +51,8 @@ export interface RunUnitsOptions {
    * use it to exercise them on small runs).
    */
   readonly helpers?: 'when-worth-it' | 'at-once';
+  /** Units awaiting an asynchronous engine at once, per thread (default 32). */
+  readonly concurrency?: number;
 }
 
 export interface UnitsResult {
@@ -53,12 +61,25 @@ export interface UnitsResult {
   readonly latency: readonly LatencyHistogram[];
   /** Units played by helper threads (the rest by this one). */
   readonly helperUnits: number;
-  /** Helper threads that were started. */
+  /** Helper threads that were started (replacements of stopped ones included). */
   readonly helperThreads: number;
+  /** Engine calls that hung or ended their thread, stopped by the watchdog and replayed as faults. */
+  readonly stopped: number;
 }
+
+export const DEFAULT_CONCURRENCY = 32;
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
+}
+
+/**
+ * Engines from users' modules run only in helper threads, under a watchdog: an engine stuck
+ * in a synchronous loop (or ending its thread) cannot be stopped from inside its thread.
+ * pacebench's own engines, and remote ones, keep the faster path through this thread.
+ */
+export function needsGuard(engines: readonly ResolvedEngine[]): boolean {
+  return engines.some((e) => isModulePath(e.spec.ref));
 }
 
 /** Start-up a helper thread must repay: below this much remaining work, it would only slow the run. */
@@ -69,42 +90,95 @@ const HELPER_WORTH_MS = 500;
  */
 const PROBE_MS = 250;
 
+/** The units left to play: in order, with those of a stopped thread put back first. */
+class UnitQueue {
+  private next = 0;
+  private readonly again: number[] = [];
+  /** Engines to stop at a given call when a unit is replayed, by unit. */
+  readonly stops = new Map<number, Map<string, StopAt>>();
+
+  constructor(readonly total: number) {}
+
+  take(): number | null {
+    const back = this.again.shift();
+    if (back !== undefined) return back;
+    return this.next < this.total ? this.next++ : null;
+  }
+
+  putBack(index: number): void {
+    this.again.push(index);
+  }
+
+  get left(): number {
+    return this.total - this.next + this.again.length;
+  }
+
+  stopsOf(index: number): [string, StopAt][] {
+    return [...(this.stops.get(index) ?? new Map<string, StopAt>()).entries()];
+  }
+}
+
 /**
  * Runs the units over up to `workers` threads: this thread, and `workers − 1` helper
  * threads. This thread starts at once; after a short probe it estimates the work left, and
  * only when that is worth a helper's start-up (about 150 ms of a core on a 2-core machine:
  * a fresh isolate, its modules, its cold JIT) do the helpers start. Each thread then takes
  * the next unit when free. Each unit's rows land at the unit's index, so the result does
- * not depend on how many threads ran or who ran what.
+ * not depend on how many threads ran or who ran what. With engines from users' modules,
+ * every unit runs in a guarded helper thread instead (`needsGuard`).
  */
 export async function runUnits(options: RunUnitsOptions): Promise<UnitsResult> {
   const total = options.units.length;
-  const threads = Math.max(0, Math.min(options.workers, total) - 1);
   const rowsByUnit: (readonly CaseRow[])[] = new Array(total);
   const latency = options.engines.map(() => new LatencyHistogram());
-  const timing = options.now === undefined ? undefined : { now: options.now, latency };
-  const queue = { next: 0, done: 0, byHelpers: 0 };
-  const take = (): number | null => (queue.next < total ? queue.next++ : null);
+  const queue = new UnitQueue(total);
+  const counts = { done: 0, byHelpers: 0 };
   const finish = (index: number, rows: readonly CaseRow[], byHelper = false): void => {
     rowsByUnit[index] = rows;
-    queue.done++;
-    if (byHelper) queue.byHelpers++;
-    options.onProgress?.(queue.done, total);
+    counts.done++;
+    if (byHelper) counts.byHelpers++;
+    options.onProgress?.(counts.done, total);
   };
 
+  if (needsGuard(options.engines)) {
+    const threads = Math.max(1, Math.min(options.workers, total));
+    const helpers = total === 0 ? null : await startHelpers(options, threads, queue, finish, latency, true);
+    try {
+      await helpers?.done;
+    } finally {
+      helpers?.stop();
+    }
+    return { rowsByUnit, latency, helperUnits: counts.byHelpers, helperThreads: helpers?.started() ?? 0, stopped: helpers?.stopped() ?? 0 };
+  }
+
+  const threads = Math.max(0, Math.min(options.workers, total) - 1);
+  const timing = options.now === undefined ? undefined : { now: options.now, latency };
+  const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   let starting: Promise<Helpers> | null = null;
   if (options.helpers === 'at-once' && threads > 0) {
-    starting = startHelpers(options, threads, take, finish, latency);
+    starting = startHelpers(options, threads, queue, finish, latency, false);
     await (await starting).ready;
   }
   const began = performance.now();
   let ranHere = 0;
   // Units run and time taken at the probe's midpoint: the pace is judged from there on.
   let halfway: { at: number; ran: number } | null = null;
+  const inFlight = new Set<Promise<void>>();
   try {
-    for (let index = take(); index !== null; index = take()) {
+    for (let index = queue.take(); index !== null; index = queue.take()) {
       const unit = options.units[index] as Unit;
-      finish(index, runUnit(options.scenario, options.engines, options.config, unit, timing));
+      const rows = runUnit(options.scenario, options.engines, options.config, unit, { timing });
+      if (rows instanceof Promise) {
+        const unitIndex = index;
+        const settled: Promise<void> = rows.then((r) => {
+          inFlight.delete(settled);
+          finish(unitIndex, r);
+        });
+        inFlight.add(settled);
+        if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      } else {
+        finish(index, rows);
+      }
       ranHere++;
       if (threads > 0 && starting === null) {
         const elapsed = performance.now() - began;
@@ -113,12 +187,13 @@ export async function runUnits(options: RunUnitsOptions): Promise<UnitsResult> {
           // A unit long enough to span the whole probe is judged by its own pace.
           const since = ranHere - halfway.ran;
           const pace = since > 0 ? (elapsed - halfway.at) / since : elapsed / ranHere;
-          if (pace * (total - queue.next) >= HELPER_WORTH_MS) starting = startHelpers(options, threads, take, finish, latency);
+          if (pace * queue.left >= HELPER_WORTH_MS) starting = startHelpers(options, threads, queue, finish, latency, false);
         }
       }
       // Let the helpers' messages (and their start-up) in between units.
       if (starting !== null) await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    await Promise.all(inFlight);
     if (starting !== null) await (await starting).done;
   } finally {
     // Stop the helpers whether the run ended or failed; a failed start has nothing to stop.
@@ -127,7 +202,8 @@ export async function runUnits(options: RunUnitsOptions): Promise<UnitsResult> {
       () => {},
     );
   }
-  return { rowsByUnit, latency, helperUnits: queue.byHelpers, helperThreads: starting === null ? 0 : threads };
+  const helpers = starting === null ? null : await starting.catch(() => null);
+  return { rowsByUnit, latency, helperUnits: counts.byHelpers, helperThreads: helpers?.started() ?? 0, stopped: 0 };
 }
 
 interface Helpers {
@@ -136,14 +212,21 @@ interface Helpers {
   /** Settles when every helper has returned its last results and its latencies. */
   readonly done: Promise<void>;
   stop(): void;
+  started(): number;
+  stopped(): number;
+}
+
+function describeEngine(options: RunUnitsOptions, index: number): string {
+  return options.engines[index]?.label ?? `engine ${index}`;
 }
 
 async function startHelpers(
   options: RunUnitsOptions,
   count: number,
-  take: () => number | null,
+  queue: UnitQueue,
   finish: (index: number, rows: readonly CaseRow[], byHelper: boolean) => void,
   latency: readonly LatencyHistogram[],
+  guarded: boolean,
 ): Promise<Helpers> {
   const modulePaths = options.engines.filter((e) => isModulePath(e.spec.ref)).map((e) => e.spec.ref);
   let bundle: WorkerBundle | null = null;
@@ -153,7 +236,7 @@ async function startHelpers(
     // No writable cache or no esbuild: fall back to tsx in every worker, slower to start.
     bundle = null;
   }
-  const input: WorkerInput = {
+  const input: Omit<WorkerInput, 'guard'> = {
     entry: new URL('./worker.ts', import.meta.url).href,
     scenario: options.scenario,
     engines: options.engines.map((e) => ({
@@ -166,12 +249,21 @@ async function startHelpers(
     measure: options.now !== undefined,
   };
   const start = bundle?.entry ?? new URL('./worker-boot.mjs', import.meta.url);
-  const workers: Worker[] = [];
+  const timeoutMs = options.config.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
+  // Units awaiting an asynchronous engine may be many per thread; synchronous ones need one
+  // in hand and one queued, so a thread never sits idle while this one answers.
+  const slots = Math.max(2, options.concurrency ?? DEFAULT_CONCURRENCY);
   let stopped = false;
+  let started = 0;
+  let watchdogStops = 0;
+  let live = 0;
+  const threads = new Map<Worker, { inHand: Set<number>; buffer: SharedArrayBuffer | null; booted: boolean }>();
+  let watchdog: NodeJS.Timeout | null = null;
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
-    for (const w of workers) void w.terminate();
+    if (watchdog !== null) clearInterval(watchdog);
+    for (const w of threads.keys()) void w.terminate();
   };
 
   let markReady: () => void = () => {};
@@ -180,56 +272,115 @@ async function startHelpers(
   });
   let booted = 0;
   const done = new Promise<void>((resolve, reject) => {
-    let finished = 0;
     const fail = (error: Error): void => {
       stop();
       reject(error);
     };
-    // Each worker holds one unit in hand and one queued, so it never sits idle while this
-    // thread, busy with a unit of its own, gets round to answering.
-    const inHand = new Map<Worker, number>();
-    const feed = (worker: Worker, slots: number): void => {
-      for (let k = 0; k < slots; k++) {
-        const index = take();
+    const feed = (worker: Worker, n: number): void => {
+      const state = threads.get(worker);
+      if (state === undefined) return;
+      for (let k = 0; k < n; k++) {
+        const index = queue.take();
         if (index === null) {
-          if ((inHand.get(worker) ?? 0) === 0) worker.postMessage({ kind: 'finish' } satisfies ToWorker);
+          if (state.inHand.size === 0) worker.postMessage({ kind: 'finish' } satisfies ToWorker);
           return;
         }
-        inHand.set(worker, (inHand.get(worker) ?? 0) + 1);
-        worker.postMessage({ kind: 'units', units: [index] } satisfies ToWorker);
+        state.inHand.add(index);
+        worker.postMessage({ kind: 'unit', index, stops: queue.stopsOf(index) } satisfies ToWorker);
       }
     };
-    for (let w = 0; w < count; w++) {
-      const worker = new Worker(start, { workerData: input, execArgv: [] });
-      workers.push(worker);
+    /**
+     * A thread that hung in a call, or ended in one, is replaced: the unit it was playing is
+     * played again with that engine stopped at that call, and its other units go back first.
+     */
+    const replace = (worker: Worker, fault: (call: number, caseId: string) => string): boolean => {
+      const state = threads.get(worker);
+      if (state === undefined || state.buffer === null) return false;
+      const running = runningCall(state.buffer, performance.timeOrigin + performance.now());
+      if (running === null) return false;
+      const unit = options.units[running.unit];
+      const theCase = options.scenario.cases[running.caseIndex];
+      if (unit === undefined || theCase === undefined) return false;
+      const stopsOfUnit = queue.stops.get(running.unit) ?? new Map<string, StopAt>();
+      stopsOfUnit.set(stopKey(running.engine, running.caseIndex), { call: running.call, fault: fault(running.call, theCase.id) });
+      queue.stops.set(running.unit, stopsOfUnit);
+      threads.delete(worker);
+      live--;
+      watchdogStops++;
+      void worker.terminate();
+      for (const index of state.inHand) queue.putBack(index);
+      spawn();
+      return true;
+    };
+    const check = (): void => {
+      const now = performance.timeOrigin + performance.now();
+      for (const [worker, state] of threads) {
+        if (state.buffer === null) continue;
+        const running = runningCall(state.buffer, now);
+        if (running !== null && running.elapsedMs > timeoutMs) {
+          replace(worker, (call, caseId) =>
+            call < 0
+              ? `${describeEngine(options, running.engine)} could not be created for ${caseId}: no engine within ${timeoutMs} ms (its thread was stopped)`
+              : `no decision within ${timeoutMs} ms at ${caseId}_${call} (its thread was stopped)`,
+          );
+        }
+      }
+    };
+    const spawn = (): void => {
+      if (stopped) return;
+      const buffer = guarded ? guardBuffer() : null;
+      const worker = new Worker(start, { workerData: { ...input, guard: buffer } satisfies WorkerInput, execArgv: [] });
+      threads.set(worker, { inHand: new Set(), buffer, booted: false });
+      started++;
+      live++;
       worker.on('message', (message: FromWorker) => {
+        const state = threads.get(worker);
+        if (state === undefined) return;
         switch (message.kind) {
           case 'ready':
-            feed(worker, 2);
+            state.booted = true;
+            feed(worker, slots);
             if (++booted === count) markReady();
             break;
           case 'results':
-            for (const r of message.results) finish(r.index, r.rows, true);
-            inHand.set(worker, (inHand.get(worker) ?? 0) - message.results.length);
-            feed(worker, 1);
+            for (const r of message.results) {
+              state.inHand.delete(r.index);
+              finish(r.index, r.rows, true);
+            }
+            feed(worker, message.results.length);
             break;
           case 'finished':
             message.latency.forEach((data, i) => latency[i]?.merge(data));
-            if (++finished === count) resolve();
+            threads.delete(worker);
+            live--;
+            if (live === 0 && queue.left === 0) {
+              stop();
+              resolve();
+            } else if (live === 0) {
+              spawn();
+            }
             break;
           case 'failed':
             fail(message.user === true ? new UserError(message.message) : new Error(`worker failed: ${message.message}`));
             break;
         }
       });
-      worker.on('error', (error) => fail(error));
-      worker.on('exit', (code) => {
-        if (code !== 0 && !stopped && finished < count) fail(new Error(`worker exited with code ${code}`));
+      worker.on('error', (error) => {
+        if (!threads.has(worker)) return;
+        if (replace(worker, (call, caseId) => `crashed its thread at ${caseId}_${call}: ${error.name}: ${error.message}`)) return;
+        fail(error);
       });
-    }
+      worker.on('exit', (code) => {
+        if (stopped || !threads.has(worker)) return;
+        if (replace(worker, (call, caseId) => `ended its thread at ${caseId}_${call} (exit code ${code})`)) return;
+        fail(new Error(`worker exited with code ${code} outside any engine call`));
+      });
+    };
+    for (let w = 0; w < count; w++) spawn();
+    if (guarded) watchdog = setInterval(check, Math.max(10, Math.min(250, timeoutMs / 4)));
   });
   // A helper that fails before it is ready must not leave anyone waiting for it; the failure
   // itself reaches whoever awaits `done`.
   done.catch(() => markReady());
-  return { ready, done, stop };
+  return { ready, done, stop, started: () => started, stopped: () => watchdogStops };
 }

@@ -106,6 +106,7 @@ export function configsCsv(report: TuneReport): string {
 }
 
 function ci(interval: Interval, show: (x: number) => string): string {
+  if (interval.ci95 === null) return `${show(interval.mean)} (no interval)`;
   return `${show(interval.mean)} [${show(interval.ci95[0])}, ${show(interval.ci95[1])}]`;
 }
 

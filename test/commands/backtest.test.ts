@@ -93,3 +93,40 @@ describe('backtest reports', () => {
     );
   });
 });
+
+describe('the report folder of a run', () => {
+  it('is never a folder of the user\'s own files: a shard into it is refused before it runs', async () => {
+    const dir = temp();
+    writeFileSync(path.join(dir, 'summary.md'), 'my notes');
+    await expect(backtest(options({ out: dir, shard: { index: 1, count: 2 } }), memoryIo())).rejects.toThrow(/no earlier pacebench report/);
+    expect(readdirSync(dir)).toEqual(['summary.md']);
+    expect(read(dir, 'summary.md')).toBe('my notes');
+  });
+
+  it('is refused before the simulation when it is a file', async () => {
+    const file = path.join(temp(), 'report');
+    writeFileSync(file, 'x');
+    const io = memoryIo();
+    await expect(backtest(options({ out: file }), io)).rejects.toThrow(/is a file, not a folder/);
+    expect(read(path.dirname(file), 'report')).toBe('x');
+  });
+
+  it('replaces an earlier report whole: a shard leaves no summary of the earlier full run', async () => {
+    const dir = temp();
+    await backtest(options({ out: dir }), memoryIo());
+    expect(readdirSync(dir)).toContain('summary.md');
+    await backtest(options({ out: dir, shard: { index: 1, count: 2 } }), memoryIo());
+    expect(readdirSync(dir).sort()).toEqual(['cases.csv', 'run.json', 'timings.json']);
+  });
+});
+
+describe('pacebench baseline', () => {
+  it('checks every scenario before writing any: a broken one leaves nothing half regenerated', async () => {
+    const { baseline } = await import('../../src/commands/baseline.ts');
+    const out = temp();
+    await expect(baseline({ scenarios: ['cold_start', 'no_such_scenario'], workers: 1, out }, memoryIo())).rejects.toThrow(
+      /no baseline was written:\n.*no_such_scenario/s,
+    );
+    expect(readdirSync(out)).toEqual([]);
+  });
+});

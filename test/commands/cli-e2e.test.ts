@@ -86,3 +86,74 @@ describe('the pacebench command', () => {
     }
   });
 });
+
+describe('the promises of the README', () => {
+  const ENGINE = path.join(ROOT, 'test', 'fixtures', 'engines', 'misbehaving.mjs');
+
+  it('stdout carries only the summary: an engine\'s console output goes to stderr, marked with its name', () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'pacebench-e2e-')), 'report');
+    const r = pacebench(['backtest', '-s', 'test/fixtures/tiny', '-e', `exp,${ENGINE}:mode=3`, '--format', 'json', '-o', out, '--bootstrap', '200']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).scenario).toBe('tiny');
+    expect(r.stderr).toMatch(/^\[misbehaving:mode=3\] deciding A1_0$/m);
+  });
+
+  it('an engine that calls process.exit(0) is a fault in the report, not a silent exit 0', () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'pacebench-e2e-')), 'report');
+    const r = pacebench(['backtest', '-s', 'test/fixtures/tiny', '-e', `${ENGINE}:mode=2`, '-o', out, '--bootstrap', '200']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/threw at A1_0: Error: called process.exit\(0\)/);
+    expect(existsSync(path.join(out, 'summary.md'))).toBe(true);
+  });
+
+  it('decide reads a large request from a pipe, from - and from a slow writer; an empty list is bad input like an empty file', () => {
+    const request = {
+      correlation_id: 'C_0',
+      reference_date_time: '2021-01-04 09:00:00',
+      deadline: '2021-01-08 09:00:00',
+      num_vacancies: 9,
+      num_remaining_in_pool: 100,
+      impacted_candidates_data: Array.from({ length: 12_000 }, () => ({ notification_status: 'ir_pending', candidate_status: 'not_in_ft', time_to_respond_ir_minutes: 5 })),
+    };
+    const text = JSON.stringify(request);
+    expect(text.length).toBeGreaterThan(1_000_000);
+    const piped = pacebench(['decide', '--engine', 'stoch-constraint'], text);
+    expect(piped.stderr).toBe('');
+    expect(piped.code).toBe(0);
+    expect(JSON.parse(piped.stdout).finished).toBe(false);
+    expect(pacebench(['decide', '--engine', 'exp', '-'], text).code).toBe(0);
+    const dir = mkdtempSync(path.join(tmpdir(), 'pacebench-e2e-'));
+    writeFileSync(path.join(dir, 'request.json'), text);
+    const slow = spawnSync('bash', ['-c', `(sleep 0.5; cat "${path.join(dir, 'request.json')}") | "${process.execPath}" --import tsx src/cli.ts decide --engine exp`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(slow.stderr).toBe('');
+    expect(slow.status).toBe(0);
+    const empty = pacebench(['decide', '--engine', 'exp'], '[]');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/no request/);
+    expect(pacebench(['decide', '--engine', 'exp'], '').code).toBe(2);
+  });
+
+  it('caps --workers at the machine\'s cores and says so', () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'pacebench-e2e-')), 'report');
+    const r = pacebench(['backtest', '-s', 'test/fixtures/tiny', '-e', 'exp', '--workers', '1000', '-o', out, '--bootstrap', '200']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/--workers 1000 is more than this machine's \d+ cores; using \d+/);
+  });
+
+  it('exits 2 on bad input and writes nothing: an output folder of the user\'s, an empty --out, a seed that is not a number', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pacebench-e2e-'));
+    writeFileSync(path.join(dir, 'notes.md'), 'mine');
+    const mine = pacebench(['backtest', '-s', 'test/fixtures/tiny', '-o', dir]);
+    expect(mine.code).toBe(2);
+    expect(mine.stderr).toMatch(/is not empty and holds no earlier pacebench report/);
+    expect(mine.stdout).toBe('');
+    expect(pacebench(['backtest', '-s', 'test/fixtures/tiny', '-o', '']).stderr).toMatch(/--out "" names no folder/);
+    expect(pacebench(['backtest', '-s', 'test/fixtures/tiny', '-o', '/']).stderr).toMatch(/--out \/: is the root of the file system/);
+    const seed = pacebench(['backtest', '-s', 'test/fixtures/tiny', '--seed', 'abc']);
+    expect(seed.code).toBe(2);
+    expect(seed.stderr).toMatch(/--seed must be an integer >= 0, got "abc"/);
+  });
+});

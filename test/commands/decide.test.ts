@@ -63,3 +63,56 @@ describe('pacebench decide', () => {
     expect((await run(engine, JSON.stringify(request(0)))).lines).toEqual([{ finished: false, num_candidates_needed: 10, callback_time_minutes: 10 }]);
   });
 });
+
+describe('what each record state means to each seed engine (spec/engines.md)', () => {
+  const record = (notification: string, candidate: string, minutes = 30) => ({
+    notification_status: notification,
+    candidate_status: candidate,
+    time_to_respond_ir_minutes: minutes,
+  });
+  const three = (r: object) => JSON.stringify(request(1, [r, r, r]));
+
+  it('an accepted invitation whose offer is still open is censored, not a failure', async () => {
+    // Prior Beta(10.93, 262.35): 1 + 262.35 / 9.93 rounds to 27; three failures would make it 28.
+    const open = await run('nbinomial', three(record('ir_accepted', 'not_in_ft')));
+    expect(open.lines).toEqual([{ finished: false, num_candidates_needed: 27, callback_time_minutes: 30 }]);
+    const refused = await run('nbinomial', three(record('ir_rejected', 'cancelled')));
+    expect(refused.lines).toEqual([{ finished: false, num_candidates_needed: 28, callback_time_minutes: 7 }]);
+    // stoch-constraint sizes from the same posterior: open offers size like pending ones.
+    const pending = await run('stoch-constraint', three(record('ir_pending', 'not_in_ft')));
+    const openSc = await run('stoch-constraint', three(record('ir_accepted', 'not_in_ft')));
+    const declined = await run('stoch-constraint', three(record('ir_accepted', 'cancelled')));
+    const size = (r: { lines: unknown[] }) => (r.lines[0] as { num_candidates_needed: number }).num_candidates_needed;
+    expect(size(openSc)).toBe(size(pending));
+    expect(size(declined)).toBeGreaterThan(size(pending));
+  });
+
+  it('a refusal sent as ir_rejected with not_in_ft, as the original service README did, counts as a refusal', async () => {
+    const legacy = await run('nbinomial', three(record('ir_rejected', 'not_in_ft')));
+    expect(legacy.lines).toEqual([{ finished: false, num_candidates_needed: 28, callback_time_minutes: 7 }]);
+  });
+
+  it.each(['exp', 'exp-decay', 'nbinomial', 'stoch-constraint', 'all-at-once'])(
+    '%s finishes on the same rule: offer acceptances reach the vacancies',
+    async (engine) => {
+      const hire = record('ir_accepted', 'offer_accepted');
+      const full = { ...request(1, [hire, hire]), num_vacancies: 2 };
+      expect((await run(engine, JSON.stringify(full))).lines).toEqual([{ finished: true, num_candidates_needed: 0, callback_time_minutes: 0 }]);
+    },
+  );
+
+  it.each([
+    ['ir_pending', 'offer_accepted', /candidate_status: "offer_accepted" cannot go with notification_status "ir_pending"/],
+    ['ir_pending', 'cancelled', /candidate_status: "cancelled" cannot go with notification_status "ir_pending"/],
+    ['ir_rejected', 'offer_accepted', /candidate_status: "offer_accepted" cannot go with notification_status "ir_rejected"/],
+  ])('refuses the impossible state %s with %s, naming the record', async (notification, candidate, message) => {
+    await expect(run('exp', three(record(notification, candidate)))).rejects.toThrow(message);
+    await expect(run('exp', three(record(notification, candidate)))).rejects.toThrow(/requests.jsonl:1: field impacted_candidates_data\[0\]\.candidate_status/);
+  });
+
+  it('refuses minutes that are not whole', async () => {
+    await expect(run('exp', three(record('ir_accepted', 'cancelled', 12.5)))).rejects.toThrow(
+      /impacted_candidates_data\[0\]\.time_to_respond_ir_minutes: expected whole minutes, an integer >= 0, got 12.5/,
+    );
+  });
+});

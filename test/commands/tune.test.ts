@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,7 +54,7 @@ describe('pacebench tune finds the known answer (k = 4 vacancies)', () => {
     // The defaults (k = 2) fill half the vacancies; the holdout shows the winner's gain again.
     const holdout = report.holdout.find((h) => h.roles.includes('best'));
     expect(holdout?.holdout.value).toBe(holdout?.in_sample.value);
-    expect(holdout?.holdout_vs_defaults?.value_diff.ci95[0]).toBeGreaterThan(0);
+    expect(holdout?.holdout_vs_defaults?.value_diff.ci95?.[0]).toBeGreaterThan(0);
     expect(report.holdout.find((h) => h.roles.includes('defaults'))?.spec).toBe(`${INVITE_K}:k=2`);
   });
 
@@ -129,6 +129,17 @@ describe('invalid tuning requests', () => {
     await expect(tune(options({ scenarios: [PEAK, 'test/fixtures/tune-peak'] }), memoryIo(ROOT))).rejects.toThrow(/--scenarios names "tune-peak" twice/);
     await expect(tune(options({ method: 'race', budget: 7 }), memoryIo(ROOT))).rejects.toThrow(/cannot run each of the 8 configurations on even one case/);
     await expect(tune(options({ engine: 'nbinomial:mean=0.1', params: ['variance=0.001'] }), memoryIo(ROOT))).rejects.toThrow(UserError);
+  });
+
+  it('writes over its own earlier report, and never into a folder of other files', async () => {
+    const out = temp();
+    await tune(options({ params: ['k=3,4'], out }), memoryIo(ROOT));
+    await tune(options({ params: ['k=4,5'], out }), memoryIo(ROOT));
+    expect(JSON.parse(read(out, 'tune.json')).configurations.map((c: { params: { k: number } }) => c.params.k).sort()).toEqual([2, 4, 5]);
+    const foreign = temp();
+    writeFileSync(path.join(foreign, 'notes.txt'), 'mine');
+    await expect(tune(options({ out: foreign }), memoryIo(ROOT))).rejects.toThrow(/holds no earlier pacebench report \(no tune.json\)/);
+    expect(readdirSync(foreign)).toEqual(['notes.txt']);
   });
 
   it('names the grid points whose parameters clash', async () => {

@@ -12,7 +12,7 @@ import {
   shrinkingIntervals,
 } from '../../src/engines/exp-schedule.ts';
 import { exp } from '../../src/engines/exp.ts';
-import type { EngineDefinition } from '../../src/engines/types.ts';
+import type { EngineDefinition, SyncEngine } from '../../src/engines/types.ts';
 
 const START = Date.UTC(2021, 0, 4, 9, 0, 0);
 const WINDOW = 8000; // minutes
@@ -35,7 +35,7 @@ function at(elapsed: number, o: { invited?: number; remaining?: number } = {}): 
   };
 }
 
-const decide = (d: EngineDefinition, r: Request): Decision => d.create({ random: () => 0, params: {} }).decide(r);
+const decide = (d: EngineDefinition<SyncEngine>, r: Request): Decision => d.create({ random: () => 0, params: {} }).decide(r);
 
 describe('the exponential schedule', () => {
   it('has max(1, floor(18 · W^0.05)) calls', () => {

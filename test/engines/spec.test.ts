@@ -42,7 +42,7 @@ describe('engine specs on the command line', () => {
 
   it('refuses the same engine twice, and the oracle', async () => {
     await expect(resolveEngines(parseEngineList(['exp,exp']))).rejects.toThrow(/listed twice/);
-    await expect(resolveEngines(parseEngineList(['exp,exp:spread=18']))).resolves.toHaveLength(2);
+    await expect(resolveEngines(parseEngineList(['exp,exp:spread=12']))).resolves.toHaveLength(2);
   });
 
   it('loads a user module with its own name and parameters', async () => {
@@ -57,5 +57,16 @@ describe('engine specs on the command line', () => {
 
   it('says which module path does not exist', async () => {
     await expect(resolveEngine(parseEngineSpec('./nowhere/engine.ts'))).rejects.toThrow(/engine module .*nowhere\/engine.ts does not exist/);
+  });
+});
+
+describe('one engine, one row', () => {
+  it('refuses the same engine under two names, defaults applied', async () => {
+    const { resolveEngines } = await import('../../src/engines/load.ts');
+    const { parseEngineList } = await import('../../src/engines/spec.ts');
+    await expect(resolveEngines(parseEngineList(['exp,exp:spread=18']))).rejects.toThrow(
+      'engines "exp" and "exp:spread=18" are the same engine with the same parameters (defaults applied); list it once',
+    );
+    await expect(resolveEngines(parseEngineList(['exp,exp:spread=12']))).resolves.toHaveLength(2);
   });
 });

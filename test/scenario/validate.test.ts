@@ -162,3 +162,38 @@ describe('what real CSV exports contain is tolerated', () => {
     expect(scenarioOf(pools, behaviours)).toEqual(reference);
   });
 });
+
+describe('inputs that must not crash or flood', () => {
+  it('a header after comment lines is cited on its own line', () => {
+    const result = check(lines('# exported 2021-01-06', '# by the ops team', 'case_id,pool_size,num_vacancies,start,dedline,behaviour', POOL), BEHAVIOURS);
+    expect(locations(result)).toEqual(['pools.csv:3 dedline', 'pools.csv:3 deadline']);
+  });
+
+  it('a missing or empty behaviours.csv is one problem, not one per case', () => {
+    const pools = lines(POOLS_HEADER, POOL, 'C2,100,3,2021-01-04 09:00:00,2021-01-05 09:00:00,b', 'C3,100,3,2021-01-04 09:00:00,2021-01-05 09:00:00,b');
+    const missing = check(pools, null);
+    expect(missing.ok).toBe(false);
+    expect(missing.ok ? [] : missing.problems.map(formatProblem)).toEqual([
+      'behaviours.csv: is missing: the cases of pools.csv name behaviours (first on line 2)',
+    ]);
+    const empty = check(pools, '');
+    expect(empty.ok ? [] : empty.problems.map(formatProblem)).toEqual(['behaviours.csv: is empty: expected a header row']);
+  });
+
+  it.each([
+    ['a pool of 1e23 written out', 'C2,100000000000000000000000,3,2021-01-04 09:00:00,2021-01-05 09:00:00,b', 'pool_size'],
+    ['a pool above the largest pacebench plays', 'C2,100000001,3,2021-01-04 09:00:00,2021-01-05 09:00:00,b', 'pool_size'],
+    ['vacancies above it', 'C2,100,100000001,2021-01-04 09:00:00,2021-01-05 09:00:00,b', 'num_vacancies'],
+  ])('%s is refused with its line', (_, row, column) => {
+    expect(poolsProblem(row)).toEqual([`pools.csv:3 ${column}`]);
+  });
+
+  it('a trace position of 99 999 999 999 is refused, not looped over', () => {
+    const result = check(
+      lines(POOLS_HEADER, 'T1,,1,2021-01-04 09:00:00,2021-01-05 09:00:00,'),
+      null,
+      lines(CANDIDATES_HEADER, 'T1,0,accepted,offer_accepted,5', 'T1,99999999999,rejected,,5'),
+    );
+    expect(locations(result)).toEqual(['candidates.csv:3 position']);
+  });
+});

@@ -63,11 +63,11 @@ describe('the backtest agrees with exact probability', () => {
     const fill = expectedMinimum(N, q, V) / V;
     const over = N * q - expectedMinimum(N, q, V);
     expect(summary).toBeDefined();
-    const ci = summary!.fill_rate.ci95;
+    const ci = summary!.fill_rate.ci95!;
     expect(ci[0]).toBeLessThanOrEqual(fill);
     expect(ci[1]).toBeGreaterThanOrEqual(fill);
-    expect(overbooked!.ci95[0]).toBeLessThanOrEqual(over);
-    expect(overbooked!.ci95[1]).toBeGreaterThanOrEqual(over);
+    expect(overbooked!.ci95![0]).toBeLessThanOrEqual(over);
+    expect(overbooked!.ci95![1]).toBeGreaterThanOrEqual(over);
     // Every filled case fills when the answers arrive, 30 minutes in.
     for (const r of rows) if (r.time_to_fill_minutes !== null) expect(r.time_to_fill_minutes).toBe(30);
     // And the intervals are tight enough to mean something.
@@ -80,10 +80,10 @@ describe('the backtest agrees with exact probability', () => {
     const hires = expectedMinimum(N, onTime, V);
     const fill = hires / V;
     const over = N * 0.1 - hires;
-    const ci = summary!.fill_rate.ci95;
+    const ci = summary!.fill_rate.ci95!;
     expect(ci[0]).toBeLessThanOrEqual(fill);
     expect(ci[1]).toBeGreaterThanOrEqual(fill);
-    expect(overbooked!.ci95[0]).toBeLessThanOrEqual(over);
-    expect(overbooked!.ci95[1]).toBeGreaterThanOrEqual(over);
+    expect(overbooked!.ci95![0]).toBeLessThanOrEqual(over);
+    expect(overbooked!.ci95![1]).toBeGreaterThanOrEqual(over);
   });
 });

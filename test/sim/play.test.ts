@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision, Request } from '../../src/contract/types.ts';
-import type { Engine } from '../../src/engines/types.ts';
+import type { SyncEngine as Engine } from '../../src/engines/types.ts';
 import { DEFAULT_MONEY } from '../../src/score/money.ts';
 import { hindsightOracle } from '../../src/score/oracle.ts';
 import { caseRow } from '../../src/score/rows.ts';
@@ -110,6 +110,7 @@ describe('the case loop, call by call', () => {
       time_to_fill_minutes: 37,
       time_to_fill_ratio: 0.616667,
       calls: 3,
+      over_asks: 0,
       value: 2 * 2500 - 6 * 20 - 250,
       regret: 4900 - (5000 - 120 - 250),
       fault: null,

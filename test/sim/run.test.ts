@@ -19,7 +19,7 @@ const config: RunConfig = { seed: 3, replicates: 2, carryState: false, maxCalls:
 const tiny = load('test/fixtures/tiny');
 
 function runAll(scenario: Scenario, engines: readonly ResolvedEngine[], c: RunConfig = config): CaseRow[] {
-  return planUnits(scenario, c).flatMap((u) => runUnit(scenario, engines, c, u));
+  return planUnits(scenario, c).flatMap((u) => runUnit(scenario, engines, c, u) as CaseRow[]);
 }
 
 const rowsOf = (rows: CaseRow[], engine: string) => rows.filter((r) => r.engine === engine);
@@ -79,8 +79,20 @@ describe('worker threads', () => {
     const units = planUnits(scenario, config).slice(0, 60);
     const serial = await runUnits({ scenario, engines, config, units, workers: 1 });
     const parallel = await runUnits({ scenario, engines, config, units, workers: 3, helpers: 'at-once' });
-    expect(parallel.helperUnits).toBeGreaterThan(0);
+    // An engine from a user's module runs only in guarded helper threads, one at least.
+    expect(serial.helperThreads).toBe(1);
+    expect(parallel.helperThreads).toBe(3);
+    expect(parallel.rowsByUnit).toEqual(serial.rowsByUnit);
+  });
+
+  it('leave pacebench\'s own engines on this thread until helpers are worth it', async () => {
+    const engines = await resolveEngines(parseEngineList(['exp,stoch-constraint']));
+    const scenario = load('cold_start');
+    const units = planUnits(scenario, config).slice(0, 40);
+    const serial = await runUnits({ scenario, engines, config, units, workers: 1 });
+    const parallel = await runUnits({ scenario, engines, config, units, workers: 2, helpers: 'at-once' });
     expect(serial.helperUnits).toBe(0);
+    expect(parallel.helperUnits).toBeGreaterThan(0);
     expect(parallel.rowsByUnit).toEqual(serial.rowsByUnit);
   });
 

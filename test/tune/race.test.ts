@@ -7,7 +7,7 @@ import { paretoFront, rankRacers } from '../../src/tune/study.ts';
 function row(caseId: string, engine: string, value: number): CaseRow {
   return {
     replicate: 1, case_id: caseId, engine, pool_size: 100, num_vacancies: 5, invited: 10, hires: 5, fill_rate: 1, overbooked: 0,
-    oracle_invites: 8, excess_invites: 2, time_to_fill_minutes: 60, time_to_fill_ratio: 0.5, calls: 3, value, regret: 10_000 - value, fault: null,
+    oracle_invites: 8, excess_invites: 2, time_to_fill_minutes: 60, time_to_fill_ratio: 0.5, calls: 3, over_asks: 0, value, regret: 10_000 - value, fault: null,
   };
 }
 

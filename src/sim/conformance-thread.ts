@@ -1,0 +1,86 @@
+import { Worker } from 'node:worker_threads';
+import { conformanceSituations, RULES, type ConformanceResult } from '../engines/conformance.ts';
+import type { ResolvedEngine } from '../engines/load.ts';
+import { UserError } from '../errors.ts';
+import { bundleWorker } from './bundle.ts';
+
+/** What the conformance thread sends back. */
+export type FromConformanceThread =
+  | { readonly kind: 'result'; readonly result: ConformanceResult }
+  | { readonly kind: 'failed'; readonly message: string };
+
+export interface ConformanceThreadInput {
+  readonly kind: 'conformance';
+  readonly entry: string;
+  readonly spec: ResolvedEngine['spec'];
+  readonly label: string;
+  readonly cwd: string;
+  readonly timeoutMs: number;
+  /** [started epoch ms or 0, situation, which pass] */
+  readonly probe: SharedArrayBuffer;
+}
+
+export const PASSES = ['fresh instance', 'one instance', 'one instance, again'] as const;
+
+/**
+ * Checks an engine from a user's module in a thread of its own, under a watchdog: an engine
+ * that never answers fails "answers within the time limit" at the request it hung on,
+ * instead of hanging `pacebench conformance`.
+ */
+export async function checkInGuardedThread(engine: ResolvedEngine, timeoutMs: number): Promise<ConformanceResult> {
+  let bundle: Awaited<ReturnType<typeof bundleWorker>> | null = null;
+  try {
+    bundle = await bundleWorker([engine.spec.ref]);
+  } catch {
+    bundle = null;
+  }
+  const probe = new SharedArrayBuffer(3 * Float64Array.BYTES_PER_ELEMENT);
+  const slots = new Float64Array(probe);
+  const input: ConformanceThreadInput = {
+    kind: 'conformance',
+    entry: new URL('./worker.ts', import.meta.url).href,
+    spec: { ...engine.spec, ref: bundle?.modules.get(engine.spec.ref) ?? engine.spec.ref },
+    label: engine.label,
+    cwd: process.cwd(),
+    timeoutMs,
+    probe,
+  };
+  const start = bundle?.entry ?? new URL('./worker-boot.mjs', import.meta.url);
+  const worker = new Worker(start, { workerData: input, execArgv: [] });
+  const situations = conformanceSituations();
+  const where = (): string => {
+    const situation = situations[slots[1] as number];
+    return `${situation?.name ?? 'a request'} (${PASSES[slots[2] as number] ?? 'one instance'})`;
+  };
+  return await new Promise<ConformanceResult>((resolve, reject) => {
+    let settled = false;
+    const settle = (f: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(watchdog);
+      void worker.terminate();
+      f();
+    };
+    const watchdog = setInterval(() => {
+      const started = slots[0] as number;
+      if (started !== 0 && performance.timeOrigin + performance.now() - started > timeoutMs) {
+        settle(() =>
+          resolve({
+            violations: [{ rule: RULES.timely, request: where(), detail: `no decision within ${timeoutMs} ms; its thread was stopped, so the checks after it did not run` }],
+            warnings: [],
+          }),
+        );
+      }
+    }, Math.max(10, Math.min(250, timeoutMs / 4)));
+    worker.on('message', (message: FromConformanceThread) => {
+      if (message.kind === 'result') settle(() => resolve(message.result));
+      else settle(() => reject(new UserError(message.message)));
+    });
+    worker.on('error', (error) =>
+      settle(() => resolve({ violations: [{ rule: RULES.throws, request: where(), detail: `crashed its thread: ${error.message}` }], warnings: [] })),
+    );
+    worker.on('exit', (code) =>
+      settle(() => resolve({ violations: [{ rule: RULES.throws, request: where(), detail: `ended its thread (exit code ${code})` }], warnings: [] })),
+    );
+  });
+}
