@@ -149,6 +149,11 @@ export function compareRuns(oldSide: RunSide, newSide: RunSide, tolerance: numbe
     pairedIntervals = new Map(common.map((engine, i) => [engine, { fill: intervals[2 * i] as Interval, value: intervals[2 * i + 1] as Interval }]));
   }
 
+  // A run made with too few resamples (reports of older versions allowed 0) has points for
+  // intervals; unpaired, it supports no verdict at all.
+  const withoutIntervals = (s: Summary): boolean => s.params.bootstrap < MIN_BOOTSTRAP;
+  const noIntervals = withoutIntervals(oldSide.summary) || withoutIntervals(newSide.summary);
+  const apartIfIntervals = (a: Interval, b: Interval): boolean => !noIntervals && apart(a, b);
   const engines = common.map((engine): EngineComparison => {
     const o = oldEngines.get(engine) as EngineSummary;
     const n = newEngines.get(engine) as EngineSummary;
@@ -156,10 +161,10 @@ export function compareRuns(oldSide: RunSide, newSide: RunSide, tolerance: numbe
     const excludesZero = (i: Interval): boolean => i.ci95 !== null && (i.ci95[0] > 0 || i.ci95[1] < 0);
     const fill = p
       ? change(o.fill_rate.mean, n.fill_rate.mean, p.fill.ci95, excludesZero(p.fill))
-      : change(o.fill_rate.mean, n.fill_rate.mean, null, apart(o.fill_rate, n.fill_rate));
+      : change(o.fill_rate.mean, n.fill_rate.mean, null, apartIfIntervals(o.fill_rate, n.fill_rate));
     const value = p
       ? change(o.value.mean, n.value.mean, p.value.ci95, excludesZero(p.value))
-      : change(o.value.mean, n.value.mean, null, apart(o.value, n.value));
+      : change(o.value.mean, n.value.mean, null, apartIfIntervals(o.value, n.value));
     return { engine, fill_rate: fill, value, regret: { old: o.regret.mean, new: n.regret.mean }, ...verdictOf(fill, value, tolerance) };
   });
 

@@ -100,4 +100,32 @@ describe('pacebench compare', () => {
     expect(c.onlyNew).toEqual(['exp:spread=12']);
     expect(regressionsOf(c)).toEqual([]);
   });
+
+  it('gives no verdict between runs with points for intervals (an old report made with --bootstrap 0)', () => {
+    const pointy = (summary: ReturnType<typeof summarize>) => ({
+      ...summary,
+      params: { ...summary.params, bootstrap: 0 },
+      engines: summary.engines.map((e) => ({ ...e, value: { mean: e.value.mean, ci95: [e.value.mean, e.value.mean] as const }, fill_rate: { mean: e.fill_rate.mean, ci95: [e.fill_rate.mean, e.fill_rate.mean] as const } })),
+    });
+    // Another seed: the values move a little everywhere, which points would call significant.
+    const moved = edited('exp', (r) => ({ value: r.value - 37 }));
+    const c = compareRuns({ ...old, rows: null, summary: pointy(old.summary) }, { label: 'new', rows: null, summary: pointy(sideOf('new', moved).summary) });
+    expect(c.test).toBe('intervals');
+    expect(c.engines.every((e) => !e.value.significant && !e.fill_rate.significant)).toBe(true);
+    expect(regressionsOf(c)).toEqual([]);
+  });
+
+  it('resamples cases with all their replicates in the paired test', () => {
+    // The same run seen as five replicates of each case: no more openings than before, so no tighter interval.
+    const replicated = (rows: readonly CaseRow[]) => [1, 2, 3, 4, 5].flatMap((replicate) => rows.map((r) => ({ ...r, replicate })));
+    const shifted = edited('nbinomial', (r, i) => ({ value: r.value - (i % 3 === 0 ? 300 : 0) }));
+    const once = compareRuns(old, sideOf('new', shifted));
+    const five = compareRuns(
+      { label: 'old', rows: replicated(base.rows), summary: { ...old.summary, replicates: 5 } },
+      { label: 'new', rows: replicated(shifted), summary: { ...sideOf('new', shifted).summary, replicates: 5 } },
+    );
+    const ci = (c: typeof once) => c.engines.find((e) => e.engine === 'nbinomial')?.value.ci95;
+    expect(ci(five)?.[0]).toBeCloseTo(ci(once)?.[0] as number, 6);
+    expect(ci(five)?.[1]).toBeCloseTo(ci(once)?.[1] as number, 6);
+  });
 });
