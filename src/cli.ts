@@ -11,6 +11,7 @@ import { baseline } from './commands/baseline.ts';
 import { compare, type CompareOptions } from './commands/compare.ts';
 import { conformance } from './commands/conformance.ts';
 import { merge, type MergeOptions } from './commands/merge.ts';
+import { tune, type TuneOptions } from './commands/tune.ts';
 import { DEFAULT_TOLERANCE } from './report/compare.ts';
 import { decide, type DecideOptions } from './commands/decide.ts';
 import { DEFAULT_FIT_BOOTSTRAP, fit, type FitCommandOptions } from './commands/fit.ts';
@@ -35,6 +36,7 @@ export type Command =
   | { readonly kind: 'merge'; readonly options: MergeOptions }
   | { readonly kind: 'fit'; readonly options: FitCommandOptions }
   | { readonly kind: 'baseline'; readonly scenarios: readonly string[]; readonly workers: number; readonly out: string | undefined }
+  | { readonly kind: 'tune'; readonly options: TuneOptions }
   /** `--help` or `--version`: yargs produced text and nothing is to be run. */
   | { readonly kind: 'output'; readonly text: string };
 
@@ -295,6 +297,55 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
         };
       },
     )
+    .command(
+      'tune',
+      'tune an engine\'s parameters on scenarios: grid, random search or a race, then a holdout; writes reports/tune/<engine>/',
+      (y) =>
+        y
+          .option('engine', { alias: 'e', type: 'string', demandOption: true, describe: 'a registered engine or a module path, without parameters' })
+          .option('param', { alias: 'p', type: 'string', array: true, demandOption: true, describe: 'key=LOW..HIGH[:STEP] or key=v1,v2,… (repeat for each parameter)' })
+          .option('scenarios', { alias: 's', type: 'string', array: true, demandOption: true, describe: 'scenario names or folders, comma-separated' })
+          .option('method', { choices: ['grid', 'random', 'race'] as const, default: 'race' as const, describe: 'every grid point, seeded random draws, or a race over the grid' })
+          .option('budget', { type: 'string', describe: 'random: configurations to draw (default 20); race: case-evaluations to spend (default: no limit)' })
+          .option('objective', { choices: ['value', 'regret'] as const, default: 'value' as const, describe: 'mean per case to maximise (value) or minimise (regret)' })
+          .option('seed', { type: 'string', default: String(1), defaultDescription: String(1), describe: 'seed of the candidates, the case order and the random draws' })
+          .option('holdout-seed', { type: 'string', describe: 'seed of the holdout\'s fresh candidates (default: seed + 1)' })
+          .option('block', { type: 'string', default: String(10), defaultDescription: String(10), describe: 'race: cases per block' })
+          .option('replicates', { alias: 'r', type: 'string', default: String(1), defaultDescription: String(1), describe: 'independent replicates of every case' })
+          .option('workers', { alias: 'w', type: 'string', describe: 'worker threads (default: the machine\'s cores); results do not depend on it' })
+          .option('out', { alias: 'o', type: 'string', describe: 'report folder (default: reports/tune/<engine>/)' })
+          .option('bootstrap', { type: 'string', default: String(DEFAULT_BOOTSTRAP), defaultDescription: String(DEFAULT_BOOTSTRAP), describe: 'bootstrap resamples for the confidence intervals' })
+          .option('max-calls', { type: 'string', default: String(DEFAULT_MAX_CALLS), defaultDescription: String(DEFAULT_MAX_CALLS), describe: 'calls per case after which an engine is stopped with a fault' })
+          .option('value-per-hire', { type: 'string', default: String(DEFAULT_MONEY.valuePerHire), defaultDescription: String(DEFAULT_MONEY.valuePerHire), describe: 'what a hire is worth' })
+          .option('cost-per-invite', { type: 'string', default: String(DEFAULT_MONEY.costPerInvite), defaultDescription: String(DEFAULT_MONEY.costPerInvite), describe: 'what each invitation costs' })
+          .option('cost-per-overbooking', { type: 'string', default: String(DEFAULT_MONEY.costPerOverbooking), defaultDescription: String(DEFAULT_MONEY.costPerOverbooking), describe: 'what each offer acceptance beyond the vacancies costs' }),
+      (a) => {
+        command = {
+          kind: 'tune',
+          options: {
+            engine: a.engine,
+            params: a.param,
+            scenarios: a.scenarios.flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== ''),
+            method: a.method,
+            budget: a.budget === undefined ? null : integer('budget', a.budget, 1),
+            objective: a.objective,
+            seed: integer('seed', a.seed, 0),
+            holdoutSeed: a['holdout-seed'] === undefined ? null : integer('holdout-seed', a['holdout-seed'], 0),
+            block: integer('block', a.block, 1),
+            replicates: integer('replicates', a.replicates, 1),
+            workers: integer('workers', a.workers ?? defaults.workers, 1),
+            out: a.out,
+            bootstrap: bootstrapCount(a.bootstrap),
+            maxCalls: integer('max-calls', a['max-calls'], 1),
+            money: {
+              valuePerHire: finite('value-per-hire', a['value-per-hire']),
+              costPerInvite: finite('cost-per-invite', a['cost-per-invite']),
+              costPerOverbooking: finite('cost-per-overbooking', a['cost-per-overbooking']),
+            },
+          },
+        };
+      },
+    )
     .demandCommand(1, 'name a command; see --help')
     .strict()
     .help()
@@ -350,6 +401,9 @@ export async function run(command: Command, io: Io): Promise<number> {
       return 0;
     case 'baseline':
       return baseline(capWorkers({ scenarios: command.scenarios, workers: command.workers, out: command.out }, io), io);
+    case 'tune':
+      await tune(capWorkers(command.options, io), io);
+      return 0;
   }
 }
 

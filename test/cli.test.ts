@@ -140,3 +140,69 @@ describe('parseArgv: traces and fit', () => {
     await expect(parseArgv(['fit', 'log.jsonl', '--out', 'o', '--bootstrap', '-1'], defaults)).rejects.toThrow(UserError);
   });
 });
+
+describe('parseArgv tune', () => {
+  it('parses a tuning run with its defaults', async () => {
+    const command = await parseArgv(['tune', '--engine', 'stoch-constraint', '--param', 'quantile=0.1..0.5:0.1', '--scenarios', 'tight_deadlines'], defaults);
+    expect(command).toEqual({
+      kind: 'tune',
+      options: {
+        engine: 'stoch-constraint',
+        params: ['quantile=0.1..0.5:0.1'],
+        scenarios: ['tight_deadlines'],
+        method: 'race',
+        budget: null,
+        objective: 'value',
+        seed: 1,
+        holdoutSeed: null,
+        block: 10,
+        replicates: 1,
+        workers: 4,
+        out: undefined,
+        bootstrap: 1000,
+        maxCalls: 100_000,
+        money: { valuePerHire: 2500, costPerInvite: 20, costPerOverbooking: 250 },
+      },
+    });
+  });
+
+  it('parses every tune option, scenarios comma-separated or repeated', async () => {
+    const command = await parseArgv(
+      [
+        'tune', '-e', './mine.ts', '-p', 'k=1..8', '-p', 'share=0.1,0.2', '-s', 'cold_start,tight_deadlines', '-s', 'scarce_pool',
+        '--method', 'random', '--budget', '30', '--objective', 'regret', '--seed', '5', '--holdout-seed', '9', '--block', '25', '-r', '3',
+        '-w', '2', '-o', 'out', '--bootstrap', '300', '--cost-per-invite', '3',
+      ],
+      defaults,
+    );
+    expect(command.kind === 'tune' && command.options).toMatchObject({
+      engine: './mine.ts',
+      params: ['k=1..8', 'share=0.1,0.2'],
+      scenarios: ['cold_start', 'tight_deadlines', 'scarce_pool'],
+      method: 'random',
+      budget: 30,
+      objective: 'regret',
+      seed: 5,
+      holdoutSeed: 9,
+      block: 25,
+      replicates: 3,
+      workers: 2,
+      out: 'out',
+      bootstrap: 300,
+      money: { valuePerHire: 2500, costPerInvite: 3, costPerOverbooking: 250 },
+    });
+  });
+
+  it.each([
+    [['tune', '-p', 'k=1..2', '-s', 'x'], /Missing required argument: engine/],
+    [['tune', '-e', 'exp', '-s', 'x'], /Missing required argument: param/],
+    [['tune', '-e', 'exp', '-p', 'spread=1..3'], /Missing required argument: scenarios/],
+    [['tune', '-e', 'exp', '-p', 'spread=1..3', '-s', 'x', '--method', 'bayes'], /Invalid values/],
+    [['tune', '-e', 'exp', '-p', 'spread=1..3', '-s', 'x', '--budget', '0'], /--budget must be an integer >= 1/],
+    [['tune', '-e', 'exp', '-p', 'spread=1..3', '-s', 'x', '--block', '2.5'], /--block must be an integer >= 1/],
+    [['tune', '-e', 'exp', '-p', 'spread=1..3', '-s', 'x', '--objective', 'fill'], /Invalid values/],
+  ])('refuses %j', async (argv, message) => {
+    await expect(parseArgv(argv, defaults)).rejects.toThrow(message);
+    await expect(parseArgv(argv, defaults)).rejects.toBeInstanceOf(UserError);
+  });
+});
