@@ -84,7 +84,7 @@ export function defaultWorkers(): number {
  * pacebench's own engines, and remote ones, keep the faster path through this thread.
  */
 export function needsGuard(engines: readonly ResolvedEngine[]): boolean {
-  return engines.some((e) => isModulePath(e.spec.ref));
+  return engines.some((e) => isModulePath(e.spec.ref) && !/^https?:\/\//i.test(e.spec.ref));
 }
 
 /** Start-up a helper thread must repay: below this much remaining work, it would only slow the run. */
