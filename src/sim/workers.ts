@@ -84,7 +84,12 @@ export function defaultWorkers(): number {
  * pacebench's own engines, and remote ones, keep the faster path through this thread.
  */
 export function needsGuard(engines: readonly ResolvedEngine[]): boolean {
-  return engines.some((e) => isModulePath(e.spec.ref) && !/^https?:\/\//i.test(e.spec.ref));
+  return engines.some((e) => isUserModule(e.spec.ref));
+}
+
+/** A module of the user's on disk (not a registered name, not a URL). */
+function isUserModule(ref: string): boolean {
+  return isModulePath(ref) && !/^https?:\/\//i.test(ref);
 }
 
 /** Start-up a helper thread must repay: below this much remaining work, it would only slow the run. */
@@ -236,7 +241,7 @@ async function startHelpers(
   latency: readonly LatencyHistogram[],
   guarded: boolean,
 ): Promise<Helpers> {
-  const modulePaths = options.engines.filter((e) => isModulePath(e.spec.ref)).map((e) => e.spec.ref);
+  const modulePaths = options.engines.filter((e) => isUserModule(e.spec.ref)).map((e) => e.spec.ref);
   let bundle: WorkerBundle | null = null;
   try {
     bundle = await bundleWorker(modulePaths);
