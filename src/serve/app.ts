@@ -31,9 +31,9 @@ import { engineStream } from '../sim/rng.ts';
 import { CaseStore } from './cases.ts';
 import { compileValidator, toRequest, type ValidationDetail } from './validation.ts';
 
-export const DEFAULT_BODY_LIMIT = 16 * 2 ** 20;
-export const DEFAULT_MAX_CASES = 10_000;
-export const DEFAULT_CASE_TTL_MS = 24 * 3600 * 1000;
+import { DEFAULT_BODY_LIMIT, DEFAULT_CASE_TTL_MS, DEFAULT_MAX_CASES } from './defaults.ts';
+
+export { DEFAULT_BODY_LIMIT, DEFAULT_CASE_TTL_MS, DEFAULT_MAX_CASES };
 /**
  * The replicate whose engine streams the service reproduces: a served engine seeded like a
  * backtest's replicate 1 draws the same numbers for the same calls.
