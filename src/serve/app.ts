@@ -145,7 +145,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Validation by the contract's schemas (validation.ts); answers are plain JSON: the schemas
   // of responses document them and convert nothing.
   const validators = new Map<string, (data: unknown) => { value: unknown } | { error: Error }>();
-  app.setValidatorCompiler(({ schema }) => {
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    // The engine name's enum documents the choice; an unknown name answers 404, not 422.
+    if (httpPart !== 'body') return (data: unknown) => ({ value: data });
     const key = JSON.stringify(schema);
     const known = validators.get(key);
     if (known !== undefined) return known;
