@@ -121,6 +121,7 @@ export const DECISION_ARRAY_SCHEMA = {
   minItems: 3,
   maxItems: 3,
   prefixItems: [decisionProperties.finished, decisionProperties.num_candidates_needed, decisionProperties.callback_time_minutes],
+  items: { type: ['boolean', 'integer'] },
   examples: [[false, 5, 30]],
 } as const;
 
