@@ -324,6 +324,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     );
   });
 
+  // While closing, answers in flight close their keep-alive connection, so that close() ends
+  // when they are done instead of waiting for the client to hang up.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
+
   // Idle cases are forgotten even when no request comes to trigger it.
   const sweep = setInterval(() => cases.expire(), Math.min(60_000, Math.max(1000, (options.caseTtlMs ?? DEFAULT_CASE_TTL_MS) / 4)));
   sweep.unref();
