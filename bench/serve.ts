@@ -1,0 +1,112 @@
+/**
+ * `pacebench serve` under load: one server process, autocannon at 64 connections, each
+ * engine's original path (`/optim-{engine}/`, no correlation id: a fresh instance per call,
+ * as the original clients call it) with 10 and with 1 000 invited candidates per request.
+ *
+ * The load generator runs on the same machine as the server (a 2-core one here): the figures
+ * are what one server process gives while sharing the cores with its client.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { benchRequest } from './fixtures.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+export const SERVE_ENGINES = ['exp', 'exp-decay', 'nbinomial', 'all-at-once', 'stoch-constraint'] as const;
+export const SERVE_INVITED = [10, 1000] as const;
+export const SERVE_CONNECTIONS = 64;
+
+export interface ServeResult {
+  readonly name: string;
+  readonly engine: string;
+  readonly invited: number;
+  readonly body_bytes: number;
+  readonly connections: number;
+  readonly duration_s: number;
+  readonly requests_per_s: number;
+  readonly p50_ms: number;
+  readonly p99_ms: number;
+  readonly max_ms: number;
+  readonly errors: number;
+  readonly non_2xx: number;
+}
+
+/** The body an original client sends: `now`, no correlation id. */
+export function originalBody(invited: number): string {
+  const { correlation_id: _c, reference_date_time, ...rest } = benchRequest(invited);
+  return JSON.stringify({ ...rest, now: reference_date_time });
+}
+
+async function cannon(url: string, body: string, durationS: number, connections: number): Promise<autocannon.Result> {
+  return autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections, duration: durationS });
+}
+
+/** Measures every (engine, invited) pair against a running server at `base`. */
+export async function measureServeAt(
+  base: string,
+  o: { durationS: number; warmupS: number; engines?: readonly string[]; invited?: readonly number[]; connections?: number; filter?: string | undefined },
+): Promise<ServeResult[]> {
+  const out: ServeResult[] = [];
+  const connections = o.connections ?? SERVE_CONNECTIONS;
+  for (const invited of o.invited ?? SERVE_INVITED) {
+    const body = originalBody(invited);
+    for (const engine of o.engines ?? SERVE_ENGINES) {
+      const name = `serve/${engine}/n=${invited}`;
+      if (o.filter !== undefined && !name.includes(o.filter)) continue;
+      const url = `${base}/optim-${engine}/`;
+      process.stderr.write(`autocannon ${name}: ${connections} connections, ${o.durationS} s…\n`);
+      if (o.warmupS > 0) await cannon(url, body, o.warmupS, connections);
+      const r = await cannon(url, body, o.durationS, connections);
+      out.push({
+        name,
+        engine,
+        invited,
+        body_bytes: Buffer.byteLength(body),
+        connections,
+        duration_s: o.durationS,
+        requests_per_s: Math.round(r.requests.average),
+        p50_ms: r.latency.p50,
+        p99_ms: r.latency.p99,
+        max_ms: r.latency.max,
+        errors: r.errors + r.timeouts,
+        non_2xx: r.non2xx,
+      });
+    }
+  }
+  return out;
+}
+
+/** Starts `pacebench serve` on a free port, logging at `info` (to /dev/null), and says where. */
+export async function startServer(args: readonly string[] = []): Promise<{ child: ChildProcess; base: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), 'serve', '--port', '0', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  const base = await new Promise<string>((resolve, reject) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      const m = /engines on (http:\/\/\S+) /.exec(err);
+      if (m?.[1] !== undefined) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited (${code}) before listening: ${err}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { child, base, stop };
+}
+
+export async function measureServe(o: { quick: boolean; filter: string | undefined }): Promise<ServeResult[]> {
+  const server = await startServer();
+  try {
+    return await measureServeAt(server.base, { durationS: o.quick ? 1 : 5, warmupS: o.quick ? 0 : 1, filter: o.filter });
+  } finally {
+    await server.stop();
+  }
+}
