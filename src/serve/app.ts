@@ -81,6 +81,9 @@ declare module 'fastify' {
   }
 }
 
+/** `{case id}_0`: the first call of a case. */
+const FIRST_CALL = /_0+$/;
+
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
 type Method = (typeof METHODS)[number];
 
@@ -203,7 +206,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       engine.definition.create({ random: engineStream(options.seed, SERVED_REPLICATE, caseId, label), params: engine.params });
     let decision: unknown;
     try {
-      const instance = correlationId === null ? create('') : cases.get(`${label}\u001f${caseIdOf(correlationId)}`, () => create(caseIdOf(correlationId)));
+      // Call 0 starts the case again: a replayed or replicated case gets a fresh instance.
+      const instance =
+        correlationId === null
+          ? create('')
+          : cases.get(`${label}\u001f${caseIdOf(correlationId)}`, () => create(caseIdOf(correlationId)), FIRST_CALL.test(correlationId));
       // An engine may answer with a Promise (remote engines, async user modules).
       decision = await instance.decide(contractRequest);
     } catch (error) {

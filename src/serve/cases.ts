@@ -28,12 +28,16 @@ export class CaseStore<T> {
     if (!(options.maxCases >= 1)) throw new Error(`maxCases must be >= 1, got ${options.maxCases}`);
   }
 
-  /** The instance of `key`, created by `create` when the case is new (or was forgotten). */
-  get(key: string, create: () => T): T {
+  /**
+   * The instance of `key`, created by `create` when the case is new (or was forgotten), or
+   * when `restart` says the case starts again.
+   */
+  get(key: string, create: () => T, restart = false): T {
     const now = this.options.clock();
     this.expire(now);
     const found = this.entries.get(key);
-    if (found !== undefined) {
+    if (restart && found !== undefined) this.entries.delete(key);
+    else if (found !== undefined) {
       this.entries.delete(key);
       found.lastUsed = now;
       this.entries.set(key, found);

@@ -301,11 +301,14 @@ describe('state and seeds', () => {
     expect(await n({ ...BODY, correlation_id: 'A_1' })).toBe(2);
     expect(await n({ ...BODY, correlation_id: 'B_0' })).toBe(1);
     expect(await n({ ...BODY, correlation_id: 'A_2' })).toBe(3);
+    // Call 0 again: the case starts over (a replay, another replicate).
+    expect(await n({ ...BODY, correlation_id: 'A_0' })).toBe(1);
+    expect(await n({ ...BODY, correlation_id: 'A_1' })).toBe(2);
     const fresh = async () => ((await post(a, '/optim-exp/', original())).statusCode);
     expect(await fresh()).toBe(200);
   });
 
-  it('draws each case from the stream of (seed, case, engine): replays agree, and match the in-process engine of replicate 1', async () => {
+  it('draws each case from the stream of (seed, case, engine): replays agree, on a fresh server or a running one, and match the in-process engine of replicate 1', async () => {
     const calls = [0, 1, 2].map((i) => ({ ...BODY, correlation_id: `Case3_${i}`, num_remaining_in_pool: 98 - 10 * i }));
     const answers = async (seed: number) => {
       const a = await app({ seed });
@@ -315,6 +318,12 @@ describe('state and seeds', () => {
     };
     const first = await answers(5);
     expect(await answers(5)).toEqual(first);
+    const running = await app({ seed: 5 });
+    for (let replay = 0; replay < 2; replay++) {
+      const out: unknown[] = [];
+      for (const c of calls) out.push((await post(running, '/engines/stoch-constraint/decide', c)).json());
+      expect(out).toEqual(first);
+    }
     const [engine] = await resolveEngines(parseEngineList(['stoch-constraint']));
     const local = engine!.definition.create({ random: engineStream(5, 1, 'Case3', 'stoch-constraint'), params: engine!.params });
     expect(calls.map((c) => local.decide(c as Request))).toEqual(first);

@@ -15,6 +15,7 @@ describe('CaseStore', () => {
     expect(store.size).toBe(3);
     expect(get('b')).toBe('b#5');
     expect(get('a')).toBe('a#1');
+    expect(store.get('a', () => 'a again', true)).toBe('a again');
     for (let i = 0; i < 10_000; i++) {
       now++;
       get(`k${i % 7919}`);
