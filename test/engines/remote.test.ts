@@ -204,4 +204,18 @@ describe('a served engine played remotely', () => {
       await engine.close();
     }
   });
+
+  it('is served again by another pacebench serve, as a proxy that checks every answer', async () => {
+    const engines = await resolveEngines(parseEngineList([`upstream=${url}/optim-exp/`]), undefined, { timeoutMs: 5000 });
+    const proxy = await buildApp({ engines, seed: 1, logLevel: 'silent' });
+    try {
+      const direct = await app.inject({ method: 'POST', url: '/engines/exp/decide', payload: REQUEST as unknown as Record<string, unknown> });
+      const proxied = await proxy.inject({ method: 'POST', url: '/engines/upstream/decide', payload: REQUEST as unknown as Record<string, unknown> });
+      expect(proxied.statusCode).toBe(200);
+      expect(proxied.json()).toEqual(direct.json());
+    } finally {
+      await proxy.close();
+      for (const e of engines) await (e.definition as unknown as RemoteEngineDefinition).close();
+    }
+  });
 });
