@@ -12,7 +12,7 @@ import { isEntryPoint } from '../src/commands/io.ts';
 import { measureParallelCeiling, type ParallelCeiling } from './ceiling.ts';
 import { compareReports, isBenchReport, type Change } from './compare.ts';
 import { fromTask, type BenchReport, type BenchResult, type ThroughputResult } from './results.ts';
-import { measureServe, type ServeResult } from './serve.ts';
+import { measureServe, type ServeBreakdown, type ServeResult } from './serve.ts';
 import { blackhole, decideSuite, harnessSuite, hotLoopSuite, type SuiteOptions } from './suites.ts';
 import { THROUGHPUT_CASES, measureThroughput } from './throughput.ts';
 
@@ -121,9 +121,10 @@ export async function runBench(args: Args): Promise<BenchReport> {
   // The HTTP service: in full runs, or when asked for by name (`--filter serve`); the quick CI
   // run stays as quick as it was.
   let serve: ServeResult[] = [];
+  let serveBreakdown: ServeBreakdown[] = [];
   if (args.filter === undefined ? !args.quick : args.filter.startsWith('serve')) {
     process.stderr.write('measuring pacebench serve with autocannon (server and load generator share this machine)…\n');
-    serve = await measureServe({ quick: args.quick, filter: args.filter });
+    ({ results: serve, breakdown: serveBreakdown } = await measureServe({ quick: args.quick, filter: args.filter }));
   }
   const cpus = os.cpus();
   void blackhole();
@@ -141,6 +142,7 @@ export async function runBench(args: Args): Promise<BenchReport> {
     throughput,
     parallel_ceiling: ceiling,
     serve,
+    serve_breakdown: serveBreakdown,
   };
 }
 
@@ -158,6 +160,10 @@ async function main(): Promise<void> {
   process.stdout.write(`${resultsTable(report.results)}\n\n${throughputTable(report.throughput)}\n`);
   if (report.serve !== undefined && report.serve.length > 0) {
     process.stdout.write(`\n${serveTable(report.serve)}\n(one server process; autocannon on the same ${m.cpus}-core machine)\n`);
+    for (const b of report.serve_breakdown ?? []) {
+      const engines = Object.entries(b.engines_us).map(([e, us]) => `${e} ${us} µs`).join(', ');
+      process.stdout.write(`server time per request, ${b.invited} invited, one thread: JSON parse ${b.parse_us} µs, validation ${b.validate_us} µs; engine: ${engines}\n`);
+    }
   }
   const c = report.parallel_ceiling;
   if (c !== null) {

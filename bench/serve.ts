@@ -102,11 +102,63 @@ export async function startServer(args: readonly string[] = []): Promise<{ child
   return { child, base, stop };
 }
 
-export async function measureServe(o: { quick: boolean; filter: string | undefined }): Promise<ServeResult[]> {
+export async function measureServe(o: { quick: boolean; filter: string | undefined }): Promise<{ results: ServeResult[]; breakdown: ServeBreakdown[] }> {
   const server = await startServer();
+  let results: ServeResult[];
   try {
-    return await measureServeAt(server.base, { durationS: o.quick ? 1 : 5, warmupS: o.quick ? 0 : 1, filter: o.filter });
+    results = await measureServeAt(server.base, { durationS: o.quick ? 1 : 5, warmupS: o.quick ? 0 : 1, filter: o.filter });
   } finally {
     await server.stop();
   }
+  const breakdown: ServeBreakdown[] = [];
+  for (const invited of SERVE_INVITED) breakdown.push(await serveBreakdown(invited, o.quick ? 50 : 500));
+  return { results, breakdown };
+}
+
+export interface ServeBreakdown {
+  readonly invited: number;
+  /** Microseconds per request, one thread, warm: what a request costs before and in the engine. */
+  readonly parse_us: number;
+  readonly validate_us: number;
+  readonly engines_us: Readonly<Record<string, number>>;
+}
+
+function perCall(fn: () => unknown, ms: number): number {
+  for (let i = 0; i < 50; i++) fn();
+  let n = 0;
+  const started = performance.now();
+  let now = started;
+  while (now - started < ms) {
+    for (let i = 0; i < 20; i++) fn();
+    n += 20;
+    now = performance.now();
+  }
+  return Math.round(((now - started) * 1000 * 100) / n) / 100;
+}
+
+/**
+ * Where a request's server time goes, measured in this process: JSON parsing of the body,
+ * validation by the contract's schemas, and each engine's decision. The rest of a request's cost
+ * is HTTP (sockets, Fastify, the log line).
+ */
+export async function serveBreakdown(invited: number, ms = 300): Promise<ServeBreakdown> {
+  const { compileValidator, toRequest } = await import('../src/serve/validation.ts');
+  const { ORIGINAL_REQUEST_SCHEMA } = await import('../src/contract/schema.ts');
+  const { resolveEngines } = await import('../src/engines/load.ts');
+  const { parseEngineList } = await import('../src/engines/spec.ts');
+  const { engineStream } = await import('../src/sim/rng.ts');
+  const body = originalBody(invited);
+  const validator = compileValidator(ORIGINAL_REQUEST_SCHEMA);
+  const parsed = JSON.parse(body) as Record<string, unknown>;
+  const request = toRequest(parsed);
+  const engines_us: Record<string, number> = {};
+  for (const e of await resolveEngines(parseEngineList([...SERVE_ENGINES]))) {
+    engines_us[e.label] = perCall(() => e.definition.create({ random: engineStream(1, 1, '', e.label), params: e.params }).decide(request), ms);
+  }
+  return {
+    invited,
+    parse_us: perCall(() => JSON.parse(body), ms),
+    validate_us: perCall(() => validator.problems(parsed), ms),
+    engines_us,
+  };
 }
