@@ -1,7 +1,7 @@
 /**
  * `pacebench serve` under load: one server process, autocannon at 64 connections, each
- * engine's original path (`/optim-{engine}/`, no correlation id: a fresh instance per call,
- * as the original clients call it) with 10 and with 1 000 invited candidates per request.
+ * engine's original path (`/optim-{engine}/`, the call of a live case) with 10 and with 1 000
+ * invited candidates per request.
  *
  * The load generator runs on the same machine as the server (a 2-core one here): the figures
  * are what one server process gives while sharing the cores with its client.
@@ -33,9 +33,13 @@ export interface ServeResult {
   readonly non_2xx: number;
 }
 
-/** The body an original client sends: `now`, no correlation id. */
+/**
+ * The body an original client sends for a live case: `now`, and the correlation id of a case
+ * the server already holds, so that each engine answers from its case's instance as it does
+ * over most of a case's calls.
+ */
 export function originalBody(invited: number): string {
-  const { correlation_id: _c, reference_date_time, ...rest } = benchRequest(invited);
+  const { reference_date_time, ...rest } = benchRequest(invited);
   return JSON.stringify({ ...rest, now: reference_date_time });
 }
 
@@ -50,6 +54,12 @@ export async function measureServeAt(
 ): Promise<ServeResult[]> {
   const out: ServeResult[] = [];
   const connections = o.connections ?? SERVE_CONNECTIONS;
+  // The server's first seconds are JIT warm-up of everything a request runs through: spent
+  // once on every engine before any measurement, so that the first engine measured is not
+  // charged for it.
+  if (o.warmupS > 0) {
+    for (const engine of o.engines ?? SERVE_ENGINES) await cannon(`${base}/optim-${engine}/`, originalBody(10), o.warmupS, connections);
+  }
   for (const invited of o.invited ?? SERVE_INVITED) {
     const body = originalBody(invited);
     for (const engine of o.engines ?? SERVE_ENGINES) {
@@ -124,7 +134,9 @@ export interface ServeBreakdown {
 }
 
 function perCall(fn: () => unknown, ms: number): number {
-  for (let i = 0; i < 50; i++) fn();
+  // Warm for as long as we measure: the JIT, not the first calls, is what a server runs.
+  const warm = performance.now();
+  while (performance.now() - warm < ms) for (let i = 0; i < 20; i++) fn();
   let n = 0;
   const started = performance.now();
   let now = started;
@@ -153,7 +165,8 @@ export async function serveBreakdown(invited: number, ms = 300): Promise<ServeBr
   const request = toRequest(parsed);
   const engines_us: Record<string, number> = {};
   for (const e of await resolveEngines(parseEngineList([...SERVE_ENGINES]))) {
-    engines_us[e.label] = perCall(() => e.definition.create({ random: engineStream(1, 1, '', e.label), params: e.params }).decide(request), ms);
+    const instance = e.definition.create({ random: engineStream(1, 1, 'bench', e.label), params: e.params });
+    engines_us[e.label] = perCall(() => instance.decide(request), ms);
   }
   return {
     invited,

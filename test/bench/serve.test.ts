@@ -5,10 +5,11 @@ import { parseEngineList } from '../../src/engines/spec.ts';
 import { buildApp } from '../../src/serve/app.ts';
 
 describe('the serve bench', () => {
-  it('loads the original path with the body an original client sends and reports rate and latency; it asserts no time', async () => {
+  it('loads the original path with the body an original client sends for a live case and reports rate and latency; it asserts no time', async () => {
     const body = JSON.parse(originalBody(10)) as Record<string, unknown>;
     expect(body).toHaveProperty('now');
-    expect(body).not.toHaveProperty('correlation_id');
+    expect(body).not.toHaveProperty('reference_date_time');
+    expect(body.correlation_id).toMatch(/^bench10_\d+$/);
     expect((body.impacted_candidates_data as unknown[]).length).toBe(10);
     const app = await buildApp({ engines: await resolveEngines(parseEngineList(['exp'])), seed: 1, logLevel: 'silent' });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
