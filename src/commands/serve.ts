@@ -1,5 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import pino from 'pino';
 import { resolveEngines } from '../engines/load.ts';
 import { ENGINE_NAMES } from '../engines/registry.ts';
 import { parseEngineList, parseEngineSpec } from '../engines/spec.ts';
@@ -44,8 +45,15 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
   }
   const out = trace;
 
+  // Log lines are written in batches (at 8 kB, or every second): a write per request would
+  // cost more than the engines' own work.
+  const logStream = pino.destination({ dest: 1, sync: false, minLength: 8192 });
+  const flusher = setInterval(() => logStream.flush(), 1000);
+  flusher.unref();
+
   const app = await buildApp({
     engines,
+    logStream,
     seed: options.seed,
     maxCases: options.maxCases,
     caseTtlMs: options.caseTtlMs,
@@ -59,6 +67,8 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
     address = await app.listen({ host: options.host, port: options.port });
   } catch (error) {
     await app.close();
+    clearInterval(flusher);
+    logStream.flushSync();
     out?.end();
     const code = (error as { code?: string }).code;
     const reason = code === 'EADDRINUSE' ? 'the port is in use' : error instanceof Error ? error.message : String(error);
@@ -74,6 +84,8 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
   await app.close();
   for (const e of engines) await (e.definition as { close?: () => Promise<void> }).close?.();
   if (out !== null) await new Promise<void>((resolve) => out.end(resolve));
+  clearInterval(flusher);
+  logStream.flushSync();
   io.stderr('pacebench serve: stopped\n');
   return 0;
 }
