@@ -54,10 +54,10 @@ export function resultsTable(results: readonly BenchResult[]): string {
 }
 
 export function serveTable(results: readonly ServeResult[]): string {
-  const rows: string[][] = [['service', 'body', 'connections', 'requests/s', 'p50', 'p99', 'max', 'errors']];
+  const rows: string[][] = [['service', 'body', 'connections', 'requests/s', 'p50', 'p99', 'max', 'errors', 'server CPU/request']];
   for (const r of results) {
     const kb = r.body_bytes >= 10_000 ? `${Math.round(r.body_bytes / 1000)} kB` : `${r.body_bytes} B`;
-    rows.push([r.name, kb, String(r.connections), r.requests_per_s.toLocaleString('en-US'), `${r.p50_ms} ms`, `${r.p99_ms} ms`, `${r.max_ms} ms`, String(r.errors + r.non_2xx)]);
+    rows.push([r.name, kb, String(r.connections), r.requests_per_s.toLocaleString('en-US'), `${r.p50_ms} ms`, `${r.p99_ms} ms`, `${r.max_ms} ms`, String(r.errors + r.non_2xx), r.server_cpu_us === null ? '–' : `${r.server_cpu_us} µs`]);
   }
   return table(rows);
 }

@@ -7,6 +7,7 @@
  * are what one server process gives while sharing the cores with its client.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -31,6 +32,24 @@ export interface ServeResult {
   readonly max_ms: number;
   readonly errors: number;
   readonly non_2xx: number;
+  /**
+   * The server process's CPU time (user + system) per request over the run, from /proc; what a
+   * request costs the server whatever its neighbours take. `null` where /proc cannot be read.
+   */
+  readonly server_cpu_us: number | null;
+}
+
+/** User + system CPU seconds of process `pid` (Linux /proc), or `null`. */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -50,7 +69,16 @@ async function cannon(url: string, body: string, durationS: number, connections:
 /** Measures every (engine, invited) pair against a running server at `base`. */
 export async function measureServeAt(
   base: string,
-  o: { durationS: number; warmupS: number; engines?: readonly string[]; invited?: readonly number[]; connections?: number; filter?: string | undefined },
+  o: {
+    durationS: number;
+    warmupS: number;
+    engines?: readonly string[];
+    invited?: readonly number[];
+    connections?: number;
+    filter?: string | undefined;
+    /** The server's process id, to read its CPU time. */
+    pid?: number | undefined;
+  },
 ): Promise<ServeResult[]> {
   const out: ServeResult[] = [];
   const connections = o.connections ?? SERVE_CONNECTIONS;
@@ -68,7 +96,10 @@ export async function measureServeAt(
       const url = `${base}/optim-${engine}/`;
       process.stderr.write(`autocannon ${name}: ${connections} connections, ${o.durationS} s…\n`);
       if (o.warmupS > 0) await cannon(url, body, o.warmupS, connections);
+      const cpuBefore = cpuSeconds(o.pid);
       const r = await cannon(url, body, o.durationS, connections);
+      const cpuAfter = cpuSeconds(o.pid);
+      const total = r.requests.total;
       out.push({
         name,
         engine,
@@ -82,6 +113,7 @@ export async function measureServeAt(
         max_ms: r.latency.max,
         errors: r.errors + r.timeouts,
         non_2xx: r.non2xx,
+        server_cpu_us: cpuBefore === null || cpuAfter === null || total === 0 ? null : Math.round(((cpuAfter - cpuBefore) * 1e6) / total),
       });
     }
   }
@@ -116,7 +148,7 @@ export async function measureServe(o: { quick: boolean; filter: string | undefin
   const server = await startServer();
   let results: ServeResult[];
   try {
-    results = await measureServeAt(server.base, { durationS: o.quick ? 1 : 5, warmupS: o.quick ? 0 : 1, filter: o.filter });
+    results = await measureServeAt(server.base, { durationS: o.quick ? 1 : 5, warmupS: o.quick ? 0 : 1, filter: o.filter, pid: server.child.pid });
   } finally {
     await server.stop();
   }
