@@ -1,6 +1,7 @@
 /** The shape of `npm run bench -- --json FILE`, and how a tinybench task becomes one entry. */
 import type { Task } from 'tinybench';
 import type { ParallelCeiling } from './ceiling.ts';
+import type { ServeBreakdown, ServeResult } from './serve.ts';
 
 export type BenchResult =
   | {
@@ -45,6 +46,10 @@ export interface BenchReport {
   readonly throughput: readonly ThroughputResult[];
   /** How much a second thread can add on this machine; `null` when filtered out. */
   readonly parallel_ceiling: ParallelCeiling | null;
+  /** `pacebench serve` under autocannon; absent from quick runs and older files. */
+  readonly serve?: readonly ServeResult[];
+  /** Where a served request's time goes: JSON parsing, validation, the engine. */
+  readonly serve_breakdown?: readonly ServeBreakdown[];
 }
 
 const ns = (ms: number): number => Math.round(ms * 1e6 * 10) / 10;

@@ -12,6 +12,7 @@ import { isEntryPoint } from '../src/commands/io.ts';
 import { measureParallelCeiling, type ParallelCeiling } from './ceiling.ts';
 import { compareReports, isBenchReport, type Change } from './compare.ts';
 import { fromTask, type BenchReport, type BenchResult, type ThroughputResult } from './results.ts';
+import { measureServe, type ServeBreakdown, type ServeResult } from './serve.ts';
 import { blackhole, decideSuite, harnessSuite, hotLoopSuite, type SuiteOptions } from './suites.ts';
 import { THROUGHPUT_CASES, measureThroughput } from './throughput.ts';
 
@@ -48,6 +49,15 @@ export function resultsTable(results: readonly BenchResult[]): string {
   for (const r of results) {
     if (r.state === 'errored') rows.push([r.name, `errored: ${r.error}`, '', '', '', '', '']);
     else rows.push([r.name, time(r.mean_ns), time(r.p50_ns), time(r.p99_ns), r.ops_per_s.toLocaleString('en-US'), r.rme.toFixed(2), String(r.samples)]);
+  }
+  return table(rows);
+}
+
+export function serveTable(results: readonly ServeResult[]): string {
+  const rows: string[][] = [['service', 'body', 'connections', 'requests/s', 'p50', 'p99', 'max', 'errors', 'server CPU/request']];
+  for (const r of results) {
+    const kb = r.body_bytes >= 10_000 ? `${Math.round(r.body_bytes / 1000)} kB` : `${r.body_bytes} B`;
+    rows.push([r.name, kb, String(r.connections), r.requests_per_s.toLocaleString('en-US'), `${r.p50_ms} ms`, `${r.p99_ms} ms`, `${r.max_ms} ms`, String(r.errors + r.non_2xx), r.server_cpu_us === null ? '–' : `${r.server_cpu_us} µs`]);
   }
   return table(rows);
 }
@@ -108,6 +118,14 @@ export async function runBench(args: Args): Promise<BenchReport> {
     process.stderr.write('measuring the parallel ceiling (one thread, then two at once)…\n');
     ceiling = await measureParallelCeiling(args.quick ? 1 : 3);
   }
+  // The HTTP service: in full runs, or when asked for by name (`--filter serve`); the quick CI
+  // run stays as quick as it was.
+  let serve: ServeResult[] = [];
+  let serveBreakdown: ServeBreakdown[] = [];
+  if (args.filter === undefined ? !args.quick : args.filter.startsWith('serve')) {
+    process.stderr.write('measuring pacebench serve with autocannon (server and load generator share this machine)…\n');
+    ({ results: serve, breakdown: serveBreakdown } = await measureServe({ quick: args.quick, filter: args.filter }));
+  }
   const cpus = os.cpus();
   void blackhole();
   return {
@@ -123,6 +141,8 @@ export async function runBench(args: Args): Promise<BenchReport> {
     results,
     throughput,
     parallel_ceiling: ceiling,
+    serve,
+    serve_breakdown: serveBreakdown,
   };
 }
 
@@ -138,6 +158,13 @@ async function main(): Promise<void> {
   const m = report.machine;
   process.stdout.write(`pacebench bench · node ${report.node} · ${m.cpus} × ${m.model} · ${m.memory_gb} GiB${report.quick ? ' · quick run' : ''}\n\n`);
   process.stdout.write(`${resultsTable(report.results)}\n\n${throughputTable(report.throughput)}\n`);
+  if (report.serve !== undefined && report.serve.length > 0) {
+    process.stdout.write(`\n${serveTable(report.serve)}\n(one server process; autocannon on the same ${m.cpus}-core machine)\n`);
+    for (const b of report.serve_breakdown ?? []) {
+      const engines = Object.entries(b.engines_us).map(([e, us]) => `${e} ${us} µs`).join(', ');
+      process.stdout.write(`server time per request, ${b.invited} invited, one thread: JSON parse ${b.parse_us} µs, validation ${b.validate_us} µs; engine: ${engines}\n`);
+    }
+  }
   const c = report.parallel_ceiling;
   if (c !== null) {
     process.stdout.write(

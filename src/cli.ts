@@ -12,6 +12,10 @@ import { compare, type CompareOptions } from './commands/compare.ts';
 import { conformance } from './commands/conformance.ts';
 import { merge, type MergeOptions } from './commands/merge.ts';
 import { tune, type TuneOptions } from './commands/tune.ts';
+import type { ServeOptions } from './commands/serve.ts';
+import { DEFAULT_CASE_TTL_MS, DEFAULT_MAX_CASES } from './serve/defaults.ts';
+import { parseDuration, parseSize } from './serve/units.ts';
+import { DEFAULT_REMOTE_TIMEOUT_MS } from './engines/spec.ts';
 import { DEFAULT_TOLERANCE } from './report/compare.ts';
 import { decide, type DecideOptions } from './commands/decide.ts';
 import { DEFAULT_FIT_BOOTSTRAP, fit, type FitCommandOptions } from './commands/fit.ts';
@@ -35,6 +39,7 @@ export type Command =
   | { readonly kind: 'compare'; readonly options: CompareOptions }
   | { readonly kind: 'merge'; readonly options: MergeOptions }
   | { readonly kind: 'fit'; readonly options: FitCommandOptions }
+  | { readonly kind: 'serve'; readonly options: ServeOptions }
   | { readonly kind: 'baseline'; readonly scenarios: readonly string[]; readonly workers: number; readonly out: string | undefined }
   | { readonly kind: 'tune'; readonly options: TuneOptions }
   /** `--help` or `--version`: yargs produced text and nothing is to be run. */
@@ -120,10 +125,11 @@ function withRunOptions<T>(y: Argv<T>) {
     .option('bootstrap', { type: 'string', default: String(DEFAULT_BOOTSTRAP), defaultDescription: String(DEFAULT_BOOTSTRAP), describe: `bootstrap resamples for the 95 % intervals (at least ${MIN_BOOTSTRAP})` })
     .option('shard', { type: 'string', describe: 'run only part i of n of the work, like 2/3; combine the parts with pacebench merge' })
     .option('engine-timeout', {
+      alias: 'timeout-ms',
       type: 'string',
       default: String(DEFAULT_ENGINE_TIMEOUT_MS),
       defaultDescription: `${DEFAULT_ENGINE_TIMEOUT_MS} ms`,
-      describe: 'milliseconds one decision may take; past it the case is a fault of that engine ("no decision within …") and the run goes on',
+      describe: 'milliseconds one decision may take, a remote engine\'s included; past it the case is a fault of that engine ("no decision within …") and the run goes on',
     })
     .option('concurrency', {
       type: 'string',
@@ -346,6 +352,48 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
         };
       },
     )
+    .command(
+      'serve',
+      'serve the engines over HTTP: the original /optim-* paths, /engines/{name}/decide, docs at /docs and /redoc',
+      (y) =>
+        y
+          .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (0.0.0.0: every interface)' })
+          .option('port', { alias: 'p', type: 'string', default: '8000', defaultDescription: '8000', describe: 'port to listen on (0: any free port)' })
+          .option('engines', {
+            alias: 'e',
+            type: 'string',
+            array: true,
+            describe: 'engines to serve besides the registered ones: name:key=value, module paths, service URLs',
+          })
+          .option('seed', { type: 'string', default: '1', defaultDescription: '1', describe: 'seed of every case\'s random stream (with the case id and the engine)' })
+          .option('log-level', { choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, default: 'info' as const, describe: 'info: one line per request' })
+          .option('log-requests', { type: 'string', describe: 'append every answered call to FILE.jsonl (request-trace format)' })
+          .option('body-limit', { type: 'string', default: '16MiB', describe: 'largest request body, e.g. 16MiB, 500kb' })
+          .option('max-cases', { type: 'string', default: String(DEFAULT_MAX_CASES), defaultDescription: String(DEFAULT_MAX_CASES), describe: 'engine instances kept; the least recently used go first' })
+          .option('case-ttl', { type: 'string', default: `${DEFAULT_CASE_TTL_MS / 3_600_000}h`, describe: 'forget a case idle this long, e.g. 30m, 24h, 3600 (seconds)' })
+          .option('timeout-ms', { type: 'string', default: String(DEFAULT_REMOTE_TIMEOUT_MS), defaultDescription: `${DEFAULT_REMOTE_TIMEOUT_MS} ms`, describe: 'per call to a served remote engine' }),
+      (a) => {
+        const bodyLimit = parseSize(a['body-limit']);
+        if (bodyLimit === null) throw new UserError(`--body-limit must be a size like 16MiB or 500kb, got "${a['body-limit']}"`);
+        const caseTtlMs = parseDuration(a['case-ttl']);
+        if (caseTtlMs === null) throw new UserError(`--case-ttl must be a duration like 30m, 24h or 3600 (seconds), got "${a['case-ttl']}"`);
+        command = {
+          kind: 'serve',
+          options: {
+            host: a.host,
+            port: integer('port', a.port, 0, 65_535),
+            engines: a.engines ?? [],
+            seed: integer('seed', a.seed, 0),
+            logLevel: a['log-level'],
+            bodyLimit,
+            maxCases: integer('max-cases', a['max-cases'], 1),
+            caseTtlMs,
+            logRequests: a['log-requests'],
+            timeoutMs: integer('timeout-ms', a['timeout-ms'], 1),
+          },
+        };
+      },
+    )
     .demandCommand(1, 'name a command; see --help')
     .strict()
     .help()
@@ -399,6 +447,9 @@ export async function run(command: Command, io: Io): Promise<number> {
     case 'fit':
       await fit(command.options, io);
       return 0;
+    case 'serve':
+      // Loaded only here: the server and its dependencies cost every other command nothing.
+      return (await import('./commands/serve.ts')).serve(command.options, io);
     case 'baseline':
       return baseline(capWorkers({ scenarios: command.scenarios, workers: command.workers, out: command.out }, io), io);
     case 'tune':

@@ -4,7 +4,7 @@ import { getHeapStatistics } from 'node:v8';
 import { UserError } from '../errors.ts';
 import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
 import { DEFAULT_BASELINE, ENGINE_NAMES } from '../engines/registry.ts';
-import { parseEngineList } from '../engines/spec.ts';
+import { isRemoteSpec, parseEngineList } from '../engines/spec.ts';
 import { casesCsv } from '../report/csv.ts';
 import { summaryJson } from '../report/json.ts';
 import { summaryMarkdown } from '../report/markdown.ts';
@@ -120,6 +120,22 @@ export function runRecord(
   };
 }
 
+/** Each remote engine's service answers at all (any HTTP status), or the run is refused. */
+export async function checkRemotes(engines: readonly ResolvedEngine[], timeoutMs: number): Promise<void> {
+  const remote = engines.filter((e) => isRemoteSpec(e.spec.ref));
+  if (remote.length === 0) return;
+  const { checkReachable } = await import('../engines/remote.ts');
+  for (const e of remote) await checkReachable(e.spec.ref, { timeoutMs });
+}
+
+/** Closes the pooled connections of remote engines, so the process can end. */
+export async function closeRemotes(engines: readonly ResolvedEngine[]): Promise<void> {
+  for (const e of engines) {
+    const close = (e.definition as { close?: () => Promise<void> }).close;
+    if (typeof close === 'function') await close.call(e.definition);
+  }
+}
+
 export function processMemoryLimits(): MemoryLimits {
   return { heapBytes: getHeapStatistics().heap_size_limit, machineBytes: totalmem() };
 }
@@ -129,7 +145,15 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
   const { scenario, warnings } = readScenario(options.scenario);
   for (const w of warnings) io.stderr(`${w}\n`);
   const specs = parseEngineList(options.engines.length === 0 ? ENGINE_NAMES : options.engines);
-  const engines = await resolveEngines(specs, io.cwd);
+  const engines = await resolveEngines(specs, io.cwd, { timeoutMs: options.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS });
+  try {
+    return await runBacktest(options, io, began, scenario, engines);
+  } finally {
+    await closeRemotes(engines);
+  }
+}
+
+async function runBacktest(options: BacktestOptions, io: Io, began: number, scenario: Scenario, engines: ResolvedEngine[]): Promise<BacktestResult> {
   const baseline = chooseBaseline(options.baseline, engines);
   const config: RunConfig = {
     seed: options.seed,
@@ -147,6 +171,8 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
   const unitCount = options.carryState ? options.replicates : options.replicates * scenario.cases.length;
   const myUnits = options.shard === undefined ? unitCount : Math.ceil(unitCount / options.shard.count);
   const need = estimateMemory(scenario, engines.length, options.replicates, myUnits, options.carryState);
+  // A service that cannot be reached is bad input, found before any work.
+  await checkRemotes(engines, options.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS);
   const tooBig = memoryProblem(need, Math.min(options.workers, Math.max(1, myUnits)), options.memoryLimits ?? processMemoryLimits(), options.replicates);
   if (tooBig !== null) throw new UserError(`scenario ${scenario.name}: ${tooBig}`);
   const allUnits = planUnits(scenario, config);

@@ -1,7 +1,8 @@
 import { checkConformance, type ConformanceResult } from '../engines/conformance.ts';
 import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
 import { ENGINE_NAMES } from '../engines/registry.ts';
-import { isModulePath, parseEngineList } from '../engines/spec.ts';
+import { isModulePath, isRemoteSpec, parseEngineList } from '../engines/spec.ts';
+import { checkRemotes, closeRemotes } from './backtest.ts';
 import { checkInGuardedThread } from '../sim/conformance-thread.ts';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../sim/play.ts';
 import type { Io } from './io.ts';
@@ -17,8 +18,17 @@ export interface ConformanceOptions {
  * stuck in a loop fails the check instead of hanging it.
  */
 export async function conformance(options: ConformanceOptions, io: Io): Promise<number> {
-  const resolved = await resolveEngines(parseEngineList(options.engines.length === 0 ? ENGINE_NAMES : options.engines), io.cwd);
   const timeoutMs = options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
+  const resolved = await resolveEngines(parseEngineList(options.engines.length === 0 ? ENGINE_NAMES : options.engines), io.cwd, { timeoutMs });
+  try {
+    await checkRemotes(resolved, timeoutMs);
+    return await checkAll(resolved, timeoutMs, io);
+  } finally {
+    await closeRemotes(resolved);
+  }
+}
+
+async function checkAll(resolved: readonly ResolvedEngine[], timeoutMs: number, io: Io): Promise<number> {
   let failed = 0;
   for (const engine of resolved) {
     const result = await check(engine, timeoutMs);
@@ -38,6 +48,6 @@ export async function conformance(options: ConformanceOptions, io: Io): Promise<
 }
 
 function check(engine: ResolvedEngine, timeoutMs: number): Promise<ConformanceResult> {
-  if (isModulePath(engine.spec.ref)) return checkInGuardedThread(engine, timeoutMs);
+  if (isModulePath(engine.spec.ref) && !isRemoteSpec(engine.spec.ref)) return checkInGuardedThread(engine, timeoutMs);
   return checkConformance(engine.definition, engine.params, { timeoutMs });
 }

@@ -1,7 +1,9 @@
 import type { Decision, Request } from '../contract/types.ts';
 import { decisionProblem, parseRequest } from '../contract/validate.ts';
 import { UserError } from '../errors.ts';
-import { resolveEngine } from '../engines/load.ts';
+import { resolveEngine, type ResolvedEngine } from '../engines/load.ts';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../sim/play.ts';
+import { checkRemotes, closeRemotes } from './backtest.ts';
 import { parseEngineSpec } from '../engines/spec.ts';
 import { readUserFile } from '../scenario/read.ts';
 import { stream } from '../sim/rng.ts';
@@ -92,6 +94,15 @@ async function readInput(file: string | undefined): Promise<{ text: string; sour
  */
 export async function decide(options: DecideOptions, io: Io, input?: { text: string; source: string }): Promise<number> {
   const engine = await resolveEngine(parseEngineSpec(options.engine), io.cwd);
+  try {
+    await checkRemotes([engine], DEFAULT_ENGINE_TIMEOUT_MS);
+    return await answer(engine, options, io, input);
+  } finally {
+    await closeRemotes([engine]);
+  }
+}
+
+async function answer(engine: ResolvedEngine, options: DecideOptions, io: Io, input?: { text: string; source: string }): Promise<number> {
   const { text, source } = input ?? (await readInput(options.file));
   const inputs = splitRequests(text, source);
   if (inputs.length === 0) throw new UserError(`${source}: no request (an empty list; expected a JSON object, a JSON array or JSON Lines)`);

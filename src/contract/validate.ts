@@ -63,7 +63,8 @@ const REQUEST_FIELDS = new Set([
 
 /**
  * Checks a request that arrived as JSON (for `pacebench decide`). Every problem is collected.
- * `now` is accepted for `reference_date_time`, as the original service did; timestamps are
+ * `now` is accepted for `reference_date_time`, as the original service did (both may be given
+ * when they name the same instant); timestamps are
  * normalised to the canonical form only where they were valid, so engines see what was sent.
  */
 export function parseRequest(value: unknown): ParsedRequest {
@@ -84,10 +85,17 @@ export function parseRequest(value: unknown): ParsedRequest {
   if (reference === undefined && r.now !== undefined) {
     referenceField = 'now';
     reference = r.now;
-  } else if (reference !== undefined && r.now !== undefined) {
-    problems.push({ field: 'now', message: 'give reference_date_time or now, not both' });
   }
   checkTimestamp(referenceField, reference, problems);
+  // Clients of both generations send both names; they must then name the same instant.
+  if (referenceField === 'reference_date_time' && r.now !== undefined) {
+    checkTimestamp('now', r.now, problems);
+    const a = typeof reference === 'string' ? parseTimestamp(reference) : null;
+    const b = typeof r.now === 'string' ? parseTimestamp(r.now) : null;
+    if (a !== null && b !== null && a !== b) {
+      problems.push({ field: 'now', message: `${describe(r.now)} differs from reference_date_time ${describe(reference)}; give one, or the same time in both` });
+    }
+  }
   checkTimestamp('deadline', r.deadline, problems);
   checkCount('num_vacancies', r.num_vacancies, 1, problems);
   checkCount('num_remaining_in_pool', r.num_remaining_in_pool, 0, problems);

@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.ts';
 import { ORACLE } from '../score/rows.ts';
 import { ENGINES, ENGINE_NAMES, isEngineName } from './registry.ts';
-import { engineLabel, isModulePath, resolveParams, type EngineSpec } from './spec.ts';
+import type { RemoteOptions } from './remote.ts';
+import { engineLabel, isModulePath, isRemoteSpec, resolveParams, type EngineSpec } from './spec.ts';
 import type { Engine, EngineContext, EngineDefinition } from './types.ts';
 
 /** An engine ready to run: its definition, its parameters with defaults, and its report name. */
@@ -58,9 +59,18 @@ export async function importEngineModule(file: string): Promise<EngineDefinition
   );
 }
 
-export async function resolveEngine(spec: EngineSpec, cwd: string = process.cwd()): Promise<ResolvedEngine> {
+export async function resolveEngine(spec: EngineSpec, cwd: string = process.cwd(), remote: RemoteOptions = {}): Promise<ResolvedEngine> {
   let definition: EngineDefinition;
   let ref = spec.ref;
+  if (isRemoteSpec(spec.ref)) {
+    // Imported when needed: the HTTP client is no cost to runs without a remote engine. A label
+    // may be a registered engine's name (`exp=http://…/optim-exp/`): a served engine then gives
+    // the very report of the in-process one; running both under one name is refused below.
+    const { remoteEngine } = await import('./remote.ts');
+    definition = remoteEngine(spec.ref, spec.label, remote);
+    if (!LABEL.test(definition.name)) throw new UserError(`engine name "${definition.name}" may contain only letters, digits and _ . = : + -`);
+    return { label: definition.name, spec, definition, params: {} };
+  }
   if (isModulePath(spec.ref)) {
     ref = path.resolve(cwd, spec.ref);
     definition = await importEngineModule(ref);
@@ -88,9 +98,9 @@ export async function resolveEngine(spec: EngineSpec, cwd: string = process.cwd(
 }
 
 /** Resolves every engine of a run and refuses duplicate report names. */
-export async function resolveEngines(specs: readonly EngineSpec[], cwd?: string): Promise<ResolvedEngine[]> {
+export async function resolveEngines(specs: readonly EngineSpec[], cwd?: string, remote?: RemoteOptions): Promise<ResolvedEngine[]> {
   const out: ResolvedEngine[] = [];
-  for (const spec of specs) out.push(await resolveEngine(spec, cwd));
+  for (const spec of specs) out.push(await resolveEngine(spec, cwd, remote));
   const seen = new Set<string>();
   // The same engine with the same parameters under two names (`exp` and `exp:spread=18`,
   // 18 being the default) would be run, and reported, twice.

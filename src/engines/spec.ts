@@ -9,9 +9,28 @@ import type { EngineDefinition } from './types.ts';
 export interface EngineSpec {
   /** The text as the user wrote it. */
   readonly text: string;
-  /** Registered name or module path. */
+  /** Registered name, module path, or URL of a remote engine. */
   readonly ref: string;
   readonly params: readonly (readonly [string, string])[];
+  /** A remote engine's report name, from `label=http://…`. */
+  readonly label?: string | undefined;
+}
+
+/** Per call to a remote engine (remote.ts), unless `--timeout-ms` says otherwise. */
+export const DEFAULT_REMOTE_TIMEOUT_MS = 10_000;
+
+const REMOTE = /^(?:([^=/:]+)=)?(https?:\/\/\S+)$/i;
+
+/** `http://…`, `https://…`, or `label=http…`: an engine behind HTTP (remote.ts), not a name or module path. */
+export function isRemoteSpec(text: string): boolean {
+  return REMOTE.test(text.trim());
+}
+
+/** The label and URL of a remote engine spec, or `null` when `text` is not one. */
+export function parseRemoteSpec(text: string): { label: string | undefined; url: string } | null {
+  const m = REMOTE.exec(text.trim());
+  if (m === null) return null;
+  return { label: m[1]?.trim() || undefined, url: m[2] as string };
 }
 
 /** A path, not a name: it has a slash or a script extension. */
@@ -21,6 +40,9 @@ export function isModulePath(ref: string): boolean {
 
 export function parseEngineSpec(text: string): EngineSpec {
   const trimmed = text.trim();
+  // A URL's `:` is not a parameter separator; a remote engine takes no parameters.
+  const remote = parseRemoteSpec(trimmed);
+  if (remote !== null) return { text: trimmed, ref: remote.url, params: [], label: remote.label };
   const [ref = '', ...rest] = trimmed.split(':');
   if (ref === '') throw new UserError(`engine "${text}": the name is empty`);
   const params = rest.map((part) => {

@@ -55,6 +55,7 @@ try {
   const resolved = await resolveEngines(
     input.engines.map((e) => e.spec),
     input.cwd,
+    { timeoutMs: input.config.engineTimeoutMs },
   );
   // A bundled module may not know the name the main thread gave it (its file name changed).
   const engines = resolved.map((e, i) => ({ ...e, label: input.engines[i]?.label ?? e.label }));

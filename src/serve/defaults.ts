@@ -1,0 +1,5 @@
+/** Defaults of `pacebench serve`, apart from the app so that the CLI loads no server to parse options. */
+export const DEFAULT_BODY_LIMIT = 16 * 2 ** 20;
+export const DEFAULT_MAX_CASES = 10_000;
+/** Longer than any callback an engine asks for in a real opening, so a live case is not forgotten. */
+export const DEFAULT_CASE_TTL_MS = 24 * 3600 * 1000;

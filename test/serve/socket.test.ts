@@ -1,0 +1,73 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.ts';
+import { memoryIo } from '../helpers.ts';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+
+const BODY = {
+  now: '2021-01-02 03:12:27',
+  deadline: '2021-01-05 09:00:00',
+  num_vacancies: 8,
+  num_remaining_in_pool: 98,
+  impacted_candidates_data: [],
+};
+
+function start(args: readonly string[]): { child: ChildProcessWithoutNullStreams; url: Promise<string>; stderr: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), 'serve', '--port', '0', ...args], { cwd: ROOT });
+  let err = '';
+  const url = new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      const m = /engines on (http:\/\/[^\s]+) /.exec(err);
+      if (m?.[1] !== undefined) resolve(m[1]);
+    });
+    child.once('exit', () => reject(new Error(`serve exited before listening: ${err}`)));
+  });
+  child.stdout.resume();
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, url, stderr: () => err, exit };
+}
+
+describe('pacebench serve on a real socket', () => {
+  it('answers over HTTP, writes the request log, and on SIGTERM finishes the request in flight and exits 0', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pacebench-serve-'));
+    const log = path.join(dir, 'requests.jsonl');
+    const server = start(['--engines', 'test/fixtures/engines/slow.mjs', '--log-requests', log, '--log-level', 'warn']);
+    const url = await server.url;
+    const post = (p: string, body: unknown) => fetch(`${url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    const quick = await post('/optim-exp/', BODY);
+    expect(quick.status).toBe(200);
+    expect(await quick.json()).toEqual([false, 5, 1]);
+
+    const inFlight = post('/engines/slow/decide', { ...BODY, correlation_id: 'Slow_0' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    server.child.kill('SIGTERM');
+    const answered = await inFlight;
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toEqual({ finished: false, num_candidates_needed: 8, callback_time_minutes: 60 });
+    expect(await server.exit).toBe(0);
+    expect(server.stderr()).toMatch(/SIGTERM: finishing the requests in flight[\s\S]*stopped/);
+    await expect(post('/optim-exp/', BODY)).rejects.toThrow();
+
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { engine: string; request: { reference_date_time: string } });
+    expect(lines.map((l) => l.engine)).toEqual(['exp', 'slow']);
+    expect(lines[0]?.request.reference_date_time).toBe(BODY.now);
+  }, 60_000);
+
+  it('refuses a port in use with exit code 2', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = String((taken.address() as AddressInfo).port);
+    const io = memoryIo(ROOT);
+    expect(await main(['serve', '--port', port, '--log-level', 'silent'], io)).toBe(2);
+    expect(io.err).toMatch(/cannot listen on 127\.0\.0\.1:\d+: the port is in use/);
+    await new Promise<void>((resolve) => taken.close(() => resolve()));
+  }, 30_000);
+});
