@@ -11,6 +11,7 @@ import { baseline } from './commands/baseline.ts';
 import { compare, type CompareOptions } from './commands/compare.ts';
 import { conformance } from './commands/conformance.ts';
 import { merge, type MergeOptions } from './commands/merge.ts';
+import { report } from './commands/report.ts';
 import { DEFAULT_TOLERANCE } from './report/compare.ts';
 import { decide, type DecideOptions } from './commands/decide.ts';
 import { isEntryPoint, processIo, type Io } from './commands/io.ts';
@@ -30,6 +31,7 @@ export type Command =
   | { readonly kind: 'conformance'; readonly engines: readonly string[] }
   | { readonly kind: 'compare'; readonly options: CompareOptions }
   | { readonly kind: 'merge'; readonly options: MergeOptions }
+  | { readonly kind: 'report'; readonly dir: string }
   | { readonly kind: 'baseline'; readonly scenarios: readonly string[]; readonly workers: number; readonly out: string | undefined }
   /** `--help` or `--version`: yargs produced text and nothing is to be run. */
   | { readonly kind: 'output'; readonly text: string };
@@ -77,7 +79,8 @@ function withRunOptions<T>(y: Argv<T>) {
     .option('cost-per-invite', { type: 'number', default: DEFAULT_MONEY.costPerInvite })
     .option('cost-per-overbooking', { type: 'number', default: DEFAULT_MONEY.costPerOverbooking })
     .option('bootstrap', { type: 'number', default: DEFAULT_BOOTSTRAP, describe: 'bootstrap resamples for the confidence intervals' })
-    .option('shard', { type: 'string', describe: 'run only part i of n of the work, like 2/3; combine the parts with pacebench merge' });
+    .option('shard', { type: 'string', describe: 'run only part i of n of the work, like 2/3; combine the parts with pacebench merge' })
+    .option('html', { type: 'boolean', default: true, describe: 'write report.html and charts/ beside the data (--no-html: only the data and summary.md)' });
 }
 
 type RunArgs = Awaited<ReturnType<ReturnType<typeof withRunOptions>['parseAsync']>>;
@@ -101,6 +104,7 @@ function backtestOptions(a: RunArgs, defaults: { workers: number }): BacktestOpt
     },
     bootstrap: integer('bootstrap', a.bootstrap, 0),
     shard: a.shard === undefined ? undefined : parseShard(a.shard),
+    html: a.html,
   };
 }
 
@@ -177,9 +181,10 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
             type: 'number',
             default: DEFAULT_TOLERANCE,
             describe: 'a significant drop in fill rate or value larger than this share of the old figure fails (0.01 = 1 %)',
-          }),
+          })
+          .option('html', { type: 'string', describe: 'also write the comparison as a web page to FILE, with a forest plot per scenario' }),
       (a) => {
-        command = { kind: 'compare', options: { old: a.old, new: a.new, tolerance: a.tolerance } };
+        command = { kind: 'compare', options: { old: a.old, new: a.new, tolerance: a.tolerance, html: a.html } };
       },
     )
     .command(
@@ -189,9 +194,18 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
         y
           .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard report folders' })
           .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'folder for the merged report' })
-          .option('format', { choices: ['md', 'json'] as const, default: 'md' as const, describe: 'what goes to stdout' }),
+          .option('format', { choices: ['md', 'json'] as const, default: 'md' as const, describe: 'what goes to stdout' })
+          .option('html', { type: 'boolean', default: true, describe: 'write report.html and charts/ (--no-html: skip them)' }),
       (a) => {
-        command = { kind: 'merge', options: { dirs: a.dirs, out: a.out, format: a.format } };
+        command = { kind: 'merge', options: { dirs: a.dirs, out: a.out, format: a.format, html: a.html } };
+      },
+    )
+    .command(
+      'report <dir>',
+      'rebuild summary.md, report.html and charts/ of a report folder from its data files (summary.json, cases.csv, timings.json)',
+      (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'a report folder of backtest or merge' }),
+      (a) => {
+        command = { kind: 'report', dir: a.dir };
       },
     )
     .command(
@@ -251,6 +265,8 @@ export async function run(command: Command, io: Io): Promise<number> {
       return compare(command.options, io);
     case 'merge':
       return merge(command.options, io);
+    case 'report':
+      return report(command.dir, io);
     case 'baseline':
       return baseline({ scenarios: command.scenarios, workers: command.workers, out: command.out }, io);
   }

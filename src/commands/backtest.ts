@@ -4,6 +4,8 @@ import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
 import { DEFAULT_BASELINE, ENGINE_NAMES } from '../engines/registry.ts';
 import { parseEngineList } from '../engines/spec.ts';
 import { casesCsv } from '../report/csv.ts';
+import type { ChartRenderer } from '../report/charts-loader.ts';
+import { HTML_REPORT_FILES } from '../report/html-names.ts';
 import { summaryJson } from '../report/json.ts';
 import { summaryMarkdown } from '../report/markdown.ts';
 import { factsOf, runJson, type RunRecord } from '../report/run.ts';
@@ -19,7 +21,7 @@ import { runUnits } from '../sim/workers.ts';
 import { progressLine, type Io } from './io.ts';
 
 /** Every file a report folder can hold; those a run does not write are removed from its folder. */
-export const REPORT_FILES = ['summary.md', 'summary.json', 'cases.csv', 'run.json', 'timings.json'] as const;
+export const REPORT_FILES = ['summary.md', 'summary.json', 'cases.csv', 'run.json', 'timings.json', ...HTML_REPORT_FILES] as const;
 
 export interface Shard {
   /** 1-based. */
@@ -48,6 +50,8 @@ export interface BacktestOptions {
   readonly timings?: boolean;
   /** Print the summary on stdout (default). */
   readonly print?: boolean;
+  /** Write report.html and charts/ (the command line's default; off when not asked, which keeps tests fast). */
+  readonly html?: boolean;
 }
 
 export interface BacktestResult {
@@ -124,6 +128,8 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
   const label = options.shard === undefined ? scenario.name : `${scenario.name} shard ${options.shard.index}/${options.shard.count}`;
   const progress = progressLine(io, label);
   const started = io.now();
+  // The chart renderer's thread loads its libraries while the simulation runs.
+  const renderer: ChartRenderer | null = options.html === true && options.shard === undefined ? (await import('../report/charts-loader.ts')).startRenderer() : null;
   const result = await runUnits({
     scenario,
     engines,
@@ -169,6 +175,11 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
     markdown = summaryMarkdown(summary);
     files['summary.json'] = summaryJson(summary);
     files['summary.md'] = markdown;
+    if (renderer !== null) {
+      const { htmlReportFiles } = await import('../report/html-files.ts');
+      Object.assign(files, await htmlReportFiles({ summary, rows, timings: options.timings === false ? null : timings }, renderer));
+      await renderer.close();
+    }
   }
   writeFilesAtomically(dir, files, REPORT_FILES);
 

@@ -36,6 +36,7 @@ export async function baseline(options: { scenarios: readonly string[]; workers:
         bootstrap: DEFAULT_BOOTSTRAP,
         timings: false,
         print: false,
+        html: true,
       },
       io,
     );

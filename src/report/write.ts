@@ -19,6 +19,8 @@ export function writeFilesAtomically(
     for (const [name, text] of Object.entries(files)) {
       const target = path.join(dir, name);
       const temp = target + suffix;
+      // Names may hold a subfolder (charts/NAME.svg).
+      if (path.dirname(name) !== '.') mkdirSync(path.dirname(target), { recursive: true });
       staged.push([temp, target]);
       writeFileSync(temp, text);
     }

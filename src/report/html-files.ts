@@ -1,0 +1,31 @@
+import { reportCharts, type ChartInput, type ChartSpec } from './charts.ts';
+import { startRenderer, type ChartRenderer } from './charts-loader.ts';
+import { reportHtml, type DrawnChart } from './html.ts';
+
+
+/**
+ * Draws the charts with `renderer`, or with one started here and stopped after. One after
+ * the other: the renderer is one thread, and the order keeps the output the same.
+ */
+export async function drawCharts(specs: readonly ChartSpec[], renderer?: ChartRenderer): Promise<DrawnChart[]> {
+  const own = renderer ?? startRenderer();
+  try {
+    const drawn: DrawnChart[] = [];
+    for (const c of specs) drawn.push({ name: c.name, title: c.title, question: c.question, svg: await own.render(c.spec, c.name) });
+    return drawn;
+  } finally {
+    if (renderer === undefined) await own.close();
+  }
+}
+
+/** report.html and charts/NAME.svg of a run, keyed by their path in the report folder. */
+export async function htmlReportFiles(input: ChartInput, renderer?: ChartRenderer): Promise<Record<string, string>> {
+  const drawn = await drawCharts(reportCharts(input), renderer);
+  const notes: string[] = [];
+  if (!drawn.some((c) => c.name === 'latency')) {
+    notes.push('No decision-latency chart: this folder\'s timings.json holds no latencies (a merged run keeps them in each shard\'s, a baseline has none).');
+  }
+  const files: Record<string, string> = { 'report.html': reportHtml(input.summary, drawn, notes) };
+  for (const c of drawn) files[`charts/${c.name}.svg`] = `${c.svg}\n`;
+  return files;
+}
