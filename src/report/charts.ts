@@ -322,10 +322,10 @@ function spendSpec(input: ChartInput, engines: readonly string[]): ChartSpec {
             { calculate: '(((datum.i * 7919) % 101) / 101 - 0.5) * 0.02', as: 'jitter' },
             { calculate: 'min(1.02, max(-0.02, datum.fill_rate + datum.jitter))', as: 'fill_jittered' },
           ],
-          mark: { type: 'circle', size: 14, opacity: 0.35 },
+          mark: { type: 'circle', size: 14, opacity: 0.35, clip: true },
           encoding: {
             x: { field: 'invited_share', type: 'quantitative', title: 'share of the pool invited (%)', axis: { format: '.0%' } },
-            y: { field: 'fill_jittered', type: 'quantitative', title: 'fill rate (%)', axis: { format: '.0%' }, scale: { domain: [0, 1.02] } },
+            y: { field: 'fill_jittered', type: 'quantitative', title: 'fill rate (%)', axis: { format: '.0%' }, scale: { domain: [0, 1.02], nice: false } },
             color: engineColour(engines),
           },
         },
@@ -443,7 +443,14 @@ function winSpec(input: ChartInput, engines: readonly string[]): ChartSpec {
             color: { field: 'win_rate', type: 'quantitative', title: 'win rate (%)', scale: { scheme: 'blueorange', domain: [0, 1], domainMid: 0.5 }, legend: { format: '.0%' } },
           },
         },
-        { mark: { type: 'text', fontSize: 11 }, encoding: { text: { field: 'label' } } },
+        {
+          mark: { type: 'text', fontSize: 11 },
+          encoding: {
+            text: { field: 'label' },
+            // Dark cells get white figures.
+            color: { condition: { test: 'datum.win_rate !== null && (datum.win_rate < 0.2 || datum.win_rate > 0.8)', value: '#ffffff' }, value: '#000000' },
+          },
+        },
       ],
     },
   };

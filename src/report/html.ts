@@ -44,7 +44,7 @@ function swatch(colour: string | undefined): string {
 const STYLE = `
 :root { color-scheme: light; }
 body { font: 14px/1.45 Helvetica, Arial, sans-serif; color: #1a1a1a; background: #fafafa; margin: 0; }
-main { max-width: 1060px; margin: 0 auto; padding: 24px 20px 40px; }
+main { max-width: 1640px; margin: 0 auto; padding: 24px 20px 40px; }
 h1 { font-size: 22px; margin: 0 0 4px; }
 h1 code { font-size: 21px; }
 h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
@@ -55,13 +55,14 @@ code { font: 13px Menlo, Consolas, monospace; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; font-size: 13px; background: #fff; }
 th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: right; white-space: nowrap; }
-th { background: #f0f0f0; font-weight: 600; }
+th { background: #f0f0f0; font-weight: 600; white-space: normal; vertical-align: bottom; max-width: 9em; }
 th:first-child, td:first-child { text-align: left; }
-td .ci { color: #666; }
+td .ci { color: #666; display: block; font-size: 12px; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(500px, 1fr)); gap: 16px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(790px, 1fr)); gap: 16px; }
 figure { margin: 0; background: #fff; border: 1px solid #ddd; border-radius: 4px; padding: 8px; overflow-x: auto; }
 figure svg { display: block; max-width: 100%; height: auto; }
+@media (min-width: 1700px) { main { padding-left: 32px; padding-right: 32px; } }
 figcaption { font-size: 13px; color: #333; margin-top: 4px; }
 figcaption a { color: #0072B2; }
 footer { margin-top: 32px; color: #777; font-size: 12px; }
