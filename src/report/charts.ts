@@ -394,7 +394,8 @@ export function forestSpec(name: string, rows: readonly ForestRow[], engines: re
     const shape = runs === undefined ? {} : { shape: { field: 'run', type: 'nominal' as const, sort: [...runs], title: 'run', scale: { domain: [...runs], range: ['circle', 'square', 'diamond'] } } };
     return {
       width: 250,
-      height: { step: runs === undefined ? 26 : 34 },
+      // With runs, the step is each run's row within an engine's band.
+      height: { step: runs === undefined ? 26 : 16 },
       data: { values: data },
       layer: [
         { mark: { type: 'rule' as const, color: '#888888', strokeDash: [4, 3] }, data: { values: [{ zero: 0 }] }, encoding: { x: { field: 'zero', type: 'quantitative' as const } } },
@@ -416,7 +417,8 @@ export function forestSpec(name: string, rows: readonly ForestRow[], engines: re
     spec: {
       title: { text: title, subtitle },
       hconcat: [panel('value', 'Δ value per case (money units)', ',.0f'), panel('fill rate', 'Δ fill rate (percentage points)', '+.0%')],
-      resolve: { scale: { y: 'shared' } },
+      // Each panel its own y scale: shared, the band steps of the run offsets conflict.
+      resolve: { scale: { y: 'independent', yOffset: 'independent', x: 'independent' } },
     },
   };
 }
