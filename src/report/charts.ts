@@ -461,6 +461,10 @@ function winSpec(input: ChartInput, engines: readonly string[]): ChartSpec {
 function latencySpec(points: readonly LatencyPoint[], engines: readonly string[]): ChartSpec {
   const timed = engines.filter((e) => points.some((p) => p.engine === e));
   const y = { field: 'engine', type: 'nominal' as const, title: null, sort: timed };
+  // One tick per decade: a log axis otherwise draws every 2, 3, … 9 of each decade.
+  const lo = Math.floor(Math.log10(Math.min(...points.map((p) => p.us))));
+  const hi = Math.ceil(Math.log10(Math.max(...points.map((p) => p.us))));
+  const decades = Array.from({ length: hi - lo + 1 }, (_, i) => 10 ** (lo + i));
   return {
     name: 'latency',
     title: 'Decision latency',
@@ -479,7 +483,7 @@ function latencySpec(points: readonly LatencyPoint[], engines: readonly string[]
           mark: { type: 'point', filled: true, size: 70 },
           encoding: {
             y,
-            x: { field: 'us', type: 'quantitative', title: 'latency per decision (µs, log scale)', scale: { type: 'log' } },
+            x: { field: 'us', type: 'quantitative', title: 'latency per decision (µs, log scale)', scale: { type: 'log', domain: [decades[0] ?? 1, decades[decades.length - 1] ?? 10] }, axis: { values: decades, format: '~s' } },
             color: engineColour(timed, false),
             shape: { field: 'quantile', type: 'nominal', title: 'percentile', scale: { domain: ['p50', 'p99'], range: ['circle', 'square'] } },
           },
