@@ -5,7 +5,9 @@
  * at all, every chart drawn with marks, the table's numbers those of summary.json; leaves a
  * screenshot in the report folder. Not part of `npm test`: it needs the browser.
  *
- *   npm run test:browser [-- --scenario NAME] [-- --out DIR]
+ *   npm run test:browser [-- --scenario NAME] [--out DIR] [--readme-image docs/img/report-cold_start.png]
+ *
+ * --readme-image also saves a smaller screenshot (two thirds of the size) for the README.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -143,6 +145,15 @@ async function run(): Promise<void> {
     const screenshot = path.join(out, 'report.png');
     await page.screenshot({ path: screenshot, fullPage: true });
     check(`screenshot saved: ${screenshot}`, existsSync(screenshot));
+
+    const readmeImage = flag('readme-image');
+    if (readmeImage !== undefined) {
+      const small = await browser.newContext({ viewport: { width: 1680, height: 1000 }, deviceScaleFactor: 2 / 3, serviceWorkers: 'block' });
+      const smallPage = await small.newPage();
+      await smallPage.goto(url, { waitUntil: 'load' });
+      await smallPage.screenshot({ path: path.resolve(readmeImage), fullPage: true });
+      await small.close();
+    }
   } finally {
     await browser.close();
   }
