@@ -25,8 +25,9 @@ function inlineJson(value: unknown): string {
 }
 
 /**
- * A number as shown, tagged with the summary.json field it comes from and its exact value,
- * so that a reader (or the browser test) can check the page against the data.
+ * A number as shown, tagged with the summary.json field it comes from (its path within the
+ * engine of the table row's data-engine) and its exact value, so that a reader (or the
+ * browser test) can check the page against the data.
  */
 function figure(key: string, value: number | null, show: (x: number) => string): string {
   if (value === null) return `<span data-key="${escapeHtml(key)}" data-value="null">–</span>`;
@@ -102,7 +103,8 @@ function chartFigures(charts: readonly DrawnChart[], linkSvg = true): string[] {
 }
 
 function engineRow(e: EngineSummary, colour: string | undefined): string {
-  const k = (field: string): string => `engines.${e.engine}.${field}`;
+  // Keys are relative to the row's engine (data-engine): an engine's label may hold dots.
+  const k = (field: string): string => field;
   const cells = [
     `${swatch(colour)}<code>${escapeHtml(e.engine)}</code>`,
     interval(k('fill_rate'), e.fill_rate, (x) => fixed(x, 3)),
@@ -159,7 +161,7 @@ function pairedTable(summary: Summary): string[] {
     '<tbody>',
     ...rows.map((e) => {
       const d = e.vs_baseline as NonNullable<EngineSummary['vs_baseline']>;
-      const k = `engines.${e.engine}.vs_baseline`;
+      const k = 'vs_baseline';
       return `<tr data-engine="${escapeHtml(e.engine)}"><td>${swatch(colours.get(e.engine))}<code>${escapeHtml(e.engine)}</code></td><td>${interval(`${k}.value_diff`, d.value_diff, signedMoney)}</td><td>${interval(`${k}.fill_rate_diff`, d.fill_rate_diff, (x) => signed(x, 3))}</td><td>${pairedVerdict(d.value_diff)}</td></tr>`;
     }),
     '</tbody>',

@@ -33,12 +33,10 @@ function check(what: string, ok: boolean, detail = ''): void {
   process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail === '' ? '' : `: ${detail}`}\n`);
 }
 
-/** The value at a data-key path of summary.json, such as engines.exp.fill_rate.ci95.0. */
-function at(summary: Summary, key: string): unknown {
-  const [first, engine, ...rest] = key.split('.');
-  if (first !== 'engines') return undefined;
+/** The value at a data-key path (fill_rate.ci95.0) of an engine's entry in summary.json. */
+function at(summary: Summary, engine: string, key: string): unknown {
   let x: unknown = summary.engines.find((e) => e.engine === engine);
-  for (const part of rest) x = x === null || typeof x !== 'object' ? undefined : (x as Record<string, unknown>)[part];
+  for (const part of key.split('.')) x = x === null || typeof x !== 'object' ? undefined : (x as Record<string, unknown>)[part];
   return x;
 }
 
@@ -124,10 +122,17 @@ async function run(): Promise<void> {
       check(`chart ${name} has at least ${n} marks`, (c?.marks ?? 0) >= n, String(c?.marks));
     }
 
-    const cells = await page.$$eval('[data-key]', (spans) => spans.map((s) => ({ key: s.getAttribute('data-key') ?? '', raw: s.getAttribute('data-value') ?? '', text: s.textContent ?? '' })));
+    const cells = await page.$$eval('[data-key]', (spans) =>
+      spans.map((s) => ({
+        engine: s.closest('tr')?.getAttribute('data-engine') ?? '',
+        key: s.getAttribute('data-key') ?? '',
+        raw: s.getAttribute('data-value') ?? '',
+        text: s.textContent ?? '',
+      })),
+    );
     let wrong = 0;
     for (const cell of cells) {
-      const expected = at(summary, cell.key);
+      const expected = at(summary, cell.engine, cell.key);
       if (expected === null) {
         if (cell.raw !== 'null' || cell.text !== '–') wrong++;
         continue;
@@ -136,7 +141,7 @@ async function run(): Promise<void> {
       const ok = typeof expected === 'number' && Number(cell.raw) === expected && shown !== null && Math.abs(shown.value - expected) <= shown.tolerance;
       if (!ok) {
         wrong++;
-        process.stdout.write(`     ${cell.key}: page "${cell.text}" (${cell.raw}), summary.json ${String(expected)}\n`);
+        process.stdout.write(`     ${cell.engine} ${cell.key}: page "${cell.text}" (${cell.raw}), summary.json ${String(expected)}\n`);
       }
     }
     const perEngine = summary.engines.length * 14;
