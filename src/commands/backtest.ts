@@ -129,8 +129,8 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
   const progress = progressLine(io, label);
   const started = io.now();
   // The chart renderer's thread loads its libraries while the simulation runs.
-  const renderer: ChartRenderer | null =
-    options.html === true && options.shard === undefined ? (await import('../report/charts-loader.ts')).startRenderer(Math.min(2, options.workers)) : null;
+  const loader = options.html === true && options.shard === undefined ? await import('../report/charts-loader.ts') : null;
+  const renderer: ChartRenderer | null = loader === null ? null : loader.startRenderer(loader.renderThreads(options.workers));
   const result = await runUnits({
     scenario,
     engines,

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -120,6 +121,17 @@ function startThread(bundle: Promise<void>): Thread {
   // Never an unhandled rejection: a failure surfaces at the first render.
   worker.catch((error: unknown) => failAll(error instanceof Error ? error : new Error(String(error))));
   return Object.assign(thread, { worker });
+}
+
+/**
+ * Threads worth starting to draw a report: two draw its charts in about half the time when
+ * two cores are free, but each loads the libraries itself, so on a busy machine (load
+ * average near the core count) one does the same work for less processor time and no
+ * longer. At most `limit`. Which threads draw a chart never changes its bytes.
+ */
+export function renderThreads(limit = 2): number {
+  const idle = availableParallelism() - (loadavg()[0] ?? 0);
+  return Math.max(1, Math.min(limit, 2, Math.floor(idle)));
 }
 
 /**

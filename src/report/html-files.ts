@@ -1,9 +1,7 @@
 import { reportCharts, type ChartInput, type ChartSpec } from './charts.ts';
-import { startRenderer, type ChartRenderer } from './charts-loader.ts';
+import { renderThreads, startRenderer, type ChartRenderer } from './charts-loader.ts';
 import { reportHtml, type DrawnChart } from './html.ts';
 
-/** Threads that draw a report's charts, at most: two halve the time on two cores, more gain little on six charts. */
-export const RENDER_THREADS = 2;
 
 
 /**
@@ -12,7 +10,7 @@ export const RENDER_THREADS = 2;
  * whichever thread drew it.
  */
 export async function drawCharts(specs: readonly ChartSpec[], renderer?: ChartRenderer): Promise<DrawnChart[]> {
-  const own = renderer ?? startRenderer(RENDER_THREADS);
+  const own = renderer ?? startRenderer(renderThreads());
   try {
     return await Promise.all(specs.map(async (c) => ({ name: c.name, title: c.title, question: c.question, svg: await own.render(c.spec, c.name) })));
   } finally {
