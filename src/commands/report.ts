@@ -21,6 +21,7 @@ const DATA_FILES = ['summary.json', 'cases.csv', 'run.json', 'timings.json'] as 
 export async function report(dir: string, io: Io): Promise<number> {
   const full = path.resolve(io.cwd, dir);
   const shown = (name: string): string => path.join(dir, name);
+  if (!existsSync(full)) throw new UserError(`${dir} does not exist`);
   for (const name of ['summary.json', 'cases.csv']) {
     if (!existsSync(path.join(full, name))) {
       throw new UserError(`${shown(name)} is missing; pacebench report rebuilds a report folder of backtest or merge (a shard's folder has no summary: merge the shards first)`);

@@ -139,6 +139,8 @@ describe('the other charts\' data', () => {
     const point = points.find((p) => p.engine === first.engine && p.case_id === first.case_id && p.replicate === first.replicate);
     expect(point?.invited_share).toBeCloseTo(first.invited / first.pool_size, 6);
     expect(point?.fill_rate).toBe(first.fill_rate);
+    for (const p of points) expect(Math.abs(p.fill_shown - p.fill_rate)).toBeLessThanOrEqual(0.01 + 1e-9);
+    expect(new Set(points.slice(0, 101).map((p) => p.fill_shown - p.fill_rate)).size).toBeGreaterThan(50);
     const thinned = spendPoints(run.rows, engines, 30);
     expect(thinned.stride).toBe(Math.ceil(run.rows.length / engines.length / 30));
     expect(thinned.points.length).toBeLessThanOrEqual(30 * engines.length);
