@@ -321,7 +321,7 @@ function spendSpec(input: ChartInput, engines: readonly string[]): ChartSpec {
     title: 'Fill against spend',
     question: 'Where does each engine trade pool spent for openings filled? Dots are cases, crosses the engine\'s mean with its 95 % intervals.',
     spec: {
-      title: { text: 'Fill rate against share of the pool invited', subtitle: `dots: cases (moved up or down by at most 1 point to show overlaps); crosses: mean with 95 % intervals${sampled}` },
+      title: { text: 'Fill rate against share of the pool invited', subtitle: `dots: cases, offset ≤ 1 point so overlaps show; crosses: means, 95 % intervals${sampled}` },
       width: WIDTH,
       height: HEIGHT,
       layer: [
@@ -488,7 +488,7 @@ function latencySpec(points: readonly LatencyPoint[], engines: readonly string[]
           mark: { type: 'point', filled: true, size: 70 },
           encoding: {
             y,
-            x: { field: 'us', type: 'quantitative', title: 'latency per decision (µs, log scale)', scale: { type: 'log', domain: [decades[0] ?? 1, decades[decades.length - 1] ?? 10] }, axis: { values: decades, format: '~s' } },
+            x: { field: 'us', type: 'quantitative', title: 'latency per decision (µs, log scale)', scale: { type: 'log', domain: [decades[0] ?? 1, decades[decades.length - 1] ?? 10] }, axis: { values: decades, format: ',~g' } },
             color: engineColour(timed, false),
             shape: { field: 'quantile', type: 'nominal', title: 'percentile', scale: { domain: ['p50', 'p99'], range: ['circle', 'square'] } },
           },
