@@ -86,22 +86,23 @@ export interface ChartRenderer {
 }
 
 interface Thread {
-  readonly worker: Promise<Worker>;
+  /** `null` when there is no bundle to start it with. */
+  worker: Promise<Worker | null>;
   readonly pending: Map<number, { resolve: (svg: string) => void; reject: (error: Error) => void }>;
   /** Renders given to this thread and not yet answered, counted as soon as given (before the thread is up). */
   load: number;
   failure: Error | null;
 }
 
-function startThread(bundle: Promise<void>): Thread {
-  const thread: Thread = { worker: Promise.resolve(null as never), pending: new Map(), load: 0, failure: null };
+function startThread(bundled: Promise<boolean>): Thread {
+  const thread: Thread = { worker: Promise.resolve(null), pending: new Map(), load: 0, failure: null };
   const failAll = (error: Error): void => {
     thread.failure ??= error;
     for (const p of thread.pending.values()) p.reject(error);
     thread.pending.clear();
   };
-  const worker = (async () => {
-    await bundle;
+  thread.worker = (async () => {
+    if (!(await bundled)) return null;
     const w = new Worker(pathToFileURL(OUT));
     // Held open only while a render is pending: a run that fails before drawing its charts
     // must not be kept alive by the threads it started for them.
@@ -119,8 +120,8 @@ function startThread(bundle: Promise<void>): Thread {
     return w;
   })();
   // Never an unhandled rejection: a failure surfaces at the first render.
-  worker.catch((error: unknown) => failAll(error instanceof Error ? error : new Error(String(error))));
-  return Object.assign(thread, { worker });
+  thread.worker.catch((error: unknown) => failAll(error instanceof Error ? error : new Error(String(error))));
+  return thread;
 }
 
 /**
@@ -140,8 +141,8 @@ export function renderThreads(limit = 2): number {
  * libraries itself (about 0.15 s of processor time).
  */
 export function startRenderer(threads = 1): ChartRenderer {
-  const bundle = cached() ? Promise.resolve() : buildBundle();
-  const pool = Array.from({ length: Math.max(1, threads) }, () => startThread(bundle));
+  const bundled = cached() ? Promise.resolve(true) : buildBundle().then(() => true, () => false);
+  const pool = Array.from({ length: Math.max(1, threads) }, () => startThread(bundled));
   let next = 0;
   return {
     render: async (spec, name) => {
@@ -151,6 +152,8 @@ export function startRenderer(threads = 1): ChartRenderer {
       try {
         const w = await thread.worker;
         if (thread.failure !== null) throw thread.failure;
+        // No bundle (node_modules not writable, say): drawn in this thread, slower, the same bytes.
+        if (w === null) return await (await import('./render.ts')).renderSvg(spec, name);
         const id = next++;
         return await new Promise<string>((resolve, reject) => {
           thread.pending.set(id, { resolve, reject });
