@@ -1,10 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { compareRuns, comparisonMarkdown, regressionsOf, verdictLine, type RunSide, type ScenarioComparison } from '../report/compare.ts';
 import { parseCasesCsv } from '../report/csv.ts';
 import { parseSummary } from '../report/json.ts';
-import { writeFilesAtomically } from '../report/write.ts';
 import type { Io } from './io.ts';
 
 export interface CompareOptions {
@@ -114,5 +113,13 @@ async function writeComparisonPage(file: string, title: string, pages: readonly 
     return { comparison, verdict: verdictLine(comparison).replace(/\*\*/g, ''), chart: at < 0 ? null : (drawn[at] ?? null) };
   });
   const html = compareHtml(title, sections, notes);
-  writeFilesAtomically(path.dirname(file), { [path.basename(file)]: html });
+  // One file, not a report folder: written beside its name and renamed, touching nothing else there.
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(temp, html);
+    renameSync(temp, file);
+  } finally {
+    rmSync(temp, { force: true });
+  }
 }
