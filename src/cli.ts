@@ -16,6 +16,7 @@ import type { ServeOptions } from './commands/serve.ts';
 import { DEFAULT_CASE_TTL_MS, DEFAULT_MAX_CASES } from './serve/defaults.ts';
 import { parseDuration, parseSize } from './serve/units.ts';
 import { DEFAULT_REMOTE_TIMEOUT_MS } from './engines/spec.ts';
+import { report } from './commands/report.ts';
 import { DEFAULT_TOLERANCE } from './report/compare.ts';
 import { decide, type DecideOptions } from './commands/decide.ts';
 import { DEFAULT_FIT_BOOTSTRAP, fit, type FitCommandOptions } from './commands/fit.ts';
@@ -40,6 +41,7 @@ export type Command =
   | { readonly kind: 'merge'; readonly options: MergeOptions }
   | { readonly kind: 'fit'; readonly options: FitCommandOptions }
   | { readonly kind: 'serve'; readonly options: ServeOptions }
+  | { readonly kind: 'report'; readonly dir: string }
   | { readonly kind: 'baseline'; readonly scenarios: readonly string[]; readonly workers: number; readonly out: string | undefined }
   | { readonly kind: 'tune'; readonly options: TuneOptions }
   /** `--help` or `--version`: yargs produced text and nothing is to be run. */
@@ -137,7 +139,8 @@ function withRunOptions<T>(y: Argv<T>) {
       defaultDescription: String(DEFAULT_CONCURRENCY),
       describe: 'cases awaiting an asynchronous (remote) engine at once, per worker thread',
     })
-    .option('trace', { type: 'string', describe: 'write every engine call (request and decision) to this JSON Lines file, gzipped if it ends in .gz; pacebench fit reads it' });
+    .option('trace', { type: 'string', describe: 'write every engine call (request and decision) to this JSON Lines file, gzipped if it ends in .gz; pacebench fit reads it' })
+    .option('html', { type: 'boolean', default: true, describe: 'write report.html and charts/ beside the data (--no-html: only the data and summary.md)' });
 }
 
 type RunArgs = Awaited<ReturnType<ReturnType<typeof withRunOptions>['parseAsync']>>;
@@ -164,6 +167,7 @@ function backtestOptions(a: RunArgs, defaults: { workers: number }): BacktestOpt
     engineTimeoutMs: integer('engine-timeout', a['engine-timeout'], 1),
     concurrency: integer('concurrency', a.concurrency, 1, 10_000),
     trace: a.trace,
+    html: a.html,
   };
 }
 
@@ -251,9 +255,10 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
             default: String(DEFAULT_TOLERANCE),
             defaultDescription: String(DEFAULT_TOLERANCE),
             describe: 'a significant drop in fill rate or value larger than this share of the old figure fails (0.01 = 1 %)',
-          }),
+          })
+          .option('html', { type: 'string', describe: 'also write the comparison as a web page to FILE, with a forest plot per scenario' }),
       (a) => {
-        command = { kind: 'compare', options: { old: a.old, new: a.new, tolerance: tolerance(a.tolerance) } };
+        command = { kind: 'compare', options: { old: a.old, new: a.new, tolerance: tolerance(a.tolerance), html: a.html } };
       },
     )
     .command(
@@ -263,9 +268,18 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
         y
           .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard report folders' })
           .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'folder for the merged report' })
-          .option('format', { choices: ['md', 'json'] as const, default: 'md' as const, describe: 'what goes to stdout' }),
+          .option('format', { choices: ['md', 'json'] as const, default: 'md' as const, describe: 'what goes to stdout' })
+          .option('html', { type: 'boolean', default: true, describe: 'write report.html and charts/ (--no-html: skip them)' }),
       (a) => {
-        command = { kind: 'merge', options: { dirs: a.dirs, out: a.out, format: a.format } };
+        command = { kind: 'merge', options: { dirs: a.dirs, out: a.out, format: a.format, html: a.html } };
+      },
+    )
+    .command(
+      'report <dir>',
+      'rebuild summary.md, report.html and charts/ of a report folder from its data files (summary.json, cases.csv, timings.json)',
+      (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'a report folder of backtest or merge' }),
+      (a) => {
+        command = { kind: 'report', dir: a.dir };
       },
     )
     .command(
@@ -450,6 +464,8 @@ export async function run(command: Command, io: Io): Promise<number> {
     case 'serve':
       // Loaded only here: the server and its dependencies cost every other command nothing.
       return (await import('./commands/serve.ts')).serve(command.options, io);
+    case 'report':
+      return report(command.dir, io);
     case 'baseline':
       return baseline(capWorkers({ scenarios: command.scenarios, workers: command.workers, out: command.out }, io), io);
     case 'tune':

@@ -25,6 +25,7 @@ describe('parseArgv', () => {
         shard: undefined,
         engineTimeoutMs: 10_000,
         concurrency: 32,
+        html: true,
       },
     });
   });
@@ -98,6 +99,18 @@ describe('parseArgv', () => {
     expect(text).toMatch(/--value-per-hire\s+what a hire is worth/);
     expect(text).toMatch(/--cost-per-invite\s+what each invitation costs/);
     expect(text).toMatch(/--cost-per-overbooking\s+what each offer acceptance beyond/);
+  });
+
+  it('parses the HTML report\'s options and the report command', async () => {
+    const backtest = await parseArgv(['backtest', '-s', 'cold_start', '--no-html'], defaults);
+    expect(backtest.kind === 'backtest' && backtest.options.html).toBe(false);
+    expect(await parseArgv(['report', 'reports/x'], defaults)).toEqual({ kind: 'report', dir: 'reports/x' });
+    const compare = await parseArgv(['compare', 'a', 'b', '--html', 'c.html'], defaults);
+    expect(compare.kind === 'compare' && compare.options).toEqual({ old: 'a', new: 'b', tolerance: 0.01, html: 'c.html' });
+    const merge = await parseArgv(['merge', 's1', 's2', '--out', 'm'], defaults);
+    expect(merge.kind === 'merge' && merge.options.html).toBe(true);
+    expect((await parseArgv(['merge', 's1', '--out', 'm', '--no-html'], defaults)).kind === 'merge').toBe(true);
+    await expect(parseArgv(['report'], defaults)).rejects.toThrow(/Not enough non-option arguments/);
   });
 
   it('returns --help as text instead of printing it', async () => {

@@ -6,6 +6,8 @@ import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
 import { DEFAULT_BASELINE, ENGINE_NAMES } from '../engines/registry.ts';
 import { isRemoteSpec, parseEngineList } from '../engines/spec.ts';
 import { casesCsv } from '../report/csv.ts';
+import type { ChartRenderer } from '../report/charts-loader.ts';
+import { HTML_REPORT_FILES } from '../report/html-names.ts';
 import { summaryJson } from '../report/json.ts';
 import { summaryMarkdown } from '../report/markdown.ts';
 import { factsOf, runJson, type RunRecord } from '../report/run.ts';
@@ -27,7 +29,7 @@ import { progressLine, type Io } from './io.ts';
  * Every file a report folder can hold. A folder holding anything else is not overwritten;
  * a report replaces an earlier one whole, so no file of the earlier run is left beside it.
  */
-export const REPORT_FILES = ['summary.md', 'summary.json', 'cases.csv', 'run.json', 'timings.json', 'report.html', 'charts/'] as const;
+export const REPORT_FILES = ['summary.md', 'summary.json', 'cases.csv', 'run.json', 'timings.json', ...HTML_REPORT_FILES, 'charts/'] as const;
 
 export interface Shard {
   /** 1-based. */
@@ -64,6 +66,8 @@ export interface BacktestOptions {
   readonly print?: boolean;
   /** Write every engine call to this JSON Lines file (docs/trace-format.md); `.gz` gzips it. */
   readonly trace?: string | undefined;
+  /** Write report.html and charts/ (the command line's default; off when not asked, which keeps tests fast). */
+  readonly html?: boolean;
 }
 
 export interface BacktestResult {
@@ -183,6 +187,9 @@ async function runBacktest(options: BacktestOptions, io: Io, began: number, scen
   const progress = progressLine(io, label);
   const started = io.now();
   const traceFile = options.trace === undefined ? null : new TraceFileWriter(path.resolve(io.cwd, options.trace), units.length);
+  // The chart renderer's thread loads its libraries while the simulation runs.
+  const loader = options.html === true && options.shard === undefined ? await import('../report/charts-loader.ts') : null;
+  const renderer: ChartRenderer | null = loader === null ? null : loader.startRenderer(loader.renderThreads(options.workers));
   const result = await runUnits({
     scenario,
     engines,
@@ -232,6 +239,11 @@ async function runBacktest(options: BacktestOptions, io: Io, began: number, scen
     markdown = summaryMarkdown(summary);
     files['summary.json'] = summaryJson(summary);
     files['summary.md'] = markdown;
+    if (renderer !== null) {
+      const { htmlReportFiles } = await import('../report/html-files.ts');
+      Object.assign(files, await htmlReportFiles({ summary, rows, timings: options.timings === false ? null : timings }, renderer));
+      await renderer.close();
+    }
   }
   try {
     writeFilesAtomically(dir, files, REPORT_FILES);

@@ -51,6 +51,7 @@ export async function baseline(options: { scenarios: readonly string[]; workers:
         bootstrap: DEFAULT_BOOTSTRAP,
         timings: false,
         print: false,
+        html: true,
       },
       io,
     );

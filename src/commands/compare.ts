@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
-import { compareRuns, comparisonMarkdown, regressionsOf, type RunSide } from '../report/compare.ts';
+import { compareRuns, comparisonMarkdown, regressionsOf, verdictLine, type RunSide, type ScenarioComparison } from '../report/compare.ts';
 import { parseCasesCsv } from '../report/csv.ts';
 import { parseSummary } from '../report/json.ts';
 import type { Io } from './io.ts';
@@ -10,6 +10,8 @@ export interface CompareOptions {
   readonly old: string;
   readonly new: string;
   readonly tolerance: number;
+  /** Also write the comparison as a web page to this file. */
+  readonly html?: string | undefined;
 }
 
 function side(summaryFile: string, label: string): RunSide {
@@ -54,12 +56,13 @@ export function readRuns(arg: string, cwd: string): Map<string, RunSide> {
  * an engine got significantly worse by more than the tolerance, with the engine and figure
  * named on stderr.
  */
-export function compare(options: CompareOptions, io: Io): number {
+export async function compare(options: CompareOptions, io: Io): Promise<number> {
   if (!(options.tolerance >= 0)) throw new UserError(`--tolerance must be a share >= 0 (0.01 is 1 %), got ${options.tolerance}`);
   const olds = readRuns(options.old, io.cwd);
   const news = readRuns(options.new, io.cwd);
   const out: string[] = ['## pacebench compare', ''];
   const regressions: string[] = [];
+  const pages: { comparison: ScenarioComparison; old: RunSide; new: RunSide }[] = [];
   let compared = 0;
   for (const [scenario, n] of news) {
     const o = olds.get(scenario);
@@ -67,6 +70,7 @@ export function compare(options: CompareOptions, io: Io): number {
     const c = compareRuns(o, n, options.tolerance);
     compared++;
     out.push(comparisonMarkdown(c));
+    pages.push({ comparison: c, old: o, new: n });
     regressions.push(...regressionsOf(c));
   }
   const onlyOld = [...olds.keys()].filter((s) => !news.has(s));
@@ -74,10 +78,48 @@ export function compare(options: CompareOptions, io: Io): number {
   if (onlyOld.length > 0) out.push(`Scenarios only in ${options.old}: ${onlyOld.join(', ')}.`, '');
   if (onlyNew.length > 0) out.push(`Scenarios only in ${options.new}: ${onlyNew.join(', ')}.`, '');
   if (compared === 0) throw new UserError(`${options.old} and ${options.new} have no scenario in common`);
+  if (options.html !== undefined) {
+    const notes = [...out.slice(2).filter((line) => line.startsWith('Scenarios only in'))];
+    await writeComparisonPage(path.resolve(io.cwd, options.html), `pacebench compare: ${options.old} → ${options.new}`, pages, notes);
+    io.stderr(`comparison page written to ${options.html}\n`);
+  }
   io.stdout(out.join('\n'));
   if (regressions.length > 0) {
     for (const r of regressions) io.stderr(`regression: ${r}\n`);
     return 1;
   }
   return 0;
+}
+
+/**
+ * The page of `compare --html`: per scenario, its table and one forest plot of each engine's
+ * paired difference from its run's baseline, old and new side by side.
+ */
+async function writeComparisonPage(file: string, title: string, pages: readonly { comparison: ScenarioComparison; old: RunSide; new: RunSide }[], notes: readonly string[]): Promise<void> {
+  const { forestRows, forestSpec } = await import('../report/charts.ts');
+  const { drawCharts } = await import('../report/html-files.ts');
+  const { compareHtml } = await import('../report/html.ts');
+  const runs = ['old', 'new'];
+  const specs = pages.flatMap(({ comparison: c, old: o, new: n }, i) => {
+    const rows = [...forestRows(o.summary, 'old'), ...forestRows(n.summary, 'new')].filter((r) => c.engines.some((e) => e.engine === r.engine));
+    if (rows.length === 0) return [];
+    const engines = n.summary.engines.map((e) => e.engine);
+    const baselines = o.summary.baseline === n.summary.baseline ? `\`${n.summary.baseline ?? ''}\`` : `${o.summary.baseline ?? 'none'} (old) and ${n.summary.baseline ?? 'none'} (new)`;
+    return [{ index: i, spec: forestSpec(`compare-${i + 1}`, rows, engines, `${c.scenario}: paired difference from ${baselines.replace(/`/g, '')}, old and new`, 'mean per-case difference with its 95 % interval; circle: old run, square: new run', runs) }];
+  });
+  const drawn = await drawCharts(specs.map((s) => s.spec));
+  const sections = pages.map(({ comparison }, i) => {
+    const at = specs.findIndex((s) => s.index === i);
+    return { comparison, verdict: verdictLine(comparison).replace(/\*\*/g, ''), chart: at < 0 ? null : (drawn[at] ?? null) };
+  });
+  const html = compareHtml(title, sections, notes);
+  // One file, not a report folder: written beside its name and renamed, touching nothing else there.
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(temp, html);
+    renameSync(temp, file);
+  } finally {
+    rmSync(temp, { force: true });
+  }
 }

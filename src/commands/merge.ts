@@ -16,6 +16,8 @@ export interface MergeOptions {
   readonly dirs: readonly string[];
   readonly out: string;
   readonly format: 'md' | 'json';
+  /** Write report.html and charts/ (the command line's default). */
+  readonly html?: boolean;
 }
 
 function readShard(dir: string, cwd: string): ShardInput {
@@ -50,10 +52,13 @@ function mergeTimings(dirs: readonly string[], cwd: string): Record<string, unkn
   };
 }
 
-/** `pacebench merge DIR… --out DIR`: the report of the whole run from its shards. */
-export function merge(options: MergeOptions, io: Io): number {
-  const dir = path.resolve(io.cwd, options.out);
-  checkReportFolder(options.out, dir, REPORT_FILES);
+/**
+ * `pacebench merge DIR… --out DIR`: the report of the whole run from its shards. The shards
+ * are checked at once (a mismatch throws before anything is drawn or written); with `html`
+ * the charts are drawn and the folder written when the returned promise settles.
+ */
+export function merge(options: MergeOptions, io: Io): Promise<number> {
+  checkReportFolder(options.out, path.resolve(io.cwd, options.out), REPORT_FILES);
   const shards = options.dirs.map((d) => readShard(d, io.cwd));
   const { run, rows } = mergeShards(shards);
   const summary = summarize(rows, run.engines, factsOf(run));
@@ -66,8 +71,18 @@ export function merge(options: MergeOptions, io: Io): number {
   };
   const timings = mergeTimings(options.dirs, io.cwd);
   if (timings !== null) files['timings.json'] = `${JSON.stringify(timings, null, 2)}\n`;
-  writeFilesAtomically(dir, files, REPORT_FILES);
-  io.stdout(options.format === 'json' ? (files['summary.json'] ?? '') : markdown);
-  io.stderr(`merged ${shards.length} shard${shards.length === 1 ? '' : 's'} into ${path.relative(io.cwd, dir) || '.'}/\n`);
-  return 0;
+  const dir = path.resolve(io.cwd, options.out);
+  const finish = (): number => {
+    writeFilesAtomically(dir, files, REPORT_FILES);
+    io.stdout(options.format === 'json' ? (files['summary.json'] ?? '') : markdown);
+    io.stderr(`merged ${shards.length} shard${shards.length === 1 ? '' : 's'} into ${path.relative(io.cwd, dir) || '.'}/\n`);
+    return 0;
+  };
+  if (options.html !== true) return Promise.resolve(finish());
+  return (async () => {
+    const { htmlReportFiles } = await import('../report/html-files.ts');
+    // A merged timings.json holds no latencies: the latency chart is left out.
+    Object.assign(files, await htmlReportFiles({ summary, rows, timings: null }));
+    return finish();
+  })();
 }

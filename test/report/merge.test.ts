@@ -43,7 +43,7 @@ describe('backtest --shard and pacebench merge', () => {
     const whole = temp();
     await backtest(options({ out: whole }), memoryIo());
     const merged = temp();
-    expect(merge({ dirs: await shards(count), out: merged, format: 'md' }, memoryIo())).toBe(0);
+    expect(await merge({ dirs: await shards(count), out: merged, format: 'md' }, memoryIo())).toBe(0);
     for (const file of ['summary.json', 'cases.csv', 'summary.md', 'run.json']) expect(read(merged, file)).toBe(read(whole, file));
   });
 

@@ -1,0 +1,255 @@
+/**
+ * report.html: one self-contained page (styles, data and charts inline, no script, no
+ * network) that opens from disk or as a CI artifact. Pure: it gets the charts already drawn.
+ */
+import type { ScenarioComparison } from './compare.ts';
+import type { EngineSummary, Interval, Summary } from '../score/summary.ts';
+import { fixed, money, percent, signed, signedMoney } from './format.ts';
+import { pairedVerdict } from './markdown.ts';
+import { engineColours } from './charts.ts';
+
+export interface DrawnChart {
+  readonly name: string;
+  readonly title: string;
+  readonly question: string;
+  readonly svg: string;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON inside a <script type="application/json">: nothing in it may close the element. */
+function inlineJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}
+
+/**
+ * A number as shown, tagged with the summary.json field it comes from (its path within the
+ * engine of the table row's data-engine) and its exact value, so that a reader (or the
+ * browser test) can check the page against the data.
+ */
+function figure(key: string, value: number | null, show: (x: number) => string): string {
+  if (value === null) return `<span data-key="${escapeHtml(key)}" data-value="null">–</span>`;
+  return `<span data-key="${escapeHtml(key)}" data-value="${value}">${escapeHtml(show(value))}</span>`;
+}
+
+function interval(key: string, i: Interval, show: (x: number) => string): string {
+  if (i.ci95 === null) return `${figure(`${key}.mean`, i.mean, show)} <span class="ci">(no interval)</span>`;
+  return `${figure(`${key}.mean`, i.mean, show)} <span class="ci">[${figure(`${key}.ci95.0`, i.ci95[0], show)}, ${figure(`${key}.ci95.1`, i.ci95[1], show)}]</span>`;
+}
+
+function swatch(colour: string | undefined): string {
+  return `<span class="swatch" style="background:${colour ?? '#000'}"></span>`;
+}
+
+const STYLE = `
+:root { color-scheme: light; }
+body { font: 14px/1.45 Helvetica, Arial, sans-serif; color: #1a1a1a; background: #fafafa; margin: 0; }
+main { max-width: 1640px; margin: 0 auto; padding: 24px 20px 40px; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h1 code { font-size: 21px; }
+h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+p.description { color: #444; margin: 0 0 8px; font-style: italic; }
+p.facts, p.note { color: #444; margin: 4px 0; }
+code { font: 13px Menlo, Consolas, monospace; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 13px; background: #fff; }
+th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: right; white-space: nowrap; }
+th { background: #f0f0f0; font-weight: 600; white-space: normal; vertical-align: bottom; max-width: 9em; }
+th:first-child, td:first-child { text-align: left; }
+td .ci { color: #666; display: block; font-size: 12px; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(790px, 1fr)); gap: 16px; }
+figure { margin: 0; background: #fff; border: 1px solid #ddd; border-radius: 4px; padding: 8px; overflow-x: auto; }
+figure svg { display: block; max-width: 100%; height: auto; }
+@media (min-width: 1700px) { main { padding-left: 32px; padding-right: 32px; } }
+figcaption { font-size: 13px; color: #333; margin-top: 4px; }
+figcaption a { color: #0072B2; }
+footer { margin-top: 32px; color: #777; font-size: 12px; }
+`;
+
+function page(title: string, body: string[]): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    // No request of any kind: the page is read from disk, often with no network.
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; img-src data:">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    '</head>',
+    '<body>',
+    '<main>',
+    ...body,
+    '</main>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+function chartFigures(charts: readonly DrawnChart[], linkSvg = true): string[] {
+  return [
+    '<div class="charts">',
+    ...charts.map(
+      (c) =>
+        `<figure id="chart-${escapeHtml(c.name)}" data-chart="${escapeHtml(c.name)}">\n${c.svg}\n<figcaption><strong>${escapeHtml(c.title)}.</strong> ${escapeHtml(c.question)}${linkSvg ? ` <a href="charts/${escapeHtml(c.name)}.svg">SVG</a>` : ''}</figcaption>\n</figure>`,
+    ),
+    '</div>',
+  ];
+}
+
+function engineRow(e: EngineSummary, colour: string | undefined): string {
+  // Keys are relative to the row's engine (data-engine): an engine's label may hold dots.
+  const k = (field: string): string => field;
+  const cells = [
+    `${swatch(colour)}<code>${escapeHtml(e.engine)}</code>`,
+    interval(k('fill_rate'), e.fill_rate, (x) => fixed(x, 3)),
+    figure(k('filled_share'), e.filled_share, (x) => percent(x)),
+    figure(k('invited'), e.invited, (x) => fixed(x, 1)),
+    figure(k('excess_invites'), e.excess_invites, (x) => fixed(x, 1)),
+    figure(k('overbooked'), e.overbooked, (x) => fixed(x, 2)),
+    figure(k('time_to_fill_minutes_median'), e.time_to_fill_minutes_median, (x) => fixed(x, 0)),
+    figure(k('time_to_fill_ratio'), e.time_to_fill_ratio, (x) => percent(x, 1)),
+    interval(k('value'), e.value, money),
+    interval(k('regret'), e.regret, money),
+    figure(k('calls'), e.calls, (x) => fixed(x, 1)),
+    figure(k('faults'), e.faults, (x) => String(x)),
+  ];
+  return `<tr data-engine="${escapeHtml(e.engine)}">${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+}
+
+function engineTable(summary: Summary): string[] {
+  const colours = engineColours(summary.engines.map((e) => e.engine));
+  const heads = [
+    'engine',
+    'fill rate [95 % CI]',
+    'filled',
+    'invited',
+    'excess invites',
+    'overbooked',
+    'time to fill (median min)',
+    'time to fill (share of window)',
+    'value [95 % CI]',
+    'regret [95 % CI]',
+    'calls',
+    'faults',
+  ];
+  return [
+    '<div class="table-wrap"><table id="engines">',
+    `<thead><tr>${heads.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
+    '<tbody>',
+    ...summary.engines.map((e) => engineRow(e, colours.get(e.engine))),
+    '</tbody>',
+    '</table></div>',
+    '<p class="note">Means per case; intervals are 95 % bootstrap intervals over cases. <em>Excess invites</em> are invitations beyond what the hindsight oracle needed; <em>regret</em> is the oracle\'s value minus the engine\'s.</p>',
+  ];
+}
+
+function pairedTable(summary: Summary): string[] {
+  if (summary.baseline === null) return [];
+  const colours = engineColours(summary.engines.map((e) => e.engine));
+  const rows = summary.engines.filter((e) => e.engine !== summary.baseline && e.vs_baseline !== null);
+  if (rows.length === 0) return [];
+  return [
+    `<h3>Against <code>${escapeHtml(summary.baseline)}</code>, paired over the same cases</h3>`,
+    '<div class="table-wrap"><table id="paired">',
+    '<thead><tr><th>engine</th><th>Δ value [95 % CI]</th><th>Δ fill rate [95 % CI]</th><th>on value</th></tr></thead>',
+    '<tbody>',
+    ...rows.map((e) => {
+      const d = e.vs_baseline as NonNullable<EngineSummary['vs_baseline']>;
+      const k = 'vs_baseline';
+      return `<tr data-engine="${escapeHtml(e.engine)}"><td>${swatch(colours.get(e.engine))}<code>${escapeHtml(e.engine)}</code></td><td>${interval(`${k}.value_diff`, d.value_diff, signedMoney)}</td><td>${interval(`${k}.fill_rate_diff`, d.fill_rate_diff, (x) => signed(x, 3))}</td><td>${pairedVerdict(d.value_diff)}</td></tr>`;
+    }),
+    '</tbody>',
+    '</table></div>',
+  ];
+}
+
+function faults(summary: Summary): string[] {
+  const faulty = summary.engines.filter((e) => e.faults > 0);
+  if (faulty.length === 0) return ['<p class="note">Faults: none; every engine answered every call with a valid decision.</p>'];
+  return [
+    '<h3>Faults</h3>',
+    '<ul>',
+    ...faulty.map(
+      (e) =>
+        `<li><code>${escapeHtml(e.engine)}</code>: ${e.faults} case${e.faults === 1 ? '' : 's'}<ul>${e.fault_examples.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul></li>`,
+    ),
+    '</ul>',
+  ];
+}
+
+/** The facts line of summary.md, as HTML. */
+function factsLine(summary: Summary): string {
+  const p = summary.params;
+  const reps = summary.replicates === 1 ? '1 replicate' : `${summary.replicates} replicates`;
+  return (
+    `${summary.cases} cases × ${reps} · pools of ${fixed(summary.pool_size_mean, 0)} and ${fixed(summary.num_vacancies_mean, 1)} vacancies on average · seed ${summary.seed} · ` +
+    `a hire is worth ${money(p.value_per_hire)}, an invitation costs ${money(p.cost_per_invite)}, an overbooking ${money(p.cost_per_overbooking)} · ` +
+    `${p.bootstrap} bootstrap resamples${p.carry_state ? ' · engine state carried across cases' : ''}`
+  );
+}
+
+/** The report page of one run. */
+export function reportHtml(summary: Summary, charts: readonly DrawnChart[], notes: readonly string[] = []): string {
+  return page(`pacebench · ${summary.scenario}`, [
+    `<h1>pacebench · <code>${escapeHtml(summary.scenario)}</code></h1>`,
+    summary.description === '' ? '' : `<p class="description">${escapeHtml(summary.description)}</p>`,
+    `<p class="facts">${escapeHtml(factsLine(summary))}</p>`,
+    '<h2>Engines</h2>',
+    ...engineTable(summary),
+    ...pairedTable(summary),
+    ...faults(summary),
+    '<h2>Charts</h2>',
+    ...chartFigures(charts),
+    ...notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`),
+    '<footer>Written by pacebench from this folder\'s summary.json, cases.csv and timings.json; every figure above is in summary.json. Each chart is also in charts/ as an SVG file.</footer>',
+    `<script type="application/json" id="summary-data">${inlineJson(summary)}</script>`,
+  ].filter((line) => line !== ''));
+}
+
+const VERDICT: Record<string, string> = {
+  better: 'better',
+  worse: 'worse, within tolerance',
+  regression: 'regression',
+  unchanged: 'no significant change',
+  mixed: 'mixed',
+};
+
+/** The page of `compare OLD NEW --html FILE`: per scenario, its table and its forest plot. */
+export function compareHtml(title: string, sections: readonly { comparison: ScenarioComparison; verdict: string; chart: DrawnChart | null }[], notes: readonly string[]): string {
+  const body: string[] = [`<h1>${escapeHtml(title)}</h1>`];
+  for (const { comparison: c, verdict, chart } of sections) {
+    body.push(`<h2><code>${escapeHtml(c.scenario)}</code>: ${escapeHtml(c.old)} → ${escapeHtml(c.new)}</h2>`);
+    body.push(
+      `<p class="note">${escapeHtml(
+        c.test === 'paired'
+          ? 'Same cases and seed on both sides: each change is tested case by case (paired 95 % bootstrap interval of the differences).'
+          : `Not paired (${c.unpairedBecause ?? ''}): a change counts when each mean lies outside the other's 95 % interval.`,
+      )}</p>`,
+    );
+    body.push(
+      '<div class="table-wrap"><table>',
+      '<thead><tr><th>engine</th><th>fill rate old → new</th><th>Δ fill rate</th><th>value old → new</th><th>Δ value</th><th>verdict</th></tr></thead><tbody>',
+    );
+    for (const e of c.engines) {
+      const f = e.fill_rate;
+      const v = e.value;
+      const ciF = f.ci95 === null ? '' : ` [${signed(f.ci95[0], 3)}, ${signed(f.ci95[1], 3)}]`;
+      const ciV = v.ci95 === null ? '' : ` [${signedMoney(v.ci95[0])}, ${signedMoney(v.ci95[1])}]`;
+      body.push(
+        `<tr><td><code>${escapeHtml(e.engine)}</code></td><td>${fixed(f.old, 3)} → ${fixed(f.new, 3)}</td><td>${escapeHtml(signed(f.diff, 3) + ciF)}${f.significant ? ' ✱' : ''}</td>` +
+          `<td>${escapeHtml(`${money(v.old)} → ${money(v.new)}`)}</td><td>${escapeHtml(signedMoney(v.diff) + ciV)}${v.significant ? ' ✱' : ''}</td><td>${escapeHtml(VERDICT[e.verdict] ?? e.verdict)}</td></tr>`,
+      );
+    }
+    body.push('</tbody></table></div>', '<p class="note">✱ significant at 95 %.</p>', `<p><strong>${escapeHtml(verdict)}</strong></p>`);
+    if (chart !== null) body.push(...chartFigures([chart], false));
+  }
+  body.push(...notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`));
+  return page(title, body);
+}
