@@ -217,7 +217,8 @@ export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carri
     }
   }
   // Log-likelihood of this shape at the fit (answers, censored groups, the carried answers),
-  // plus the Gamma prior on θ and the lean to the preferred shape.
+  // and the lean to the preferred shape. The Gamma prior on θ is left out of the comparison:
+  // its density is not on the same scale from one shape to the next.
   const answers = carried.answers + answered;
   let ll = answers * (Math.log(q) + Math.log(k) + Math.log(theta)) + (k - 1) * (carried.sumLog + s.sumLog);
   ll -= theta * (baseExposure - b0 + stillExposure);
@@ -227,7 +228,6 @@ export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carri
       ll += (s.groupCount[g] as number) * Math.log(1 - q + q * S);
     }
   }
-  ll += (a0 - 1) * Math.log(theta) - b0 * theta + a0 * Math.log(b0);
   const lean = Math.log(k / prior.shape);
   ll -= prior.shapeWeight * lean * lean;
   const resolved = s.pending - still;
@@ -424,14 +424,15 @@ export const pace = defineEngine({
   params: {
     hireRate: { default: 0.06, description: 'prior share of invitees who become hires', min: 0.001, max: 0.99 },
     answerRate: { default: 0.2, description: 'prior share of invitees who answer at all', min: 0.001, max: 1 },
-    strength: { default: 20, description: 'pseudo-invitations behind the prior shares', min: 0.01 },
+    strength: { default: 100, description: 'pseudo-invitations behind the prior shares', min: 0.01 },
     medianDelay: { default: 30, description: 'prior median response delay, minutes', min: 0.01 },
     delayStrength: { default: 1, description: 'pseudo-answers behind the prior delay', min: 0.01 },
     shape: { default: 1.5, description: 'preferred Weibull shape of the delays', min: 0.1, max: 10 },
     shapeWeight: { default: 1, description: 'how much the shape choice leans to the preferred one', min: 0 },
     quantile: { default: 0.8, description: 'share of the expected answers that should be in at the callback', min: 0.05, max: 0.999 },
+    maxStep: { default: 0.35, description: 'longest callback, as a share of the minutes left', min: 0.01, max: 1 },
     minCallback: { default: 1, description: 'shortest callback, minutes', min: 1, integer: true },
-    urgency: { default: 5, description: 'money a needed invitation loses by waiting one call', min: 0 },
+    urgency: { default: 2, description: 'money a needed invitation loses by waiting one call', min: 0 },
     valuePerHire: { default: 2500, description: 'value of a hire', min: 0 },
     costPerInvite: { default: 20, description: 'cost of an invitation', min: 0 },
     costPerOverbooking: { default: 250, description: 'cost of an acceptance that finds no vacancy', min: 0 },
@@ -445,7 +446,7 @@ export const pace = defineEngine({
     const prior: Prior = {
       hireRate: num('hireRate', 0.06),
       answerRate: Math.max(num('answerRate', 0.2), num('hireRate', 0.06)),
-      strength: num('strength', 20),
+      strength: num('strength', 100),
       medianDelay: num('medianDelay', 30),
       delayStrength: num('delayStrength', 1),
       shape: num('shape', 1.5),
@@ -462,7 +463,8 @@ export const pace = defineEngine({
     const carryCap = num('carryCap', 400);
     const c = num('quantile', 0.8);
     const minCallback = num('minCallback', 1);
-    const urgency = num('urgency', 5);
+    const urgency = num('urgency', 2);
+    const maxShare = num('maxStep', 0.35);
 
     const clock = new RequestClock();
     const summary = new ListSummary();
@@ -545,7 +547,9 @@ export const pace = defineEngine({
             pendingHires += ((s.groupCount[g] as number) * p * (Sa - Send(a + left))) / (1 - q + q * Sa);
           }
         }
-        const step = Math.max(minCallback, delayQuantile(fit, c));
+        // Calls cost nothing: with a heavy tail, call back well before the deadline rather
+        // than wait for answers that may come after it.
+        const step = Math.max(minCallback, Math.min(delayQuantile(fit, c), maxShare * left));
         const onTimeNow = 1 - survival(fit, left);
         const onTimeNext = left - step > 0 ? 1 - survival(fit, left - step) : 0;
         const inputs: BatchInputs = {
@@ -562,7 +566,7 @@ export const pace = defineEngine({
         return {
           finished: false,
           num_candidates_needed: batch,
-          callback_time_minutes: callbackMinutes(fit, s, batch, c, left, step, minCallback),
+          callback_time_minutes: callbackMinutes(fit, s, batch, c, Math.min(left, Math.max(1, maxShare * left) + 1), step, minCallback),
         };
       },
     };

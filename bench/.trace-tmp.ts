@@ -1,0 +1,27 @@
+import { readScenario } from '../src/scenario/read.ts';
+import { drawLatentPool } from '../src/sim/latent.ts';
+import { playCase } from '../src/sim/play.ts';
+import { pace, ListSummary, fitModel, emptyCarried } from '../src/engines/pace.ts';
+import { ENGINES } from '../src/engines/registry.ts';
+import { resolveParams, parseEngineSpec } from '../src/engines/spec.ts';
+const [scen, idx, spec = 'pace'] = process.argv.slice(2);
+const { scenario } = readScenario(scen!);
+const c = scenario.cases[Number(idx)]!;
+const pool = drawLatentPool(scenario, c, 1, 1);
+const params = resolveParams(pace, parseEngineSpec(spec));
+const inner = pace.create({ random: () => 0.5, params });
+const prior = { hireRate: params.hireRate!, answerRate: params.answerRate!, strength: params.strength!, medianDelay: params.medianDelay!, delayStrength: params.delayStrength!, shape: params.shape!, shapeWeight: params.shapeWeight! };
+let hiresTrue = 0; for (let i=0;i<pool.size;i++) hiresTrue += pool.offerAccepted[i]!;
+console.log(`case ${c.id} pool ${c.poolSize} V ${c.numVacancies} window ${(c.deadline-c.start)/60000} min; potential hires ${hiresTrue}`);
+const engine = { decide(r: any) {
+  const d = inner.decide(r);
+  const s = new ListSummary().read(r.impacted_candidates_data);
+  const f = fitModel(s, prior, emptyCarried(), { censoring: params.censoring === 1 }, [new Float64Array(s.groups+1), new Float64Array(s.groups+1)]);
+  const med = Math.pow(Math.LN2 / f.theta, 1 / f.k);
+  console.log(`${r.reference_date_time} inv ${r.impacted_candidates_data.length} hires ${s.hires} non ${s.nonHires} pend ${s.pending} groups ${s.groups} | k ${f.k} med ${med.toFixed(1)} q ${f.answerRate.toFixed(3)} p ${f.hireRate.toFixed(4)} ev ${f.evidence.toFixed(0)} | -> ${d.finished ? 'FIN' : d.num_candidates_needed + ' cb ' + d.callback_time_minutes}`);
+  return d;
+}};
+const play = playCase(c, pool, engine, { maxCalls: 100000 });
+let hires = 0; const window = (c.deadline - c.start)/60000;
+for (let i=0;i<play.invited;i++) if (pool.offerAccepted[i] && play.invitedAt[i]! + pool.delay[i]! <= window) hires++;
+console.log(`invited ${play.invited} on-time acceptors ${hires} calls ${play.calls}`);
