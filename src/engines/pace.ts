@@ -428,11 +428,12 @@ export const pace = defineEngine({
     medianDelay: { default: 30, description: 'prior median response delay, minutes', min: 0.01 },
     delayStrength: { default: 1, description: 'pseudo-answers behind the prior delay', min: 0.01 },
     shape: { default: 1.5, description: 'preferred Weibull shape of the delays', min: 0.1, max: 10 },
-    shapeWeight: { default: 1, description: 'how much the shape choice leans to the preferred one', min: 0 },
+    shapeWeight: { default: 3, description: 'how much the shape choice leans to the preferred one', min: 0 },
     quantile: { default: 0.8, description: 'share of the expected answers that should be in at the callback', min: 0.05, max: 0.999 },
+    roundsWeight: { default: 15, description: 'urgency grows by this factor times the callback step over the minutes left', min: 0 },
     maxStep: { default: 0.35, description: 'longest callback, as a share of the minutes left', min: 0.01, max: 1 },
     minCallback: { default: 1, description: 'shortest callback, minutes', min: 1, integer: true },
-    urgency: { default: 2, description: 'money a needed invitation loses by waiting one call', min: 0 },
+    urgency: { default: 4, description: 'money a needed invitation loses by waiting one call, with one vacancy left (÷√vacancies left)', min: 0 },
     valuePerHire: { default: 2500, description: 'value of a hire', min: 0 },
     costPerInvite: { default: 20, description: 'cost of an invitation', min: 0 },
     costPerOverbooking: { default: 250, description: 'cost of an acceptance that finds no vacancy', min: 0 },
@@ -450,7 +451,7 @@ export const pace = defineEngine({
       medianDelay: num('medianDelay', 30),
       delayStrength: num('delayStrength', 1),
       shape: num('shape', 1.5),
-      shapeWeight: num('shapeWeight', 1),
+      shapeWeight: num('shapeWeight', 3),
     };
     const money: Money = {
       valuePerHire: num('valuePerHire', 2500),
@@ -463,8 +464,9 @@ export const pace = defineEngine({
     const carryCap = num('carryCap', 400);
     const c = num('quantile', 0.8);
     const minCallback = num('minCallback', 1);
-    const urgency = num('urgency', 2);
+    const urgency = num('urgency', 4);
     const maxShare = num('maxStep', 0.35);
+    const roundsWeight = num('roundsWeight', 15);
 
     const clock = new RequestClock();
     const summary = new ListSummary();
@@ -560,7 +562,10 @@ export const pace = defineEngine({
           hireRate: p,
           onTimeNow,
           onTimeNext,
-          urgency,
+          // The risk of running out of calls is shared by the vacancies left: per invitation
+          // it shrinks as the need grows (a batch for 200 hires is long, not late).
+          // and grows as the calls left before the deadline become few.
+          urgency: (urgency * (1 + roundsWeight * (step / left))) / Math.sqrt(Math.max(1, request.num_vacancies - s.hires)),
         };
         const batch = Math.min(request.num_remaining_in_pool, byMoney ? moneyBatch(inputs, money) : meanBatch(inputs));
         return {
