@@ -191,7 +191,9 @@ export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carri
   const baseExposure = b0 + (carried.exposure[j] as number) + (s.sumPow[j] as number);
   const total = aH + aN + aZ + answered + s.pending;
   const hireShare = (aH + s.hires) / (aH + aN + answered);
-  let q = (aH + aN + answered) / total;
+  // EM starts as if the pending answered at the rate of the answered: from the prior alone
+  // on the first call, and at the fixed point at once when everyone answers.
+  let q = (aH + aN + answered) / (aH + aN + aZ + answered);
   let theta = events / baseExposure;
   let stillExposure = 0;
   let still = 0;
