@@ -1,5 +1,6 @@
 import { FINISHED, type CandidateRecord, type Decision, type Request } from '../contract/types.ts';
 import { RequestClock, caseIdOf, isOver, minutesBetween } from './common.ts';
+import { normalQuantile } from '../stats/distributions.ts';
 import { defineEngine } from './types.ts';
 
 /**
@@ -66,6 +67,7 @@ export class ListSummary {
   nonHires = 0;
   /** Σ ln(delay) and Σ delay^k per shape, delays taken at the middle of their whole minute. */
   sumLog = 0;
+  sumLog2 = 0;
   readonly sumPow = new Float64Array(SHAPES.length);
   groups = 0;
   groupAge = new Float64Array(64);
@@ -80,6 +82,7 @@ export class ListSummary {
     this.hires = 0;
     this.nonHires = 0;
     this.sumLog = 0;
+    this.sumLog2 = 0;
     this.sumPow.fill(0);
     this.groups = 0;
     this.pending = 0;
@@ -98,7 +101,9 @@ export class ListSummary {
       if (record.candidate_status === 'offer_accepted') this.hires++;
       else this.nonHires++;
       const h = 2 * Math.max(0, minutes) + 1;
-      this.sumLog += halfLog(h);
+      const l = halfLog(h);
+      this.sumLog += l;
+      this.sumLog2 += l * l;
       for (let j = 0; j < shapes; j++) this.sumPow[j] = (this.sumPow[j] as number) + halfPow(j, h);
     }
     return this;
@@ -132,10 +137,14 @@ export interface Carried {
   answers: number;
   sumLog: number;
   readonly exposure: Float64Array;
+  /** The log-normal's evidence: answers (censored ones by their expected share) and the sums of ln delay and its square. */
+  lnCount: number;
+  lnSum: number;
+  lnSum2: number;
 }
 
 export function emptyCarried(): Carried {
-  return { hires: 0, nonHires: 0, never: 0, answers: 0, sumLog: 0, exposure: new Float64Array(SHAPES.length) };
+  return { hires: 0, nonHires: 0, never: 0, answers: 0, sumLog: 0, exposure: new Float64Array(SHAPES.length), lnCount: 0, lnSum: 0, lnSum2: 0 };
 }
 
 export interface Prior {
@@ -150,13 +159,20 @@ export interface Prior {
   /** Preferred Weibull shape, and how much the choice leans to it (0: not at all). */
   readonly shape: number;
   readonly shapeWeight: number;
+  /** Prior σ of ln delay, for the log-normal. */
+  readonly sigma: number;
 }
 
 export interface Fit {
-  /** Shape index in SHAPES, shape k and rate θ: S(t) = exp(−θ t^k). */
+  /** Weibull: shape index in SHAPES (−1 for the log-normal), shape k and rate θ, S(t) = exp(−θ t^k). */
   readonly j: number;
   readonly k: number;
   readonly theta: number;
+  /** Log-normal (when `j = −1`): ln delay ~ N(μ, σ²). */
+  readonly mu?: number;
+  readonly sigma?: number;
+  /** The log-normal's expected sufficient statistics, pending included, for carrying. */
+  readonly lnStats?: readonly [number, number, number];
   /** P(answer), P(hire): per invitee. */
   readonly answerRate: number;
   readonly hireRate: number;
@@ -246,12 +262,108 @@ export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carri
   };
 }
 
-/** The best shape's fit. `scratch` holds two weight buffers of at least `s.groups`. */
+const LN_2PI_HALF = 0.5 * Math.log(2 * Math.PI);
+/** The log-normal is preferred to no Weibull shape without evidence: a small fixed lean. */
+const LOGNORMAL_LEAN = 0.05;
+
+function normalPdf(z: number): number {
+  return Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+}
+
+/**
+ * The same cure-rate model with log-normal delays, the family of e-mail answers with a long
+ * tail. EM again: a pending group that still answers contributes the moments of ln delay
+ * beyond its age (truncated normal), the closed-form M-step pools them with the answers and
+ * the prior (μ₀ = ln median, σ₀, with the delay prior's pseudo-answers).
+ */
+export function fitLogNormal(s: ListSummary, prior: Prior, carried: Carried, options: FitOptions, weights: Float64Array): Fit {
+  const a0 = prior.delayStrength;
+  const mu0 = Math.log(prior.medianDelay);
+  const s0 = prior.sigma;
+  const aH = prior.strength * prior.hireRate + carried.hires;
+  const aN = prior.strength * Math.max(0, prior.answerRate - prior.hireRate) + carried.nonHires;
+  const aZ = prior.strength * (1 - prior.answerRate) + carried.never;
+  const answered = s.answered;
+  const total = aH + aN + aZ + answered + s.pending;
+  const hireShare = (aH + s.hires) / (aH + aN + answered);
+  const n0 = a0 + carried.lnCount + answered;
+  const sum0 = a0 * mu0 + carried.lnSum + s.sumLog;
+  const sum20 = a0 * (s0 * s0 + mu0 * mu0) + carried.lnSum2 + s.sumLog2;
+  let q = (aH + aN + answered) / (aH + aN + aZ + answered);
+  let mu = sum0 / n0;
+  let sigma = Math.sqrt(Math.max(0.01, sum20 / n0 - mu * mu));
+  let n = n0;
+  let sum = sum0;
+  let sum2 = sum20;
+  const G = s.groups;
+  if (!options.censoring) weights.fill(0, 0, G);
+  const steps = options.censoring ? EM_STEPS : 0;
+  for (let step = 0; step < steps; step++) {
+    let still = 0;
+    n = n0;
+    sum = sum0;
+    sum2 = sum20;
+    for (let g = 0; g < G; g++) {
+      const a = s.groupAge[g] as number;
+      const count = s.groupCount[g] as number;
+      let S = 1;
+      let m1 = mu;
+      let m2 = sigma * sigma + mu * mu;
+      if (a > 0) {
+        const z = (Math.log(a) - mu) / sigma;
+        S = 1 - normalCdf(z);
+        // Inverse Mills ratio; its asymptote where S underflows.
+        const lambda = S > 1e-12 ? normalPdf(z) / S : z + 1 / z;
+        m1 = mu + sigma * lambda;
+        m2 = sigma * sigma * (1 + z * lambda) + 2 * mu * sigma * lambda + mu * mu;
+      }
+      const w = (q * S) / (1 - q + q * S);
+      weights[g] = w;
+      const cw = count * w;
+      still += cw;
+      n += cw;
+      sum += cw * m1;
+      sum2 += cw * m2;
+    }
+    mu = sum / n;
+    sigma = Math.sqrt(Math.max(0.01, sum2 / n - mu * mu));
+    q = (aH + aN + answered + still) / total;
+  }
+  // Log-likelihood at the fit: answers and carried answers as log-normal densities, pending groups censored.
+  const answers = carried.lnCount + answered;
+  const ssq = carried.lnSum2 + s.sumLog2 - 2 * mu * (carried.lnSum + s.sumLog) + answers * mu * mu;
+  let ll = answers * (Math.log(q) - Math.log(sigma) - LN_2PI_HALF) - (carried.lnSum + s.sumLog) - ssq / (2 * sigma * sigma);
+  let still = 0;
+  for (let g = 0; g < G; g++) {
+    const a = s.groupAge[g] as number;
+    const S = a > 0 ? 1 - normalCdf((Math.log(a) - mu) / sigma) : 1;
+    if (options.censoring) ll += (s.groupCount[g] as number) * Math.log(1 - q + q * S);
+    still += (s.groupCount[g] as number) * (weights[g] as number);
+  }
+  ll -= prior.shapeWeight * LOGNORMAL_LEAN;
+  return {
+    j: -1,
+    k: Number.NaN,
+    theta: Number.NaN,
+    mu,
+    sigma,
+    lnStats: [n - n0 + answered, sum - sum0 + s.sumLog, sum2 - sum20 + s.sumLog2],
+    answerRate: q,
+    hireRate: q * hireShare,
+    evidence: aH + aN + aZ + answered + s.pending - still,
+    stillAnswers: weights,
+    exposure: 0,
+    logLikelihood: ll,
+  };
+}
+
+/** The best fit over the Weibull shapes and the log-normal. `scratch` holds two weight buffers of at least `s.groups`. */
 export function fitModel(s: ListSummary, prior: Prior, carried: Carried, options: FitOptions, scratch: [Float64Array, Float64Array]): Fit {
   let best: Fit | null = null;
   let spare = 0;
-  for (let j = 0; j < SHAPES.length; j++) {
-    const fit = fitShape(j, s, prior, carried, options, scratch[spare] as Float64Array);
+  for (let j = -1; j < SHAPES.length; j++) {
+    const buffer = scratch[spare] as Float64Array;
+    const fit = j < 0 ? fitLogNormal(s, prior, carried, options, buffer) : fitShape(j, s, prior, carried, options, buffer);
     if (best === null || fit.logLikelihood > best.logLikelihood) {
       best = fit;
       spare = 1 - spare;
@@ -261,11 +373,14 @@ export function fitModel(s: ListSummary, prior: Prior, carried: Carried, options
 }
 
 export function survival(fit: Fit, minutes: number): number {
-  return minutes <= 0 ? 1 : Math.exp(-fit.theta * Math.pow(minutes, fit.k));
+  if (minutes <= 0) return 1;
+  if (fit.j < 0) return 1 - normalCdf((Math.log(minutes) - (fit.mu as number)) / (fit.sigma as number));
+  return Math.exp(-fit.theta * Math.pow(minutes, fit.k));
 }
 
 /** Minutes by which a share `c` of a fresh invitation's answers are in. */
 export function delayQuantile(fit: Fit, c: number): number {
+  if (fit.j < 0) return Math.exp((fit.mu as number) + (fit.sigma as number) * normalQuantile(c));
   return Math.pow(-Math.log(1 - c) / fit.theta, 1 / fit.k);
 }
 
@@ -430,6 +545,7 @@ export const pace = defineEngine({
     medianDelay: { default: 30, description: 'prior median response delay, minutes', min: 0.01 },
     delayStrength: { default: 1, description: 'pseudo-answers behind the prior delay', min: 0.01 },
     shape: { default: 1.5, description: 'preferred Weibull shape of the delays', min: 0.1, max: 10 },
+    sigma: { default: 1, description: 'prior σ of ln delay (log-normal delays)', min: 0.05, max: 5 },
     shapeWeight: { default: 3, description: 'how much the shape choice leans to the preferred one', min: 0 },
     quantile: { default: 0.8, description: 'share of the expected answers that should be in at the callback', min: 0.05, max: 0.999 },
     roundsWeight: { default: 15, description: 'urgency grows by this factor times the callback step over the minutes left', min: 0 },
@@ -454,6 +570,7 @@ export const pace = defineEngine({
       delayStrength: num('delayStrength', 1),
       shape: num('shape', 1.5),
       shapeWeight: num('shapeWeight', 3),
+      sigma: num('sigma', 1),
     };
     const money: Money = {
       valuePerHire: num('valuePerHire', 2500),
@@ -473,10 +590,11 @@ export const pace = defineEngine({
     const clock = new RequestClock();
     const summary = new ListSummary();
     let scratch: [Float64Array, Float64Array] = [new Float64Array(64), new Float64Array(64)];
+    let lnScratch = new Float64Array(64);
     const carried = emptyCarried();
     // This opening's last fit and summary figures, committed to `carried` when it ends.
     let caseId: string | null = null;
-    let last: { hires: number; nonHires: number; never: number; answers: number; sumLog: number; exposure: Float64Array } | null = null;
+    let last: { hires: number; nonHires: number; never: number; answers: number; sumLog: number; exposure: Float64Array; ln: readonly [number, number, number] } | null = null;
 
     const commit = (): void => {
       if (last !== null && carry) {
@@ -486,6 +604,9 @@ export const pace = defineEngine({
         carried.answers += last.answers;
         carried.sumLog += last.sumLog;
         for (let j = 0; j < SHAPES.length; j++) carried.exposure[j] = (carried.exposure[j] as number) + (last.exposure[j] as number);
+        carried.lnCount += last.ln[0];
+        carried.lnSum += last.ln[1];
+        carried.lnSum2 += last.ln[2];
         // Bounded: old openings fade as new ones come, so the prior stays a prior.
         const outcomes = carried.hires + carried.nonHires + carried.never;
         if (outcomes > carryCap) {
@@ -500,6 +621,12 @@ export const pace = defineEngine({
           carried.sumLog *= f;
           for (let j = 0; j < SHAPES.length; j++) carried.exposure[j] = (carried.exposure[j] as number) * f;
         }
+        if (carried.lnCount > carryCap) {
+          const f = carryCap / carried.lnCount;
+          carried.lnCount *= f;
+          carried.lnSum *= f;
+          carried.lnSum2 *= f;
+        }
       }
       last = null;
       caseId = null;
@@ -512,7 +639,10 @@ export const pace = defineEngine({
         caseId = id;
         const { now, deadline } = clock.read(request);
         const s = summary.read(request.impacted_candidates_data);
-        if (s.groups > scratch[0].length) scratch = [new Float64Array(s.groups * 2), new Float64Array(s.groups * 2)];
+        if (s.groups > scratch[0].length) {
+          scratch = [new Float64Array(s.groups * 2), new Float64Array(s.groups * 2)];
+          lnScratch = new Float64Array(s.groups * 2);
+        }
         const fit = fitModel(s, prior, carried, options, scratch);
         if (carry) {
           // Every shape's exposure, pending ages weighted by the chosen fit's chance that
@@ -532,6 +662,7 @@ export const pace = defineEngine({
             answers: s.answered,
             sumLog: s.sumLog,
             exposure,
+            ln: (fit.j < 0 ? fit : fitLogNormal(s, prior, carried, options, lnScratch)).lnStats ?? [0, 0, 0],
           };
         }
         if (isOver(request, now, deadline, s.hires)) {
