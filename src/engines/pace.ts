@@ -547,7 +547,7 @@ export const pace = defineEngine({
     shape: { default: 1.5, description: 'preferred Weibull shape of the delays', min: 0.1, max: 10 },
     sigma: { default: 1, description: 'prior σ of ln delay (log-normal delays)', min: 0.05, max: 5 },
     shapeWeight: { default: 3, description: 'how much the shape choice leans to the preferred one', min: 0 },
-    quantile: { default: 0.8, description: 'share of the expected answers that should be in at the callback', min: 0.05, max: 0.999 },
+    quantile: { default: 0.7, description: 'share of the expected answers that should be in at the callback', min: 0.05, max: 0.999 },
     roundsWeight: { default: 15, description: 'urgency grows by this factor times the callback step over the minutes left', min: 0 },
     maxStep: { default: 0.35, description: 'longest callback, as a share of the minutes left', min: 0.01, max: 1 },
     minCallback: { default: 1, description: 'shortest callback, minutes', min: 1, integer: true },
@@ -581,7 +581,7 @@ export const pace = defineEngine({
     const byMoney = num('money', 1) === 1;
     const carry = num('carry', 1) === 1;
     const carryCap = num('carryCap', 400);
-    const c = num('quantile', 0.8);
+    const c = num('quantile', 0.7);
     const minCallback = num('minCallback', 1);
     const urgency = num('urgency', 4);
     const maxShare = num('maxStep', 0.35);
