@@ -358,12 +358,20 @@ export function fitLogNormal(s: ListSummary, prior: Prior, carried: Carried, opt
 }
 
 /** The best fit over the Weibull shapes and the log-normal. `scratch` holds two weight buffers of at least `s.groups`. */
-export function fitModel(s: ListSummary, prior: Prior, carried: Carried, options: FitOptions, scratch: [Float64Array, Float64Array]): Fit {
+export function fitModel(
+  s: ListSummary,
+  prior: Prior,
+  carried: Carried,
+  options: FitOptions,
+  scratch: [Float64Array, Float64Array],
+  out?: { logNormal: Fit | null },
+): Fit {
   let best: Fit | null = null;
   let spare = 0;
   for (let j = -1; j < SHAPES.length; j++) {
     const buffer = scratch[spare] as Float64Array;
     const fit = j < 0 ? fitLogNormal(s, prior, carried, options, buffer) : fitShape(j, s, prior, carried, options, buffer);
+    if (j < 0 && out !== undefined) out.logNormal = fit;
     if (best === null || fit.logLikelihood > best.logLikelihood) {
       best = fit;
       spare = 1 - spare;
@@ -499,20 +507,25 @@ export function meanBatch(b: BatchInputs): number {
 export function callbackMinutes(fit: Fit, s: ListSummary, batch: number, c: number, minutesLeft: number, fallback: number, minCallback: number): number {
   const q = fit.answerRate;
   const G = s.groups;
+  // Per group, the chance of an answer after its present age, as a share of its invitations.
+  let eventually = batch * q;
+  const still = new Float64Array(G);
+  for (let g = 0; g < G; g++) {
+    const Sa = survival(fit, s.groupAge[g] as number);
+    still[g] = (q * Sa) / (1 - q + q * Sa);
+    eventually += (s.groupCount[g] as number) * (still[g] as number);
+  }
   const expectedBy = (t: number): number => {
     let sum = batch * q * (1 - survival(fit, t));
     for (let g = 0; g < G; g++) {
+      const w = still[g] as number;
+      if (w < 1e-9) continue;
       const a = s.groupAge[g] as number;
       const Sa = survival(fit, a);
-      sum += ((s.groupCount[g] as number) * q * (Sa - survival(fit, a + t))) / (1 - q + q * Sa);
+      sum += (s.groupCount[g] as number) * w * (1 - survival(fit, a + t) / Sa);
     }
     return sum;
   };
-  let eventually = batch * q;
-  for (let g = 0; g < G; g++) {
-    const Sa = survival(fit, s.groupAge[g] as number);
-    eventually += ((s.groupCount[g] as number) * q * Sa) / (1 - q + q * Sa);
-  }
   let minutes: number;
   if (!(eventually > 1e-3)) {
     minutes = fallback;
@@ -520,8 +533,12 @@ export function callbackMinutes(fit: Fit, s: ListSummary, batch: number, c: numb
     const target = c * eventually;
     let lo = 0;
     let hi = Math.max(1, fallback);
-    while (expectedBy(hi) < target && hi < 1e7) hi *= 2;
-    for (let i = 0; i < 20 && hi - lo > 0.5; i++) {
+    while (expectedBy(hi) < target && hi < 1e7) {
+      lo = hi;
+      hi *= 2;
+    }
+    // To half a minute or 1 %, whichever is coarser: the callback is whole minutes anyway.
+    while (hi - lo > Math.max(0.5, 0.01 * hi)) {
       const mid = (lo + hi) / 2;
       if (expectedBy(mid) >= target) hi = mid;
       else lo = mid;
@@ -590,7 +607,7 @@ export const pace = defineEngine({
     const clock = new RequestClock();
     const summary = new ListSummary();
     let scratch: [Float64Array, Float64Array] = [new Float64Array(64), new Float64Array(64)];
-    let lnScratch = new Float64Array(64);
+    const fits: { logNormal: Fit | null } = { logNormal: null };
     const carried = emptyCarried();
     // This opening's last fit and summary figures, committed to `carried` when it ends.
     let caseId: string | null = null;
@@ -639,11 +656,8 @@ export const pace = defineEngine({
         caseId = id;
         const { now, deadline } = clock.read(request);
         const s = summary.read(request.impacted_candidates_data);
-        if (s.groups > scratch[0].length) {
-          scratch = [new Float64Array(s.groups * 2), new Float64Array(s.groups * 2)];
-          lnScratch = new Float64Array(s.groups * 2);
-        }
-        const fit = fitModel(s, prior, carried, options, scratch);
+        if (s.groups > scratch[0].length) scratch = [new Float64Array(s.groups * 2), new Float64Array(s.groups * 2)];
+        const fit = fitModel(s, prior, carried, options, scratch, fits);
         if (carry) {
           // Every shape's exposure, pending ages weighted by the chosen fit's chance that
           // they still answer: what the next opening's prior needs from this one.
@@ -662,7 +676,7 @@ export const pace = defineEngine({
             answers: s.answered,
             sumLog: s.sumLog,
             exposure,
-            ln: (fit.j < 0 ? fit : fitLogNormal(s, prior, carried, options, lnScratch)).lnStats ?? [0, 0, 0],
+            ln: fits.logNormal?.lnStats ?? [0, 0, 0],
           };
         }
         if (isOver(request, now, deadline, s.hires)) {
