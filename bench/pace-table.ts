@@ -41,7 +41,8 @@ const find = (s: Summary, engine: string): EngineSummary => {
   if (e === undefined) throw new Error(`no ${engine}`);
   return e;
 };
-const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
+/** One decimal, two under 1 %: large_pools' regrets are hundredths of a per cent. */
+const pct = (x: number): string => `${(100 * x).toFixed(Math.abs(x) < 0.01 ? 2 : 1)} %`;
 const ci = (i: Interval, digits = 0): string => `${i.mean.toFixed(digits)} [${i.ci95[0].toFixed(digits)}, ${i.ci95[1].toFixed(digits)}]`;
 
 /** Regret over the seeds pooled, as a share of the oracle's value over the same seeds. */

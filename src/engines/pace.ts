@@ -72,6 +72,8 @@ export class ListSummary {
   groups = 0;
   groupAge = new Float64Array(64);
   groupCount = new Float64Array(64);
+  /** ln age of each group, for the log-normal. */
+  groupLogAge = new Float64Array(64);
   pending = 0;
 
   get answered(): number {
@@ -133,10 +135,14 @@ export class ListSummary {
       ages.set(this.groupAge);
       const counts = new Float64Array(this.groups * 2);
       counts.set(this.groupCount);
+      const logs = new Float64Array(this.groups * 2);
+      logs.set(this.groupLogAge);
+      this.groupLogAge = logs;
       this.groupAge = ages;
       this.groupCount = counts;
     }
     this.groupAge[this.groups] = Math.max(0, age);
+    this.groupLogAge[this.groups] = age > 0 ? halfLog(2 * age) : Number.NEGATIVE_INFINITY;
     this.groupCount[this.groups] = count;
     this.groups++;
   }
@@ -208,6 +214,9 @@ export interface FitOptions {
   readonly censoring: boolean;
 }
 
+/** Each pending group's age to the power k, for the shape being fitted. */
+let ageToK = new Float64Array(64);
+
 /**
  * Fits the cure-rate Weibull model for one shape: EM over the pending groups, the E-step
  * giving each group's chance of still answering, the M-step the conjugate updates
@@ -236,11 +245,13 @@ export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carri
     q = (aH + aN + answered) / total;
     weights.fill(0, 0, G);
   } else {
+    if (ageToK.length < G) ageToK = new Float64Array(2 * G);
+    for (let g = 0; g < G; g++) ageToK[g] = halfPow(j, 2 * (s.groupAge[g] as number));
     for (let step = 0; step < EM_STEPS; step++) {
       still = 0;
       stillExposure = 0;
       for (let g = 0; g < G; g++) {
-        const tk = halfPow(j, 2 * (s.groupAge[g] as number));
+        const tk = ageToK[g] as number;
         const S = Math.exp(-theta * tk);
         const w = (q * S) / (1 - q + q * S);
         weights[g] = w;
@@ -260,7 +271,7 @@ export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carri
   ll -= theta * (baseExposure - b0 + stillExposure);
   if (options.censoring) {
     for (let g = 0; g < G; g++) {
-      const S = Math.exp(-theta * halfPow(j, 2 * (s.groupAge[g] as number)));
+      const S = Math.exp(-theta * (ageToK[g] as number));
       ll += (s.groupCount[g] as number) * Math.log(1 - q + q * S);
     }
   }
@@ -328,7 +339,7 @@ export function fitLogNormal(s: ListSummary, prior: Prior, carried: Carried, opt
       let m1 = mu;
       let m2 = sigma * sigma + mu * mu;
       if (a > 0) {
-        const z = (Math.log(a) - mu) / sigma;
+        const z = ((s.groupLogAge[g] as number) - mu) / sigma;
         S = 1 - normalCdf(z);
         // Inverse Mills ratio; its asymptote where S underflows.
         const lambda = S > 1e-12 ? normalPdf(z) / S : z + 1 / z;
@@ -354,7 +365,7 @@ export function fitLogNormal(s: ListSummary, prior: Prior, carried: Carried, opt
   let still = 0;
   for (let g = 0; g < G; g++) {
     const a = s.groupAge[g] as number;
-    const S = a > 0 ? 1 - normalCdf((Math.log(a) - mu) / sigma) : 1;
+    const S = a > 0 ? 1 - normalCdf(((s.groupLogAge[g] as number) - mu) / sigma) : 1;
     if (options.censoring) ll += (s.groupCount[g] as number) * Math.log(1 - q + q * S);
     still += (s.groupCount[g] as number) * (weights[g] as number);
   }
@@ -551,16 +562,22 @@ export function meanBatch(b: BatchInputs): number {
  * expected. Never past the deadline: at most the minutes left minus one, at least 1.
  */
 let stillBuffer = new Float64Array(64);
+let survivalBuffer = new Float64Array(64);
 
 export function callbackMinutes(fit: Fit, s: ListSummary, batch: number, c: number, minutesLeft: number, fallback: number, minCallback: number): number {
   const q = fit.answerRate;
   const G = s.groups;
   // Per group, the chance of an answer after its present age, as a share of its invitations.
   let eventually = batch * q;
-  if (stillBuffer.length < G) stillBuffer = new Float64Array(2 * G);
+  if (stillBuffer.length < G) {
+    stillBuffer = new Float64Array(2 * G);
+    survivalBuffer = new Float64Array(2 * G);
+  }
   const still = stillBuffer;
+  const survived = survivalBuffer;
   for (let g = 0; g < G; g++) {
     const Sa = survival(fit, s.groupAge[g] as number);
+    survived[g] = Sa;
     still[g] = (q * Sa) / (1 - q + q * Sa);
     eventually += (s.groupCount[g] as number) * (still[g] as number);
   }
@@ -570,8 +587,7 @@ export function callbackMinutes(fit: Fit, s: ListSummary, batch: number, c: numb
       const w = still[g] as number;
       if (w < 1e-9) continue;
       const a = s.groupAge[g] as number;
-      const Sa = survival(fit, a);
-      sum += (s.groupCount[g] as number) * w * (1 - survival(fit, a + t) / Sa);
+      sum += (s.groupCount[g] as number) * w * (1 - survival(fit, a + t) / (survived[g] as number));
     }
     return sum;
   };
