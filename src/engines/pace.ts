@@ -623,7 +623,7 @@ export const pace = defineEngine({
   params: {
     hireRate: { default: 0.06, description: 'prior share of invitees who become hires', min: 0.001, max: 0.99 },
     answerRate: { default: 0.2, description: 'prior share of invitees who answer at all', min: 0.001, max: 1 },
-    strength: { default: 100, description: 'pseudo-invitations behind the prior shares', min: 0.01 },
+    strength: { default: 150, description: 'pseudo-invitations behind the prior shares', min: 0.01 },
     medianDelay: { default: 30, description: 'prior median response delay, minutes', min: 0.01 },
     delayStrength: { default: 1, description: 'pseudo-answers behind the prior delay', min: 0.01 },
     shape: { default: 1.5, description: 'preferred Weibull shape of the delays', min: 0.1, max: 10 },
@@ -647,7 +647,7 @@ export const pace = defineEngine({
     const prior: Prior = {
       hireRate: num('hireRate', 0.06),
       answerRate: Math.max(num('answerRate', 0.2), num('hireRate', 0.06)),
-      strength: num('strength', 100),
+      strength: num('strength', 150),
       medianDelay: num('medianDelay', 30),
       delayStrength: num('delayStrength', 1),
       shape: num('shape', 1.5),
