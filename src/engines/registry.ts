@@ -2,6 +2,7 @@ import { allAtOnce } from './all-at-once.ts';
 import { expDecay } from './exp-decay.ts';
 import { exp } from './exp.ts';
 import { nbinomial } from './nbinomial.ts';
+import { pace } from './pace.ts';
 import { stochConstraint } from './stoch-constraint.ts';
 import type { EngineDefinition, SyncEngine } from './types.ts';
 
@@ -14,6 +15,7 @@ export const ENGINES = {
   'exp-decay': expDecay,
   nbinomial,
   'stoch-constraint': stochConstraint,
+  pace,
   'all-at-once': allAtOnce,
 } as const satisfies Record<string, EngineDefinition<SyncEngine>>;
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backtest, type BacktestOptions } from '../../src/commands/backtest.ts';
+import { ENGINE_NAMES } from '../../src/engines/registry.ts';
 import { DEFAULT_MONEY } from '../../src/score/money.ts';
 import { memoryIo } from '../helpers.ts';
 
@@ -49,18 +50,19 @@ describe('backtest reports', () => {
     const summary = JSON.parse(read(out, 'summary.json'));
     expect(summary).toMatchObject({ schema_version: 1, scenario: 'tiny', seed: 1, replicates: 2, cases: 4, baseline: 'all-at-once' });
     expect(summary.params).toMatchObject({ value_per_hire: 2500, cost_per_invite: 20, cost_per_overbooking: 250 });
-    expect(summary.engines.map((e: { engine: string }) => e.engine)).toEqual(['exp', 'exp-decay', 'nbinomial', 'stoch-constraint', 'all-at-once', 'oracle']);
+    // Every registered engine, in registry order, then the oracle.
+    expect(summary.engines.map((e: { engine: string }) => e.engine)).toEqual([...ENGINE_NAMES, 'oracle']);
     const first = summary.engines[0];
     for (const key of ['fill_rate', 'value', 'regret']) expect(first[key].ci95).toHaveLength(2);
     for (const key of ['filled_share', 'invited', 'excess_invites', 'overbooked', 'calls', 'faults']) expect(typeof first[key]).toBe('number');
     expect(first.vs_baseline.value_diff.ci95).toHaveLength(2);
-    expect(read(out, 'cases.csv').trim().split('\n')).toHaveLength(1 + 4 * 2 * 6);
-    expect(result.summary?.engines).toHaveLength(6);
+    expect(read(out, 'cases.csv').trim().split('\n')).toHaveLength(1 + 4 * 2 * (ENGINE_NAMES.length + 1));
+    expect(result.summary?.engines).toHaveLength(ENGINE_NAMES.length + 1);
     const md = read(out, 'summary.md');
     expect(md).toMatch(/```mermaid\nquadrantChart/);
     expect(md).toMatch(/### Against `all-at-once`, paired over the same cases/);
     const timings = JSON.parse(read(out, 'timings.json'));
-    expect(timings.engines).toHaveLength(5);
+    expect(timings.engines).toHaveLength(ENGINE_NAMES.length);
     expect(timings.calls).toBeGreaterThan(0);
   });
 

@@ -1,0 +1,55 @@
+/**
+ * Plays one case of a scenario against pace and prints every call: what the list held, the
+ * delay model and rates pace fitted, and its decision. For seeing why pace did what it did.
+ *
+ *   npx tsx bench/pace-trace.ts SCENARIO CASE_INDEX [pace:key=value…] [--seed n]
+ */
+import type { Decision, Request } from '../src/contract/types.ts';
+import { emptyCarried, fitModel, ListSummary, pace, type Prior } from '../src/engines/pace.ts';
+import { parseEngineSpec, resolveParams } from '../src/engines/spec.ts';
+import type { Case } from '../src/scenario/types.ts';
+import { readScenario } from '../src/scenario/read.ts';
+import { drawLatentPool } from '../src/sim/latent.ts';
+import { playCase, windowMinutes } from '../src/sim/play.ts';
+
+const args = process.argv.slice(2);
+const seedAt = args.indexOf('--seed');
+const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 1;
+const [scenarioName, index = '0', spec = 'pace'] = seedAt < 0 ? args : args.filter((_, i) => i !== seedAt && i !== seedAt + 1);
+if (scenarioName === undefined) throw new Error('usage: npx tsx bench/pace-trace.ts SCENARIO CASE_INDEX [pace:key=value…] [--seed n]');
+const { scenario } = readScenario(scenarioName);
+const c = scenario.cases[Number(index)] as Case;
+const pool = drawLatentPool(scenario, c, seed, 1);
+const params = resolveParams(pace, parseEngineSpec(spec));
+const p = (key: string): number => params[key] as number;
+const prior: Prior = {
+  hireRate: p('hireRate'),
+  answerRate: Math.max(p('answerRate'), p('hireRate')),
+  strength: p('strength'),
+  medianDelay: p('medianDelay'),
+  delayStrength: p('delayStrength'),
+  shape: p('shape'),
+  shapeWeight: p('shapeWeight'),
+  sigma: p('sigma'),
+};
+const inner = pace.create({ random: () => 0.5, params });
+let potential = 0;
+for (let i = 0; i < pool.size; i++) potential += pool.offerAccepted[i] as number;
+console.log(`case ${c.id}: pool ${c.poolSize}, ${c.numVacancies} vacancies, window ${windowMinutes(c).toFixed(0)} min, ${potential} would accept an offer`);
+const engine = {
+  decide(r: Request): Decision {
+    const d = inner.decide(r);
+    const s = new ListSummary().read(r.impacted_candidates_data);
+    const f = fitModel(s, prior, emptyCarried(), { censoring: p('censoring') === 1 }, [new Float64Array(s.groups + 1), new Float64Array(s.groups + 1)]);
+    const model = f.j < 0 ? `log-normal median ${Math.exp(f.mu as number).toFixed(0)} σ ${(f.sigma as number).toFixed(2)}` : `Weibull k ${f.k} median ${Math.pow(Math.LN2 / f.theta, 1 / f.k).toFixed(0)}`;
+    const decision = d.finished ? 'finished' : `invite ${d.num_candidates_needed}, call back in ${d.callback_time_minutes} min`;
+    console.log(
+      `${r.reference_date_time}  invited ${r.impacted_candidates_data.length}: ${s.hires} hires, ${s.nonHires} other answers, ${s.pending} pending | ${model}, P(answer) ${f.answerRate.toFixed(3)}, P(hire) ${f.hireRate.toFixed(4)} | ${decision}`,
+    );
+    return d;
+  },
+};
+const play = playCase(c, pool, engine, { maxCalls: 100_000 });
+let hires = 0;
+for (let i = 0; i < play.invited; i++) if (pool.offerAccepted[i] === 1 && (play.invitedAt[i] as number) + (pool.delay[i] as number) <= windowMinutes(c)) hires++;
+console.log(`invited ${play.invited}, ${hires} offer acceptances by the deadline, ${play.calls} calls`);
