@@ -13,7 +13,7 @@ import { summaryMarkdown } from '../report/markdown.ts';
 import { factsOf, runJson, type RunRecord } from '../report/run.ts';
 import { buildTimings, timingsJson } from '../report/timings.ts';
 import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
-import { TraceFileWriter } from '../trace/write.ts';
+import { TraceFileWriter, traceTargetProblem } from '../trace/write.ts';
 import { readScenario } from '../scenario/read.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Money } from '../score/money.ts';
@@ -170,6 +170,10 @@ async function runBacktest(options: BacktestOptions, io: Io, began: number, scen
   const dir = path.resolve(io.cwd, options.out ?? path.join('reports', scenario.name));
   // Before any work: a run must not end by refusing to write, nor overwrite what it did not write.
   checkReportFolder(options.out ?? path.join('reports', scenario.name), dir, REPORT_FILES);
+  if (options.trace !== undefined) {
+    const traceProblem = traceTargetProblem(options.trace, path.resolve(io.cwd, options.trace), dir);
+    if (traceProblem !== null) throw new UserError(traceProblem);
+  }
   // Checked from counts alone, before even the list of units is built: a million replicates
   // of 200 cases would not fit as a list either.
   const unitCount = options.carryState ? options.replicates : options.replicates * scenario.cases.length;

@@ -8,6 +8,7 @@ import { CaseBuilder, formatLogProblem, type LogProblem, type ObservedCase } fro
 import { fitOpenings, type DelayChoice, type FitResult } from '../fit/estimate.ts';
 import { fitFiles } from '../fit/output.ts';
 import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
+import { notAFile } from '../scenario/read.ts';
 
 /** What a fitted scenario folder holds. */
 export const FIT_FILES = ['pools.csv', 'behaviours.csv', 'README.md', 'fit.json'] as const;
@@ -58,7 +59,9 @@ function isGzip(file: string): boolean {
  * and field, when any line or case is wrong.
  */
 export async function readLog(file: string, display: string, engine?: string): Promise<ReadLog> {
-  if (!existsSync(file) || !statSync(file).isFile()) throw new UserError(`${display}: no such file`);
+  if (!existsSync(file)) throw new UserError(`${display}: no such file`);
+  const stats = statSync(file);
+  if (!stats.isFile()) throw new UserError(`${display}: is ${notAFile(stats)}, expected a log file (JSON Lines, plain or gzipped)`);
   const gzipped = isGzip(file);
   const raw = createReadStream(file);
   const input: Readable = gzipped ? raw.pipe(createGunzip()) : raw;
@@ -110,7 +113,8 @@ export async function readLog(file: string, display: string, engine?: string): P
 
 export async function fit(options: FitCommandOptions, io: Io): Promise<FitResult> {
   const file = path.resolve(io.cwd, options.log);
-  const display = path.relative(io.cwd, file) || options.log;
+  const relative = path.relative(io.cwd, file);
+  const display = relative === '' || relative.startsWith('..') ? file : relative;
   const dir = path.resolve(io.cwd, options.out);
   // A fitted scenario replaces only an earlier fit (it has fit.json), never a scenario of the user's.
   checkReportFolder(options.out, dir, FIT_FILES, 'fit.json');

@@ -42,11 +42,24 @@ export const CANDIDATE_RECORD_SCHEMA = {
       description: '`not_in_ft`: pending; `offer_accepted`: hired; `cancelled`: accepted the invitation but not the offer, or rejected.',
     },
     time_to_respond_ir_minutes: {
-      type: 'number',
+      type: 'integer',
       minimum: 0,
-      description: 'Answered: minutes the candidate took. Pending: minutes the invitation has been out so far.',
+      description: 'Whole minutes. Answered: minutes the candidate took. Pending: minutes the invitation has been out so far.',
     },
   },
+  // States that cannot happen (contract.md): no answer yet means no offer taken or refused; a
+  // refused invitation was never offered. `ir_rejected` with `not_in_ft` is the original
+  // clients' refusal and stays accepted.
+  allOf: [
+    {
+      if: { properties: { notification_status: { const: 'ir_pending' } }, required: ['notification_status'] },
+      then: { properties: { candidate_status: { const: 'not_in_ft' } } },
+    },
+    {
+      if: { properties: { notification_status: { const: 'ir_rejected' } }, required: ['notification_status'] },
+      then: { properties: { candidate_status: { enum: ['not_in_ft', 'cancelled'] } } },
+    },
+  ],
 } as const;
 
 const requestProperties = {

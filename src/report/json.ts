@@ -41,9 +41,9 @@ export function parseSummary(text: string, file: string): Summary {
     const ok =
       typeof e?.engine === 'string' &&
       typeof e.fill_rate?.mean === 'number' &&
-      Array.isArray(e.fill_rate.ci95) &&
+      (Array.isArray(e.fill_rate.ci95) || e.fill_rate.ci95 === null) &&
       typeof e.value?.mean === 'number' &&
-      Array.isArray(e.value.ci95) &&
+      (Array.isArray(e.value.ci95) || e.value.ci95 === null) &&
       typeof e.regret?.mean === 'number';
     if (!ok) throw new UserError(`${file}: engines[${i}] lacks engine, fill_rate, value or regret`);
   }

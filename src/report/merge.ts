@@ -20,7 +20,10 @@ function sameRun(a: RunRecord, b: RunRecord): string | null {
   const pb = JSON.stringify(b.params);
   if (pa !== pb) return `parameters ${pb}, not ${pa}`;
   if (a.description !== b.description) return 'another scenario description (the scenario changed between shards)';
-  if (a.shard?.count !== b.shard?.count) return `split into ${b.shard?.count} shards, not ${a.shard?.count}`;
+  if (a.shard?.count !== b.shard?.count) {
+    const split = (r: RunRecord): string => (r.shard === null ? 'a whole run, not a shard' : `split into ${r.shard.count} shards`);
+    return `${split(b)}, not ${a.shard === null ? 'a whole run' : `split into ${a.shard.count}`}`;
+  }
   return null;
 }
 

@@ -90,6 +90,11 @@ function detail(error: ErrorObject): ValidationDetail | null {
       const known = TYPES[String(params.type)];
       return { loc, msg: known?.msg ?? `Input should be ${String(params.type)}`, type: known?.type ?? 'type_error' };
     }
+    case 'const':
+      return { loc, msg: `Input should be '${String(params.allowedValue)}' with this notification_status`, type: 'literal_error' };
+    case 'if':
+      // Said by the `const`/`enum` error of the field itself.
+      return null;
     case 'minimum':
       return { loc, msg: `Input should be greater than or equal to ${String(params.limit)}`, type: 'greater_than_equal' };
     case 'enum':

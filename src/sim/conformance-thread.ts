@@ -72,15 +72,25 @@ export async function checkInGuardedThread(engine: ResolvedEngine, timeoutMs: nu
         );
       }
     }, Math.max(10, Math.min(250, timeoutMs / 4)));
+    // The result is kept until the thread ends on its own, so that what the engine printed
+    // has reached stderr before the command goes on.
+    let result: ConformanceResult | null = null;
     worker.on('message', (message: FromConformanceThread) => {
-      if (message.kind === 'result') settle(() => resolve(message.result));
-      else settle(() => reject(new UserError(message.message)));
+      if (message.kind === 'result') {
+        const done = message.result;
+        result = done;
+        clearInterval(watchdog);
+        // An engine's own timers could keep its thread alive: a second is all it gets.
+        setTimeout(() => settle(() => resolve(done)), 1000).unref();
+      } else settle(() => reject(new UserError(message.message)));
     });
     worker.on('error', (error) =>
       settle(() => resolve({ violations: [{ rule: RULES.throws, request: where(), detail: `crashed its thread: ${error.message}` }], warnings: [] })),
     );
-    worker.on('exit', (code) =>
-      settle(() => resolve({ violations: [{ rule: RULES.throws, request: where(), detail: `ended its thread (exit code ${code})` }], warnings: [] })),
-    );
+    worker.on('exit', (code) => {
+      const done = result;
+      if (done !== null) settle(() => resolve(done));
+      else settle(() => resolve({ violations: [{ rule: RULES.throws, request: where(), detail: `ended its thread (exit code ${code})` }], warnings: [] }));
+    });
   });
 }

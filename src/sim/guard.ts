@@ -86,7 +86,7 @@ export function runningCall(buffer: SharedArrayBuffer, nowEpochMs: number): Runn
  * stays parseable); and `process.exit` throws instead of ending the run, so an engine that
  * calls it gets a fault with its correlation id instead of a silent exit 0.
  */
-export function hostEngines(options: { trapExit: boolean }): void {
+export function hostEngines(options: { trapExit: boolean; hostOnly?: boolean }): void {
   const write = (text: string): void => {
     const label = activeEngine.label;
     const marked = label === '' ? text : text.replace(/^/gm, `[${label}] `);
@@ -96,6 +96,20 @@ export function hostEngines(options: { trapExit: boolean }): void {
     console[method] = (...args: unknown[]) => write(format(...args));
   }
   console.table = (data: unknown) => write(format(data));
+  // An engine writing to stdout directly must not corrupt the data there either: while an
+  // engine plays (or in a thread that only hosts engines) stdout writes go to stderr.
+  const stdoutWrite = process.stdout.write.bind(process.stdout);
+  const hostOnly = options.hostOnly === true;
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    if (hostOnly || activeEngine.label !== '') {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      write(text.replace(/\n$/, ''));
+      const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    }
+    return (stdoutWrite as (...args: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stdout.write;
   if (options.trapExit) {
     process.exit = ((code?: number | string | null) => {
       throw new Error(`called process.exit(${code ?? ''}); an engine must return a decision, not end the process`);

@@ -59,9 +59,17 @@ export function memoryProblem(need: MemoryNeed, threads: number, limits: MemoryL
   }
   const what = parts.length > 0 ? parts.join(', and ') : `about ${gb(Math.max(mainThread, all))} in all`;
   const limit = mainThread > heap ? `the ${gb(limits.heapBytes)} a thread of this process may use` : `the ${gb(limits.machineBytes)} of this machine over ${threads} threads`;
-  return (
-    `this run needs more memory than it has: ${what}; that is more than 80 % of ${limit}. ` +
-    'Run fewer replicates, smaller pools or fewer --workers, split it with --shard i/n, ' +
-    'or raise the heap limit, e.g. NODE_OPTIONS=--max-old-space-size=16384 (MB).'
-  );
+  // Advice that can work: a heap limit the machine can give, or else a smaller run.
+  const advice: string[] = [];
+  const rowsHeavy = need.rowsBytes > need.perThreadBytes;
+  if (rowsHeavy) advice.push('run fewer replicates, or split the run with --shard i/n (each shard holds only its own rows)');
+  else advice.push('use smaller pools (no option splits one case)');
+  if (all > machine && threads > 1 && need.perThreadBytes * threads > need.rowsBytes) advice.push('run fewer --workers');
+  const neededMb = Math.ceil(mainThread / 0.8 / 1024 ** 2 / 1024) * 1024;
+  if (mainThread > heap && neededMb * 1024 ** 2 <= machine) {
+    advice.push(`or raise the heap limit to what it needs: NODE_OPTIONS=--max-old-space-size=${neededMb} (MB)`);
+  } else if (mainThread > heap) {
+    advice.push(`raising the heap limit cannot help: ${gb(mainThread / 0.8)} is more than this machine's ${gb(limits.machineBytes)} can give`);
+  }
+  return `this run needs more memory than it has: ${what}; that is more than 80 % of ${limit}. ${advice.join('; ')}.`;
 }

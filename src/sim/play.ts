@@ -96,8 +96,9 @@ class CaseState {
   fault: string | null = null;
   finished = false;
   correlationId = '';
-  /** The request of the call in progress, for the observer. */
+  /** The request of the call in progress, and its time as the harness made it. */
   private request: Request | null = null;
+  private reference = '';
 
   constructor(
     readonly c: Case,
@@ -126,22 +127,51 @@ class CaseState {
     }
     this.correlationId = `${this.c.id}_${calls}`;
     this.calls++;
+    this.reference = formatTimestamp(this.c.start + this.clock.t * MS_PER_MINUTE);
     const request: Request = {
       correlation_id: this.correlationId,
-      reference_date_time: formatTimestamp(this.c.start + this.clock.t * MS_PER_MINUTE),
+      reference_date_time: this.reference,
       deadline: this.deadline,
       num_vacancies: this.c.numVacancies,
       num_remaining_in_pool: this.n - this.invited,
       impacted_candidates_data: this.records,
     };
-    if (this.options.observe !== undefined) this.request = request;
+    this.request = request;
     return request;
+  }
+
+  /**
+   * The request as the harness made it, whatever the engine did to its copy: what a trace
+   * records. The list is the harness's own, in invitation order.
+   */
+  private pristine(): Request {
+    return {
+      correlation_id: this.correlationId,
+      reference_date_time: this.reference,
+      deadline: this.deadline,
+      num_vacancies: this.c.numVacancies,
+      num_remaining_in_pool: this.n - this.invited,
+      impacted_candidates_data: this.own,
+    };
+  }
+
+  /** The request's field the engine changed, if any: six comparisons, no copy. */
+  private changedField(): string | null {
+    const r = this.request;
+    if (r === null) return null;
+    if (r.impacted_candidates_data !== this.records) return 'impacted_candidates_data';
+    if (r.num_remaining_in_pool !== this.n - this.invited) return 'num_remaining_in_pool';
+    if (r.num_vacancies !== this.c.numVacancies) return 'num_vacancies';
+    if (r.reference_date_time !== this.reference) return 'reference_date_time';
+    if (r.deadline !== this.deadline) return 'deadline';
+    if (r.correlation_id !== this.correlationId) return 'correlation_id';
+    return null;
   }
 
   /** Records a fault of the call in progress, and tells the observer. */
   failed(fault: string): void {
     this.fault = fault;
-    if (this.request !== null) this.options.observe?.(this.request, null, fault);
+    if (this.request !== null) this.options.observe?.(this.pristine(), null, fault);
   }
 
   threw(error: unknown): void {
@@ -150,6 +180,11 @@ class CaseState {
 
   apply(decision: unknown): void {
     // Checked on every call at O(1); the order of the list is checked when the case ends.
+    const changed = this.changedField();
+    if (changed !== null) {
+      this.failed(`modified its request at ${this.correlationId} (it changed ${changed}); requests are read-only`);
+      return;
+    }
     if (this.records.length !== this.invited) {
       this.failed(`changed impacted_candidates_data at ${this.correlationId} (its length went from ${this.invited} to ${this.records.length}); requests are read-only`);
       return;
@@ -160,7 +195,7 @@ class CaseState {
       return;
     }
     // Before the clock moves: the live records must still show the time of this call.
-    if (this.request !== null) this.options.observe?.(this.request, decision as Decision, null);
+    if (this.options.observe !== undefined) this.options.observe(this.pristine(), decision as Decision, null);
     const d = decision as { finished: boolean; num_candidates_needed: number; callback_time_minutes: number };
     if (d.finished) {
       this.finished = true;

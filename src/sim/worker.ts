@@ -19,7 +19,7 @@ function send(message: FromWorker): void {
 }
 
 // Engines' console output goes to stderr, marked; process.exit becomes a fault.
-hostEngines({ trapExit: true });
+hostEngines({ trapExit: true, hostOnly: true });
 
 if ((workerData as { kind?: string }).kind === 'conformance') await conformanceThread(workerData as ConformanceThreadInput);
 else await backtestThread(workerData as WorkerInput);
@@ -48,6 +48,8 @@ async function conformanceThread(input: ConformanceThreadInput): Promise<void> {
   } catch (error) {
     reply({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
   }
+  // Ends the thread once its output is flushed: the main thread waits for that.
+  port.close();
 }
 
 async function backtestThread(input: WorkerInput): Promise<void> {

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -61,4 +61,40 @@ export class TraceFileWriter {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }
+}
+
+/** Whether a file starts the way a trace does: gzip, or a JSON line naming the engine. */
+function looksLikeTrace(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(16);
+    const n = readSync(fd, head, 0, head.length, 0);
+    if (n === 0) return true;
+    if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) return true;
+    return head.subarray(0, n).toString('utf8').startsWith('{"engine":');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Why `target` may not receive a trace, or `null`. Checked before a run, like the report
+ * folder: a trace never overwrites a file that is not a trace, never lands inside the report
+ * folder (which is replaced whole), and is never a folder or the empty name.
+ */
+export function traceTargetProblem(given: string, target: string, reportDir: string): string | null {
+  if (given.trim() === '') return '--trace "" names no file';
+  const rel = path.relative(reportDir, target);
+  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
+    return `--trace ${given}: is inside the report folder, which a report replaces whole; write the trace beside it`;
+  }
+  if (existsSync(target)) {
+    const stats = statSync(target);
+    if (!stats.isFile()) return `--trace ${given}: is ${stats.isDirectory() ? 'a directory' : 'not a regular file'}, expected a file name`;
+    if (!looksLikeTrace(target)) return `--trace ${given}: exists and is not a trace pacebench wrote; choose another name`;
+  }
+  let parent = path.dirname(target);
+  while (!existsSync(parent) && path.dirname(parent) !== parent) parent = path.dirname(parent);
+  if (!statSync(parent).isDirectory()) return `--trace ${given}: cannot be created: ${parent} is a file, not a folder`;
+  return null;
 }

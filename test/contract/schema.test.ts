@@ -16,7 +16,7 @@ const GOOD = {
   num_remaining_in_pool: 98,
   impacted_candidates_data: [
     { notification_status: 'ir_accepted', candidate_status: 'offer_accepted', time_to_respond_ir_minutes: 12 },
-    { notification_status: 'ir_pending', candidate_status: 'not_in_ft', time_to_respond_ir_minutes: 30.5 },
+    { notification_status: 'ir_pending', candidate_status: 'not_in_ft', time_to_respond_ir_minutes: 30 },
   ],
 };
 const { reference_date_time: _time, ...NO_TIME } = GOOD;
@@ -49,6 +49,10 @@ const CASES: readonly (readonly [string, unknown])[] = [
   ['an unknown candidate status', { ...GOOD, impacted_candidates_data: [record, { ...record, candidate_status: 'hired' }] }],
   ['negative minutes', { ...GOOD, impacted_candidates_data: [{ ...record, time_to_respond_ir_minutes: -1 }] }],
   ['minutes as a string', { ...GOOD, impacted_candidates_data: [{ ...record, time_to_respond_ir_minutes: '3' }] }],
+  ['fractional minutes', { ...GOOD, impacted_candidates_data: [{ ...record, time_to_respond_ir_minutes: 30.5 }] }],
+  ['a pending record with an offer taken', { ...GOOD, impacted_candidates_data: [record, { ...record, candidate_status: 'offer_accepted' }] }],
+  ['a refusal with an offer taken', { ...GOOD, impacted_candidates_data: [{ ...record, notification_status: 'ir_rejected', candidate_status: 'offer_accepted' }] }],
+  ['a refusal as the original clients sent it', { ...GOOD, impacted_candidates_data: [{ ...record, notification_status: 'ir_rejected' }] }],
   ['a record missing a field', { ...GOOD, impacted_candidates_data: [{ notification_status: 'ir_pending', candidate_status: 'not_in_ft' }] }],
   ['a record with an extra field', { ...GOOD, impacted_candidates_data: [{ ...record, score: 1 }] }],
   ['many problems at once', { ...NO_TIME, num_vacancies: -3, extra: true, impacted_candidates_data: [record, { ...record, candidate_status: 1 }] }],

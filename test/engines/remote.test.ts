@@ -1,4 +1,7 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +12,9 @@ import { checkReachable, remoteEngine, remoteLabel, type RemoteEngineDefinition 
 import { parseEngineList, parseEngineSpec } from '../../src/engines/spec.ts';
 import { UserError } from '../../src/errors.ts';
 import { buildApp } from '../../src/serve/app.ts';
+import { backtest, type BacktestOptions } from '../../src/commands/backtest.ts';
+import { DEFAULT_MONEY } from '../../src/score/money.ts';
+import { memoryIo } from '../helpers.ts';
 
 const REQUEST: Request = {
   correlation_id: 'Case1_4',
@@ -179,10 +185,12 @@ describe('remote engine specs', () => {
     expect(remoteLabel('https://pacing.example/')).toBe('pacing.example');
   });
 
-  it('are resolved with registered engines and refuse a registered name as label', async () => {
+  it('are resolved with registered engines; a registered name as label is refused only beside that engine', async () => {
     const engines = await resolveEngines(parseEngineList(['exp', 'prod-exp=http://127.0.0.1:8000/optim-exp/', 'http://127.0.0.1:8000/engines/exp/decide']));
     expect(engines.map((e) => e.label)).toEqual(['exp', 'prod-exp', '127.0.0.1:8000-engines-exp-decide']);
-    await expect(resolveEngines(parseEngineList(['exp=http://127.0.0.1:8000/optim-exp/']))).rejects.toThrow(/name of a registered engine/);
+    // A served exp labelled exp gives the very report of the in-process one; both at once would be two rows of one name.
+    expect((await resolveEngines(parseEngineList(['exp=http://127.0.0.1:8000/optim-exp/'])))[0]?.label).toBe('exp');
+    await expect(resolveEngines(parseEngineList(['exp', 'exp=http://127.0.0.1:8000/optim-exp/']))).rejects.toThrow(/listed twice/);
   });
 });
 
@@ -217,5 +225,49 @@ describe('a served engine played remotely', () => {
       await proxy.close();
       for (const e of engines) await (e.definition as unknown as RemoteEngineDefinition).close();
     }
+  });
+});
+
+describe('backtests of served engines', () => {
+  let app: FastifyInstance;
+  let url = '';
+  const seed = 4;
+  beforeAll(async () => {
+    app = await buildApp({ engines: await resolveEngines(parseEngineList([...ENGINE_NAMES])), seed, logLevel: 'silent' });
+    url = await app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => app.close());
+
+  const TINY = path.join(import.meta.dirname, '..', 'fixtures', 'tiny');
+  const run = async (engines: string[], o: Partial<BacktestOptions> = {}) => {
+    const out = mkdtempSync(path.join(tmpdir(), 'pacebench-remote-'));
+    await backtest(
+      { scenario: TINY, engines, seed, replicates: 1, workers: 1, out, format: 'md', carryState: false, maxCalls: 100_000, money: DEFAULT_MONEY, bootstrap: 200, print: false, ...o },
+      memoryIo(),
+    );
+    return readFileSync(path.join(out, 'cases.csv'), 'utf8');
+  };
+
+  it('give the cases.csv of the engines in process, byte for byte, stoch-constraint included (same seed, one replicate)', async () => {
+    const local = await run(['exp', 'nbinomial', 'stoch-constraint']);
+    const served = await run([`exp=${url}/optim-exp/`, `nbinomial=${url}/engines/nbinomial/decide`, `stoch-constraint=${url}/optim-stoch-constraint/`]);
+    expect(served).toBe(local);
+  });
+
+  it('are deterministic whatever --workers and --concurrency', async () => {
+    const engines = [`exp=${url}/optim-exp/`, `nbinomial=${url}/engines/nbinomial/decide`];
+    const one = await run(engines, { workers: 1, concurrency: 1, replicates: 2 });
+    expect(await run(engines, { workers: 2, concurrency: 8, replicates: 2, helpersAtOnce: true })).toBe(one);
+  });
+
+  it('refuse a service that cannot be reached before the run, and write nothing', async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'pacebench-remote-')), 'report');
+    await expect(
+      backtest(
+        { scenario: TINY, engines: ['exp', 'http://127.0.0.1:9/decide'], seed, replicates: 1, workers: 1, out, format: 'md', carryState: false, maxCalls: 100_000, money: DEFAULT_MONEY, bootstrap: 200, print: false },
+        memoryIo(),
+      ),
+    ).rejects.toThrow(/cannot be reached: connection refused/);
+    expect(existsSync(out)).toBe(false);
   });
 });
