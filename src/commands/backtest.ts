@@ -259,7 +259,7 @@ async function runBacktest(options: BacktestOptions, io: Io, began: number, scen
   if (traceFile !== null) io.stderr(`trace written to ${path.relative(io.cwd, traceFile.target)} (${(traceFile.bytes / 1e6).toFixed(1)} MB)\n`);
 
   if (summary === null) {
-    io.stderr(`shard ${options.shard?.index}/${options.shard?.count}: ${caseCount} cases written to ${path.relative(io.cwd, dir) || '.'}; combine the shards with pacebench merge\n`);
+    io.stderr(`shard ${options.shard?.index}/${options.shard?.count}: ${caseCount} case${caseCount === 1 ? '' : 's'} written to ${path.relative(io.cwd, dir) || '.'}; combine the shards with pacebench merge\n`);
   } else if (options.print === false) {
     // The caller reports.
   } else if (options.format === 'json') {
@@ -268,7 +268,7 @@ async function runBacktest(options: BacktestOptions, io: Io, began: number, scen
     io.stdout(markdown);
   }
   if (result.stopped > 0) {
-    io.stderr(`${result.stopped} engine call${result.stopped === 1 ? '' : 's'} hung or ended their thread and were stopped; see the faults in the report\n`);
+    io.stderr(`${result.stopped === 1 ? '1 engine call' : `${result.stopped} engine calls`} hung or ended ${result.stopped === 1 ? 'its thread and was' : 'their threads and were'} stopped; see the faults in the report\n`);
   }
   const seconds = (io.now() - began) / 1000;
   io.stderr(

@@ -186,7 +186,7 @@ function arrow(a: string, b: string): string {
 }
 
 function relative(f: FigureChange): string {
-  return f.relative === null ? '' : ` (${f.relative > 0 ? '+' : ''}${(f.relative * 100).toFixed(1)} %)`;
+  return f.relative === null ? '' : ` (${signed(f.relative * 100, 1)} %)`;
 }
 
 const VERDICT_TEXT: Record<Verdict, string> = {
@@ -219,7 +219,8 @@ export function comparisonMarkdown(c: ScenarioComparison): string {
         `${arrow(money(e.regret.old), money(e.regret.new))} | ${VERDICT_TEXT[e.verdict]} |`,
     );
   }
-  out.push('', '✱ significant at 95 %.', '');
+  out.push('');
+  if (c.engines.some((e) => e.fill_rate.significant || e.value.significant)) out.push('✱ significant at 95 %.', '');
   if (c.onlyOld.length > 0) out.push(`Only in ${c.old}: ${c.onlyOld.map((e) => `\`${e}\``).join(', ')}.`, '');
   if (c.onlyNew.length > 0) out.push(`Only in ${c.new}: ${c.onlyNew.map((e) => `\`${e}\``).join(', ')}.`, '');
   out.push(verdictLine(c), '');
@@ -230,7 +231,7 @@ export function regressionsOf(c: ScenarioComparison): string[] {
   return c.engines.flatMap((e) =>
     e.regressions.map((figure) => {
       const f = figure === 'value' ? e.value : e.fill_rate;
-      const pct = f.relative === null ? '' : ` (${(f.relative * 100).toFixed(1)} %)`;
+      const pct = f.relative === null ? '' : ` (${signed(f.relative * 100, 1)} %)`;
       const shown = figure === 'value' ? `${money(f.old)} → ${money(f.new)}` : `${share(f.old, 3)} → ${share(f.new, 3)}`;
       return `${c.scenario}: ${e.engine} ${figure} ${shown}${pct}, significantly worse by more than the ${(c.tolerance * 100).toFixed(1)} % tolerance`;
     }),

@@ -85,7 +85,7 @@ export function summaryMarkdown(summary: Summary): string {
   if (summary.description !== '') out.push(`> ${summary.description}`, '');
   const reps = summary.replicates === 1 ? '1 replicate' : `${summary.replicates} replicates`;
   out.push(
-    `${summary.cases} cases × ${reps} · pools of ${fixed(summary.pool_size_mean, 0)} and ${fixed(summary.num_vacancies_mean, 1)} vacancies on average · seed ${summary.seed} · a hire is worth ${money(p.value_per_hire)}, ` +
+    `${summary.cases} case${summary.cases === 1 ? '' : 's'} × ${reps} · pools of ${fixed(summary.pool_size_mean, 0)} and ${fixed(summary.num_vacancies_mean, 1)} vacancies on average · seed ${summary.seed} · a hire is worth ${money(p.value_per_hire)}, ` +
       `an invitation costs ${money(p.cost_per_invite)}, an overbooking ${money(p.cost_per_overbooking)}` +
       `${p.carry_state ? ' · engine state carried across cases' : ''}`,
     '',

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 
@@ -13,6 +13,17 @@ export type KnownFiles = readonly string[];
 
 function isKnown(entry: string, isDir: boolean, known: KnownFiles): boolean {
   return known.some((k) => (k.endsWith('/') ? isDir && `${entry}/` === k : k === entry));
+}
+
+/** A marker that pacebench wrote: a JSON object with a schema_version (run.json, tune.json, fit.json). */
+function isPacebenchFile(file: string): boolean {
+  if (!file.endsWith('.json')) return true;
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as { schema_version?: unknown } | null;
+    return typeof value === 'object' && value !== null && value.schema_version !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 function nearestExisting(dir: string): string {
@@ -53,7 +64,7 @@ export function reportFolderProblem(dir: string, known: KnownFiles, marker: stri
   if (!writable(dir) || !writable(path.dirname(dir))) return `is not writable (the report replaces the folder, so its parent must be writable too)`;
   const entries = readdirSync(dir, { withFileTypes: true });
   if (entries.length === 0) return null;
-  if (!entries.some((e) => e.name === marker && e.isFile())) {
+  if (!entries.some((e) => e.name === marker && e.isFile()) || !isPacebenchFile(path.join(dir, marker))) {
     return `is not empty and holds no earlier pacebench report (no ${marker}); pacebench writes only into a new or empty folder or over its own report`;
   }
   const foreign = entries.filter((e) => !isKnown(e.name, e.isDirectory(), known)).map((e) => e.name);

@@ -6,13 +6,15 @@ import { REPORT_FILES } from '../../src/commands/backtest.ts';
 import { checkReportFolder, reportFolderProblem, writeFilesAtomically } from '../../src/report/write.ts';
 
 const temp = (): string => mkdtempSync(path.join(tmpdir(), 'pacebench-write-'));
+const RUN = '{"schema_version":1}';
+const RUN_OLD = '{"schema_version":1,"old":true}';
 
 describe('report folders', () => {
   it('are replaced whole: no file of the earlier report is left beside the new one', () => {
     const root = temp();
     const dir = path.join(root, 'out');
-    writeFilesAtomically(dir, { 'run.json': '{}', 'summary.md': 'old', 'charts/value.svg': '<svg/>' }, REPORT_FILES);
-    writeFilesAtomically(dir, { 'run.json': '{"new":1}', 'cases.csv': 'x' }, REPORT_FILES);
+    writeFilesAtomically(dir, { 'run.json': RUN, 'summary.md': 'old', 'charts/value.svg': '<svg/>' }, REPORT_FILES);
+    writeFilesAtomically(dir, { 'run.json': RUN, 'cases.csv': 'x' }, REPORT_FILES);
     expect(readdirSync(dir).sort()).toEqual(['cases.csv', 'run.json']);
     expect(readdirSync(root)).toEqual(['out']);
   });
@@ -20,10 +22,10 @@ describe('report folders', () => {
   it('or not at all: a failed write leaves the earlier report as it was and nothing beside it', () => {
     const root = temp();
     const dir = path.join(root, 'out');
-    writeFilesAtomically(dir, { 'run.json': 'old', 'summary.md': 'old' }, REPORT_FILES);
+    writeFilesAtomically(dir, { 'run.json': RUN_OLD, 'summary.md': 'old' }, REPORT_FILES);
     // A NUL in a name fails the write of the second file, after the first was written.
-    expect(() => writeFilesAtomically(dir, { 'run.json': 'new', 'summary\0.md': 'new' }, REPORT_FILES)).toThrow();
-    expect(readFileSync(path.join(dir, 'run.json'), 'utf8')).toBe('old');
+    expect(() => writeFilesAtomically(dir, { 'run.json': RUN, 'summary\0.md': 'new' }, REPORT_FILES)).toThrow();
+    expect(readFileSync(path.join(dir, 'run.json'), 'utf8')).toBe(RUN_OLD);
     expect(readdirSync(dir).sort()).toEqual(['run.json', 'summary.md']);
     expect(readdirSync(root)).toEqual(['out']);
   });
@@ -32,9 +34,9 @@ describe('report folders', () => {
     const dir = temp();
     writeFileSync(path.join(dir, 'summary.md'), 'my own notes');
     expect(reportFolderProblem(dir, REPORT_FILES)).toMatch(/is not empty and holds no earlier pacebench report \(no run.json\)/);
-    expect(() => writeFilesAtomically(dir, { 'run.json': '{}' }, REPORT_FILES)).toThrow(/no run.json/);
+    expect(() => writeFilesAtomically(dir, { 'run.json': RUN }, REPORT_FILES)).toThrow(/no run.json/);
     expect(readFileSync(path.join(dir, 'summary.md'), 'utf8')).toBe('my own notes');
-    writeFileSync(path.join(dir, 'run.json'), '{}');
+    writeFileSync(path.join(dir, 'run.json'), RUN);
     writeFileSync(path.join(dir, 'notes.txt'), 'mine');
     expect(reportFolderProblem(dir, REPORT_FILES)).toMatch(/holds files pacebench did not write \(notes.txt\)/);
   });
@@ -50,5 +52,14 @@ describe('report folders', () => {
     mkdirSync(path.join(dir, 'empty'));
     expect(reportFolderProblem(path.join(dir, 'empty'), REPORT_FILES)).toBeNull();
     expect(reportFolderProblem(path.join(dir, 'new', 'deeper'), REPORT_FILES)).toBeNull();
+  });
+});
+
+describe('the mark of a report folder', () => {
+  it('is a run.json pacebench wrote, not any file of that name', () => {
+    const dir = temp();
+    writeFileSync(path.join(dir, 'run.json'), '{}');
+    writeFileSync(path.join(dir, 'cases.csv'), 'my own data');
+    expect(reportFolderProblem(dir, REPORT_FILES)).toMatch(/holds no earlier pacebench report/);
   });
 });
