@@ -106,7 +106,7 @@ describe('the promises of the README', () => {
     expect(existsSync(path.join(out, 'summary.md'))).toBe(true);
   });
 
-  it('decide reads a large request from a pipe, from - and from a slow writer; an empty list is bad input like an empty file', () => {
+  it('decide reads a large request from a pipe, from - and from a slow writer', () => {
     const request = {
       correlation_id: 'C_0',
       reference_date_time: '2021-01-04 09:00:00',
@@ -130,10 +130,6 @@ describe('the promises of the README', () => {
     });
     expect(slow.stderr).toBe('');
     expect(slow.status).toBe(0);
-    const empty = pacebench(['decide', '--engine', 'exp'], '[]');
-    expect(empty.code).toBe(2);
-    expect(empty.stderr).toMatch(/no request/);
-    expect(pacebench(['decide', '--engine', 'exp'], '').code).toBe(2);
   });
 
   it('exits 1 on a failed check: an engine that breaks the contract', () => {
@@ -150,17 +146,12 @@ describe('the promises of the README', () => {
     expect(r.stderr).toMatch(/--workers 1000 is more than this machine's \d+ cores; using \d+/);
   });
 
-  it('exits 2 on bad input and writes nothing: an output folder of the user\'s, an empty --out, a seed that is not a number', () => {
+  it('exits 2 on bad input and writes nothing: an output folder of the user\'s (the other refusals are tested without a process)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pacebench-e2e-'));
     writeFileSync(path.join(dir, 'notes.md'), 'mine');
     const mine = pacebench(['backtest', '-s', 'test/fixtures/tiny', '-o', dir]);
     expect(mine.code).toBe(2);
     expect(mine.stderr).toMatch(/is not empty and holds no earlier pacebench report/);
     expect(mine.stdout).toBe('');
-    expect(pacebench(['backtest', '-s', 'test/fixtures/tiny', '-o', '']).stderr).toMatch(/--out "" names no folder/);
-    expect(pacebench(['backtest', '-s', 'test/fixtures/tiny', '-o', '/']).stderr).toMatch(/--out \/: is the root of the file system/);
-    const seed = pacebench(['backtest', '-s', 'test/fixtures/tiny', '--seed', 'abc']);
-    expect(seed.code).toBe(2);
-    expect(seed.stderr).toMatch(/--seed must be an integer >= 0, got "abc"/);
   });
 });

@@ -116,3 +116,10 @@ describe('what each record state means to each seed engine (spec/engines.md)', (
     );
   });
 });
+
+describe('decide on empty input', () => {
+  it('refuses an empty list like an empty file: bad input, nothing answered', async () => {
+    await expect(run('exp', '[]')).rejects.toThrow(/requests.jsonl: no request \(an empty list/);
+    await expect(run('exp', '  \n')).rejects.toThrow(/requests.jsonl: no request/);
+  });
+});
