@@ -100,11 +100,16 @@ class CaseState {
   private request: Request | null = null;
   private reference = '';
 
+  private readonly maxCalls: number;
+  private readonly stopCall: number;
+
   constructor(
     readonly c: Case,
     readonly pool: LatentPool,
     readonly options: PlayOptions,
   ) {
+    this.maxCalls = options.maxCalls;
+    this.stopCall = options.stopAt?.call ?? -2;
     this.n = pool.size;
     this.window = windowMinutes(c);
     this.invitedAt = new Float64Array(this.n);
@@ -115,13 +120,12 @@ class CaseState {
   next(): Request | null {
     if (this.finished || this.fault !== null || this.clock.t >= this.window || this.invited >= this.n) return null;
     const calls = this.calls;
-    if (calls >= this.options.maxCalls) {
-      this.fault = `exceeded ${this.options.maxCalls} calls at ${this.c.id}_${calls}`;
+    if (calls >= this.maxCalls) {
+      this.fault = `exceeded ${this.maxCalls} calls at ${this.c.id}_${calls}`;
       return null;
     }
-    const stopAt = this.options.stopAt;
-    if (stopAt !== undefined && calls === stopAt.call) {
-      this.fault = stopAt.fault;
+    if (calls === this.stopCall) {
+      this.fault = (this.options.stopAt as StopAt).fault;
       this.calls++;
       return null;
     }
@@ -263,7 +267,10 @@ export function playCase(c: Case, pool: LatentPool, engine: Engine, options: Pla
       state.threw(error);
       break;
     }
-    if (isThenable(decision)) return finishAsync(state, engine, decision, began);
+    // A valid decision has a boolean `finished`; only something else can be a Promise.
+    if (typeof (decision as { finished?: unknown } | null)?.finished !== 'boolean' && isThenable(decision)) {
+      return finishAsync(state, engine, decision, began);
+    }
     if (timer !== undefined) timer.end(began);
     state.apply(decision);
   }
