@@ -130,6 +130,19 @@ function roleColour(present: readonly Role[], legend = true) {
 /** Configurations dropped before the last case have means over fewer cases: drawn faint. */
 const opacity = { field: 'seen', type: 'ordinal' as const, legend: null, sort: ['all', 'fewer'], scale: { domain: ['all', 'fewer'], range: [0.95, 0.35] } };
 
+/**
+ * The winner's label above its point and the defaults' below, so that the two stay apart
+ * when their points are close.
+ */
+function labels(labelled: readonly { readonly role: Role }[], x: object, y: object, roles: readonly Role[]) {
+  return [
+    { values: labelled.filter((p) => p.role !== 'defaults'), dy: -12 },
+    { values: labelled.filter((p) => p.role === 'defaults'), dy: 16 },
+  ]
+    .filter((l) => l.values.length > 0)
+    .map((l) => ({ data: { values: l.values }, mark: { type: 'text' as const, dy: l.dy, fontSize: 11, fontWeight: 'bold' as const }, encoding: { x, y, text: { field: 'label' }, color: roleColour(roles) } }));
+}
+
 function profileSpec(report: TuneReport, key: string): ChartSpec {
   const points = profilePoints(report, key);
   const longest = Math.max(0, ...points.map((p) => p.cases));
@@ -153,9 +166,7 @@ function profileSpec(report: TuneReport, key: string): ChartSpec {
           ? []
           : [{ data: { values: intervals }, mark: { type: 'rule' as const, strokeWidth: 1.5, opacity: 0.6 }, encoding: { x, y: { field: 'lo', type: 'quantitative' as const }, y2: { field: 'hi' }, color: roleColour(roles) } }]),
         { data: { values: data }, mark: { type: 'point' as const, filled: true, size: 70 }, encoding: { x, y, color: roleColour(roles), opacity } },
-        ...(labelled.length === 0
-          ? []
-          : [{ data: { values: labelled }, mark: { type: 'text' as const, dy: -12, fontSize: 11, fontWeight: 'bold' as const }, encoding: { x, y, text: { field: 'label' }, color: roleColour(roles) } }]),
+        ...labels(labelled, x, y, roles),
       ],
     },
   };
@@ -166,8 +177,8 @@ function paretoSpec(report: TuneReport): ChartSpec {
   const longest = Math.max(0, ...points.map((p) => p.cases));
   const data = points.map((p) => ({ ...p, seen: p.cases === longest ? 'all' : 'fewer', front: p.pareto ? ON_FRONT : OFF_FRONT }));
   const roles = [...new Set(points.map((p) => p.role))];
-  const x = { field: 'invited', type: 'quantitative' as const, title: 'invitations per case (mean)', scale: { zero: false, nice: true } };
-  const y = { field: 'fill_rate', type: 'quantitative' as const, title: 'fill rate (%)', axis: { format: '.0%' }, scale: { zero: false } };
+  const x = { field: 'invited', type: 'quantitative' as const, title: 'invitations per case (mean)', scale: { zero: false, padding: 12 } };
+  const y = { field: 'fill_rate', type: 'quantitative' as const, title: 'fill rate (%)', axis: { format: '.0%' }, scale: { zero: false, padding: 12 } };
   const labelled = data.filter((p) => p.label !== '');
   return {
     name: 'pareto',
@@ -196,9 +207,7 @@ function paretoSpec(report: TuneReport): ChartSpec {
             },
           },
         },
-        ...(labelled.length === 0
-          ? []
-          : [{ data: { values: labelled }, mark: { type: 'text' as const, dy: -12, fontSize: 11, fontWeight: 'bold' as const }, encoding: { x, y, text: { field: 'label' }, color: roleColour(roles) } }]),
+        ...labels(labelled, x, y, roles),
       ],
     },
   };

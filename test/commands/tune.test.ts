@@ -188,7 +188,8 @@ describe('report.html of a tuning run', () => {
       // One symbol per configuration (legend symbols are another role); the winner and the defaults labelled.
       const points = svg.match(/<g class="mark-symbol role-mark[^"]*"[^>]*>(.*?)<\/g>/g)?.join('').match(/<path /g)?.length ?? 0;
       expect(points).toBe(report.configurations.length);
-      const labels = [...(svg.match(/<g class="mark-text role-mark[^"]*"[^>]*>(.*?)<\/g>/)?.[1] ?? '').matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]);
+      const text = svg.match(/<g class="mark-text role-mark[^"]*"[^>]*>(.*?)<\/g>/g)?.join('') ?? '';
+      const labels = [...text.matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]);
       expect(labels.sort()).toEqual(['defaults', 'winner']);
     }
     // The front of k = 1..4: a line through four points.
