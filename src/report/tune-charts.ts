@@ -37,8 +37,14 @@ export interface ProfilePoint {
   readonly role: Role;
   /** The parameter's value. */
   readonly x: number;
-  /** Mean value per case over the cases the configuration ran. */
+  /**
+   * Mean value per case over every case the run played: the configuration's own mean when it
+   * ran them all; for one a race dropped earlier, the defaults' mean plus its paired difference
+   * over the cases it ran (its own mean, over the first cases only, is not comparable).
+   */
   readonly value: number;
+  /** Its own mean over the cases it ran. */
+  readonly own_value: number;
   /**
    * The 95 % paired interval of the difference from the defaults, placed around the
    * configuration's own mean (the defaults' mean over the same cases plus the interval);
@@ -53,19 +59,25 @@ export interface ProfilePoint {
 /** One point per configuration, for the parameter `key`. */
 export function profilePoints(report: TuneReport, key: string): ProfilePoint[] {
   const winnerId = report.configurations[0]?.id ?? -1;
+  const longest = Math.max(0, ...report.configurations.map((c) => c.overall.cases));
+  const defaults = report.configurations.find((c) => c.is_default)?.overall ?? null;
   return report.configurations.flatMap((c) => {
     const x = c.params[key];
     if (x === undefined) return [];
     const role = roleOf(c, winnerId);
     const d = c.vs_defaults?.value_diff ?? null;
     const ci = d?.ci95 ?? null;
-    const shift = d === null ? 0 : c.overall.value - d.mean;
+    const anchored = d !== null && defaults !== null && c.overall.cases < longest;
+    const value = anchored ? defaults.value + d.mean : c.overall.value;
+    // The paired interval of the difference, placed on the defaults' mean over the same cases.
+    const shift = d === null ? 0 : value - d.mean;
     return [
       {
         spec: c.spec,
         role,
         x,
-        value: c.overall.value,
+        value,
+        own_value: c.overall.value,
         lo: ci === null ? null : shift + ci[0],
         hi: ci === null ? null : shift + ci[1],
         cases: c.overall.cases,
@@ -85,6 +97,7 @@ export function profiledKeys(report: TuneReport): string[] {
 export interface ParetoPoint {
   readonly spec: string;
   readonly role: Role;
+  /** Means per case over every case the run played, placed as `ProfilePoint.value` is for a configuration dropped early. */
   readonly invited: number;
   readonly fill_rate: number;
   /** On the front of fill rate against invitations (among the configurations that ran every case). */
@@ -96,9 +109,15 @@ export interface ParetoPoint {
 /** Every configuration, and the front's points in order of invitations (the line that joins them). */
 export function paretoPoints(report: TuneReport): { points: ParetoPoint[]; front: ParetoPoint[] } {
   const winnerId = report.configurations[0]?.id ?? -1;
+  const longest = Math.max(0, ...report.configurations.map((c) => c.overall.cases));
+  const defaults = report.configurations.find((c) => c.is_default)?.overall ?? null;
   const points = report.configurations.map((c) => {
     const role = roleOf(c, winnerId);
-    return { spec: c.spec, role, invited: c.overall.invited, fill_rate: c.overall.fill_rate, pareto: c.pareto, cases: c.overall.cases, label: labelOf(role) };
+    const d = c.vs_defaults;
+    const anchored = d !== null && defaults !== null && c.overall.cases < longest;
+    const invited = anchored ? defaults.invited + d.invited_diff.mean : c.overall.invited;
+    const fill_rate = anchored ? defaults.fill_rate + d.fill_rate_diff.mean : c.overall.fill_rate;
+    return { spec: c.spec, role, invited, fill_rate, pareto: c.pareto, cases: c.overall.cases, label: labelOf(role) };
   });
   const front = points.filter((p) => p.pareto).sort((a, b) => a.invited - b.invited || a.fill_rate - b.fill_rate || (a.spec < b.spec ? -1 : 1));
   return { points, front };
@@ -127,7 +146,7 @@ function roleColour(present: readonly Role[], legend = true) {
   };
 }
 
-/** Configurations dropped before the last case have means over fewer cases: drawn faint. */
+/** Configurations dropped before the last case are placed by estimate: drawn faint. */
 const opacity = { field: 'seen', type: 'ordinal' as const, legend: null, sort: ['all', 'fewer'], scale: { domain: ['all', 'fewer'], range: [0.95, 0.35] } };
 
 /**
@@ -156,7 +175,7 @@ function profileSpec(report: TuneReport, key: string): ChartSpec {
   return {
     name: profileChartName(key),
     title: `Value against ${key}`,
-    question: `How does the mean value per case move with ${key}? One point per configuration (others differ in the other parameters); bars: 95 % paired intervals against the defaults; faint: dropped by the race before its last case, a mean over fewer cases.`,
+    question: `How does the mean value per case move with ${key}? One point per configuration (others differ in the other parameters); bars: 95 % paired intervals against the defaults; faint: dropped by the race before its last case, placed at the defaults' mean plus its paired difference over the cases it ran.`,
     spec: {
       title: { text: `Mean value per case against ${key}`, subtitle: 'one point per configuration; bars: 95 % paired interval vs the defaults' },
       width: WIDTH,
@@ -178,12 +197,15 @@ function paretoSpec(report: TuneReport): ChartSpec {
   const data = points.map((p) => ({ ...p, seen: p.cases === longest ? 'all' : 'fewer', front: p.pareto ? ON_FRONT : OFF_FRONT }));
   const roles = [...new Set(points.map((p) => p.role))];
   const x = { field: 'invited', type: 'quantitative' as const, title: 'invitations per case (mean)', scale: { zero: false, padding: 12 } };
-  const y = { field: 'fill_rate', type: 'quantitative' as const, title: 'fill rate (%)', axis: { format: '.0%' }, scale: { zero: false, padding: 12 } };
+  // Fill rates within a few points of each other need a decimal to tell the ticks apart.
+  const fills = points.map((p) => p.fill_rate);
+  const format = Math.max(0, ...fills) - Math.min(1, ...fills) < 0.1 ? '.1%' : '.0%';
+  const y = { field: 'fill_rate', type: 'quantitative' as const, title: 'fill rate (%)', axis: { format }, scale: { zero: false, padding: 12 } };
   const labelled = data.filter((p) => p.label !== '');
   return {
     name: 'pareto',
     title: 'Pareto front',
-    question: 'Which configurations buy the most fill rate for their invitations? The line joins the front: no other configuration fills more with as few invitations. Faint: dropped by the race before its last case, a mean over fewer cases, never on the front.',
+    question: 'Which configurations buy the most fill rate for their invitations? The line joins the front: no other configuration fills more with as few invitations. Faint: dropped by the race before its last case, placed at the means of the defaults plus its paired differences over the cases it ran; never on the front.',
     spec: {
       title: { text: 'Fill rate against invitations per case', subtitle: 'line: the Pareto front (more fill, fewer invitations is better)' },
       width: WIDTH,

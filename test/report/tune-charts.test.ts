@@ -14,6 +14,8 @@ interface Made {
   cases?: number;
   isDefault?: boolean;
   diff?: [number, number, number] | null;
+  /** Mean paired differences of fill rate and invitations from the defaults. */
+  others?: [number, number];
 }
 
 /** A report with the given configurations, ranked as given; the front computed as `tune` does. */
@@ -33,7 +35,7 @@ function report(made: readonly Made[]): TuneReport {
       dropped_after: (m.cases ?? 40) === longest ? null : (m.cases ?? 40),
       p_value: null,
       overall,
-      vs_defaults: d === null ? null : { value_diff: interval(d[0], d[1], d[2]), fill_rate_diff: interval(0, 0, 0), invited_diff: interval(0, 0, 0) },
+      vs_defaults: d === null ? null : { value_diff: interval(d[0], d[1], d[2]), fill_rate_diff: interval(m.others?.[0] ?? 0, 0, 0), invited_diff: interval(m.others?.[1] ?? 0, 0, 0) },
       by_scenario: [{ scenario: 's', ...overall }],
       pareto: front.has(m.id),
     };
@@ -70,7 +72,7 @@ const RUN = report([
   { id: 2, params: { k: 3, fixed: 1 }, value: 700, fill: 0.75, invited: 3, diff: [200, 150, 260] },
   { id: 1, params: { k: 2, fixed: 1 }, value: 500, fill: 0.5, invited: 2, isDefault: true },
   // Dominated by k=3 (more invitations, less fill), and dropped early: never on the front.
-  { id: 5, params: { k: 6, fixed: 1 }, value: 300, fill: 0.6, invited: 6, cases: 10, diff: [-150, -300, 10] },
+  { id: 5, params: { k: 6, fixed: 1 }, value: 300, fill: 0.6, invited: 6, cases: 10, diff: [-150, -300, 10], others: [0.05, 3.5] },
   // Dominated by k=4 on both at once.
   { id: 6, params: { k: 7, fixed: 1 }, value: 400, fill: 0.9, invited: 7, diff: [-100, -140, -60] },
   // Fewest invitations: on the front however poor its value.
@@ -82,10 +84,13 @@ describe('the tune report\'s charts, as data', () => {
     expect(profiledKeys(RUN)).toEqual(['k']);
     const points = profilePoints(RUN, 'k');
     expect(points).toHaveLength(RUN.configurations.length);
-    for (const c of RUN.configurations) {
+    for (const c of RUN.configurations.filter((c) => c.overall.cases === 40)) {
       const p = points.find((q) => q.spec === c.spec);
-      expect(p).toMatchObject({ x: c.params.k, value: c.overall.value, cases: c.overall.cases });
+      expect(p).toMatchObject({ x: c.params.k, value: c.overall.value, own_value: c.overall.value, cases: c.overall.cases });
     }
+    // Dropped after 10 cases: its own mean (300) is over the first cases only; it is placed at the
+    // defaults' mean over all of them (500) plus its paired difference (-150), its interval likewise.
+    expect(points.find((p) => p.x === 6)).toMatchObject({ value: 350, own_value: 300, lo: 200, hi: 510, cases: 10 });
     // The profile of tune.md (best value per k among the configurations that ran every case) is on the chart's points.
     for (const { x, value } of valueProfiles(RUN)[0]?.points ?? []) expect(points.some((p) => p.x === x && p.value === value)).toBe(true);
   });
@@ -97,6 +102,7 @@ describe('the tune report\'s charts, as data', () => {
     expect(points.find((p) => p.x === 2)).toMatchObject({ lo: null, hi: null, role: 'defaults', label: 'defaults' });
     expect(points.find((p) => p.x === 4)).toMatchObject({ role: 'winner', label: 'winner', lo: 850, hi: 950 });
     expect(points.find((p) => p.x === 6)).toMatchObject({ role: 'dropped', label: '' });
+    expect(paretoPoints(RUN).points.find((p) => p.spec === 'e:k=6:fixed=1')).toMatchObject({ invited: 5.5, fill_rate: 0.55, pareto: false });
   });
 
   it('marks as the front exactly the configurations no other beats on fill rate and invitations together', () => {
