@@ -334,6 +334,7 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
           .option('replicates', { alias: 'r', type: 'string', default: String(1), defaultDescription: String(1), describe: 'independent replicates of every case' })
           .option('workers', { alias: 'w', type: 'string', describe: 'worker threads (default: the machine\'s cores); results do not depend on it' })
           .option('out', { alias: 'o', type: 'string', describe: 'report folder (default: reports/tune/<engine>/)' })
+          .option('html', { type: 'boolean', default: true, describe: 'write report.html and charts/ (--no-html: only tune.md, tune.json, configs.csv)' })
           .option('bootstrap', { type: 'string', default: String(DEFAULT_BOOTSTRAP), defaultDescription: String(DEFAULT_BOOTSTRAP), describe: 'bootstrap resamples for the confidence intervals' })
           .option('max-calls', { type: 'string', default: String(DEFAULT_MAX_CALLS), defaultDescription: String(DEFAULT_MAX_CALLS), describe: 'calls per case after which an engine is stopped with a fault' })
           .option('value-per-hire', { type: 'string', default: String(DEFAULT_MONEY.valuePerHire), defaultDescription: String(DEFAULT_MONEY.valuePerHire), describe: 'what a hire is worth' })
@@ -355,6 +356,7 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
             replicates: integer('replicates', a.replicates, 1),
             workers: integer('workers', a.workers ?? defaults.workers, 1),
             out: a.out,
+            html: a.html,
             bootstrap: bootstrapCount(a.bootstrap),
             maxCalls: integer('max-calls', a['max-calls'], 1),
             money: {

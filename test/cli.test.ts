@@ -172,6 +172,7 @@ describe('parseArgv tune', () => {
         replicates: 1,
         workers: 4,
         out: undefined,
+        html: true,
         bootstrap: 1000,
         maxCalls: 100_000,
         money: { valuePerHire: 2500, costPerInvite: 20, costPerOverbooking: 250 },

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { resolveEngine, type ResolvedEngine } from '../engines/load.ts';
 import { parseEngineSpec } from '../engines/spec.ts';
+import type { ChartRenderer } from '../report/charts-loader.ts';
 import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
 import { readScenario } from '../scenario/read.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -27,8 +28,8 @@ import {
 import { holdoutEntries, holdoutRacers, summarizeConfigs } from '../tune/study.ts';
 import type { Io } from './io.ts';
 
-/** Every file a tuning report folder can hold (`report.html` is to come, from the HTML report of issue 8). */
-export const TUNE_FILES = ['tune.md', 'tune.json', 'configs.csv', 'report.html'] as const;
+/** Every file a tuning report folder can hold; charts/ holds one SVG per chart of report.html. */
+export const TUNE_FILES = ['tune.md', 'tune.json', 'configs.csv', 'report.html', 'charts/'] as const;
 
 /** The file that marks a folder as a tuning report, which a later run may replace. */
 export const TUNE_MARKER = 'tune.json';
@@ -58,6 +59,8 @@ export interface TuneOptions {
   readonly money: Money;
   /** Start helper threads at once (tests of the thread path). */
   readonly helpersAtOnce?: boolean;
+  /** Write report.html and charts/ (the command line's default; off when not asked, which keeps tests fast). */
+  readonly html?: boolean;
   /** Print tune.md on stdout (default). */
   readonly print?: boolean;
 }
@@ -276,6 +279,9 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
 
   const progress = progressDisplay(io, base.definition.name, options.objective);
   const started = io.now();
+  // The chart renderer's thread loads its libraries while the configurations run.
+  const loader = options.html === true ? await import('../report/charts-loader.ts') : null;
+  const renderer: ChartRenderer | null = loader === null ? null : loader.startRenderer(loader.renderThreads(options.workers));
   const threads = { helperUnits: 0 };
   const evaluate = makeEvaluator(loaded, order, engines, runConfig(options.seed), options, progress.units, threads);
   const result = await race(racers, total, options.objective, settings, evaluate, progress.round);
@@ -332,12 +338,19 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
   };
 
   const markdown = tuneMarkdown(report);
-  // report.html joins these files when the HTML report (issue 8) can render a TuneReport.
   const files: Record<string, string> = {
     'tune.md': markdown,
     'tune.json': tuneJson(report),
     'configs.csv': configsCsv(report),
   };
+  if (renderer !== null) {
+    try {
+      const { tuneHtmlReportFiles } = await import('../report/html-files.ts');
+      Object.assign(files, await tuneHtmlReportFiles(report, renderer));
+    } finally {
+      await renderer.close();
+    }
+  }
   writeFilesAtomically(dir, files, TUNE_FILES, TUNE_MARKER);
   if (options.print !== false) io.stdout(markdown);
   io.stderr(

@@ -272,7 +272,7 @@ export interface ChartInput {
 const WIDTH = 460;
 const HEIGHT = 300;
 
-const CONFIG = {
+export const CONFIG = {
   // No ARIA label per mark: a chart of many points would carry one per point; the page's figure has a caption.
   aria: false,
   font: 'Helvetica, Arial, sans-serif',

@@ -1,6 +1,9 @@
 import { reportCharts, type ChartInput, type ChartSpec } from './charts.ts';
 import { renderThreads, startRenderer, type ChartRenderer } from './charts-loader.ts';
 import { reportHtml, type DrawnChart } from './html.ts';
+import type { TuneReport } from '../tune/report.ts';
+import { tuneCharts } from './tune-charts.ts';
+import { tuneHtml } from './tune-html.ts';
 
 
 
@@ -26,6 +29,14 @@ export async function htmlReportFiles(input: ChartInput, renderer?: ChartRendere
     notes.push('No decision-latency chart: this folder\'s timings.json holds no latencies (a merged run keeps them in each shard\'s, a baseline has none).');
   }
   const files: Record<string, string> = { 'report.html': reportHtml(input.summary, drawn, notes) };
+  for (const c of drawn) files[`charts/${c.name}.svg`] = `${c.svg}\n`;
+  return files;
+}
+
+/** report.html and charts/NAME.svg of a tuning run (`pacebench tune`). */
+export async function tuneHtmlReportFiles(report: TuneReport, renderer?: ChartRenderer): Promise<Record<string, string>> {
+  const drawn = await drawCharts(tuneCharts(report), renderer);
+  const files: Record<string, string> = { 'report.html': tuneHtml(report, drawn) };
   for (const c of drawn) files[`charts/${c.name}.svg`] = `${c.svg}\n`;
   return files;
 }

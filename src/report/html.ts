@@ -29,12 +29,12 @@ function inlineJson(value: unknown): string {
  * engine of the table row's data-engine) and its exact value, so that a reader (or the
  * browser test) can check the page against the data.
  */
-function figure(key: string, value: number | null, show: (x: number) => string): string {
+export function figure(key: string, value: number | null, show: (x: number) => string): string {
   if (value === null) return `<span data-key="${escapeHtml(key)}" data-value="null">–</span>`;
   return `<span data-key="${escapeHtml(key)}" data-value="${value}">${escapeHtml(show(value))}</span>`;
 }
 
-function interval(key: string, i: Interval, show: (x: number) => string): string {
+export function interval(key: string, i: Interval, show: (x: number) => string): string {
   if (i.ci95 === null) return `${figure(`${key}.mean`, i.mean, show)} <span class="ci">(no interval)</span>`;
   return `${figure(`${key}.mean`, i.mean, show)} <span class="ci">[${figure(`${key}.ci95.0`, i.ci95[0], show)}, ${figure(`${key}.ci95.1`, i.ci95[1], show)}]</span>`;
 }
@@ -70,7 +70,7 @@ figcaption a { color: #0072B2; }
 footer { margin-top: 32px; color: #777; font-size: 12px; }
 `;
 
-function page(title: string, body: string[]): string {
+export function page(title: string, body: string[]): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -92,7 +92,7 @@ function page(title: string, body: string[]): string {
   ].join('\n');
 }
 
-function chartFigures(charts: readonly DrawnChart[], linkSvg = true): string[] {
+export function chartFigures(charts: readonly DrawnChart[], linkSvg = true): string[] {
   return [
     '<div class="charts">',
     ...charts.map(

@@ -172,3 +172,41 @@ describe('tuning results', () => {
     expect(results[0]?.report.rounds.length).toBeGreaterThan(0);
   }, 60_000);
 });
+
+describe('report.html of a tuning run', () => {
+  it('holds a chart of value against k and the Pareto front, a point per configuration, needing nothing from outside', async () => {
+    const out = temp();
+    const { report } = await tune(options({ method: 'race', out, html: true }), memoryIo(ROOT));
+    expect(readdirSync(out).sort()).toEqual(['charts', 'configs.csv', 'report.html', 'tune.json', 'tune.md']);
+    expect(readdirSync(path.join(out, 'charts')).sort()).toEqual(['pareto.svg', 'value-by-k.svg']);
+    const html = read(out, 'report.html');
+    for (const name of ['value-by-k', 'pareto']) {
+      const svg = read(out, `charts/${name}.svg`);
+      expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      expect(html).toContain(`<figure id="chart-${name}"`);
+      expect(html).toContain(svg.trim());
+      // One symbol per configuration (legend symbols are another role); the winner and the defaults labelled.
+      const points = svg.match(/<g class="mark-symbol role-mark[^"]*"[^>]*>(.*?)<\/g>/g)?.join('').match(/<path /g)?.length ?? 0;
+      expect(points).toBe(report.configurations.length);
+      const text = svg.match(/<g class="mark-text role-mark[^"]*"[^>]*>(.*?)<\/g>/g)?.join('') ?? '';
+      const labels = [...text.matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]);
+      expect(labels.sort()).toEqual(['defaults', 'winner']);
+    }
+    // The front of k = 1..4: a line through four points.
+    expect(read(out, 'charts/pareto.svg')).toMatch(/<g class="mark-line role-mark[^"]*"[^>]*><path [^>]*d="M[\d.,-]+(L[\d.,-]+){3}"/);
+    expect(html).toContain(`<code id="winner">${INVITE_K}:k=4</code>`);
+    expect(html).not.toMatch(/<script(?![^>]*type="application\/json")/);
+    const references = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(references.filter((r) => !r.startsWith('charts/') && !r.startsWith('#'))).toEqual([]);
+    expect(html.match(/url\((?!#)/g)).toBeNull();
+    const ids = [...html.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+
+    // The same bytes from another run with another number of threads; gone when a later run asks for none.
+    const again = temp();
+    await tune(options({ method: 'race', out: again, html: true, workers: 2, helpersAtOnce: true }), memoryIo(ROOT));
+    expect(read(again, 'report.html')).toBe(html);
+    await tune(options({ method: 'race', out }), memoryIo(ROOT));
+    expect(readdirSync(out).sort()).toEqual(['configs.csv', 'tune.json', 'tune.md']);
+  }, 60_000);
+});

@@ -1,0 +1,124 @@
+/**
+ * report.html of `pacebench tune`: the winner, the ranking, the holdout and the charts on
+ * one self-contained page, with the styles of the backtest's (no script, no network).
+ * Pure: it gets the charts already drawn.
+ */
+import type { TuneReport } from '../tune/report.ts';
+import type { ConfigSummary, Figures, VsDefaults } from '../tune/study.ts';
+import { fixed, money, percent, signed, signedMoney } from './format.ts';
+import { chartFigures, escapeHtml, figure, interval, page, type DrawnChart } from './html.ts';
+import { pairedVerdict } from './markdown.ts';
+import { roleOf, ROLE_COLOURS } from './tune-charts.ts';
+
+/** Rows of the ranking shown at most; tune.json and configs.csv hold them all. */
+export const MAX_HTML_ROWS = 40;
+
+function swatch(colour: string): string {
+  return `<span class="swatch" style="background:${colour}"></span>`;
+}
+
+function figureCells(prefix: string, f: Figures): string[] {
+  return [
+    figure(`${prefix}.cases`, f.cases, (x) => String(x)),
+    figure(`${prefix}.value`, f.value, money),
+    figure(`${prefix}.fill_rate`, f.fill_rate, (x) => fixed(x, 3)),
+    figure(`${prefix}.invited`, f.invited, (x) => fixed(x, 1)),
+    figure(`${prefix}.regret`, f.regret, money),
+  ];
+}
+
+function vsCells(prefix: string, d: VsDefaults | null): string[] {
+  if (d === null) return ['reference', '', '', ''];
+  return [
+    interval(`${prefix}.value_diff`, d.value_diff, signedMoney),
+    interval(`${prefix}.fill_rate_diff`, d.fill_rate_diff, (x) => signed(x, 3)),
+    interval(`${prefix}.invited_diff`, d.invited_diff, (x) => signed(x, 1)),
+    pairedVerdict(d.value_diff),
+  ];
+}
+
+function row(attrs: string, cells: readonly string[]): string {
+  return `<tr ${attrs}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+}
+
+function rankingTable(report: TuneReport): string[] {
+  const winnerId = report.configurations[0]?.id ?? -1;
+  const shown = report.configurations.slice(0, MAX_HTML_ROWS);
+  const heads = ['rank', 'configuration', 'cases', 'value', 'fill rate', 'invited', 'regret', 'Δ value vs defaults [95 % CI]', 'Δ fill rate [95 % CI]', 'Δ invited [95 % CI]', 'on value', 'status', 'front'];
+  const status = (c: ConfigSummary): string => (c.status === 'survived' ? 'survived' : `dropped after ${c.dropped_after ?? '?'} cases`);
+  return [
+    '<div class="table-wrap"><table id="configurations">',
+    `<thead><tr>${heads.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
+    '<tbody>',
+    ...shown.map((c) =>
+      row(`data-config="${c.id}"`, [
+        String(c.rank),
+        `${swatch(ROLE_COLOURS[roleOf(c, winnerId)])}<code>${escapeHtml(c.spec)}</code>${c.is_default ? ' (defaults)' : ''}`,
+        ...figureCells('overall', c.overall),
+        ...vsCells('vs_defaults', c.vs_defaults),
+        escapeHtml(status(c)),
+        c.pareto ? '✓' : '',
+      ]),
+    ),
+    '</tbody>',
+    '</table></div>',
+    report.configurations.length > shown.length
+      ? `<p class="note">The first ${shown.length} of ${report.configurations.length} configurations; tune.json and configs.csv hold them all.</p>`
+      : '',
+    '<p class="note">Means per case over the cases each configuration ran; Δ columns are paired differences against the defaults over the same cases, with 95 % bootstrap intervals over cases. <em>Front</em>: on the Pareto front of fill rate against invitations.</p>',
+  ];
+}
+
+function holdoutTable(report: TuneReport): string[] {
+  return [
+    '<div class="table-wrap"><table id="holdout">',
+    '<thead><tr><th>role</th><th>configuration</th><th>value in sample</th><th>value on holdout</th><th>fill rate in sample</th><th>fill rate on holdout</th><th>Δ value vs defaults on holdout [95 % CI]</th><th>on value</th></tr></thead>',
+    '<tbody>',
+    ...report.holdout.map((h) =>
+      row(`data-config="${h.id}"`, [
+        escapeHtml(h.roles.join(', ')),
+        `<code>${escapeHtml(h.spec)}</code>`,
+        figure('in_sample.value', h.in_sample.value, money),
+        figure('holdout.value', h.holdout.value, money),
+        figure('in_sample.fill_rate', h.in_sample.fill_rate, (x) => fixed(x, 3)),
+        figure('holdout.fill_rate', h.holdout.fill_rate, (x) => fixed(x, 3)),
+        h.holdout_vs_defaults === null ? 'reference' : interval('holdout_vs_defaults.value_diff', h.holdout_vs_defaults.value_diff, signedMoney),
+        h.holdout_vs_defaults === null ? '' : pairedVerdict(h.holdout_vs_defaults.value_diff),
+      ]),
+    ),
+    '</tbody>',
+    '</table></div>',
+    `<p class="note">The holdout replays every case on fresh candidates (seed ${report.holdout_seed}): a winner that only fits the sample loses its lead here.</p>`,
+  ];
+}
+
+function factsLine(report: TuneReport): string {
+  const scenarios = report.scenarios.map((s) => `${s.name} (${s.cases} cases)`).join(', ');
+  const method = report.method === 'race' ? 'racing' : `${report.method} search`;
+  const saved = report.full_evaluations === 0 ? 0 : 1 - report.evaluations / report.full_evaluations;
+  const p = report.params;
+  return (
+    `${report.configurations_evaluated} configurations by ${method} on ${scenarios} · objective: mean ${report.objective} per case · ` +
+    `${report.replicates === 1 ? '' : `${report.replicates} replicates · `}seed ${report.seed}, holdout seed ${report.holdout_seed} · ` +
+    `${report.evaluations} of ${report.full_evaluations} case-evaluations${report.method === 'race' ? ` (${percent(saved, 0)} saved; stopped: ${report.stopped})` : ''} · ` +
+    `a hire is worth ${money(p.value_per_hire)}, an invitation costs ${money(p.cost_per_invite)}, an overbooking ${money(p.cost_per_overbooking)} · ${p.bootstrap} bootstrap resamples`
+  );
+}
+
+/** The report page of a tuning run. */
+export function tuneHtml(report: TuneReport, charts: readonly DrawnChart[]): string {
+  const winner = report.configurations[0];
+  return page(`pacebench · tune ${report.engine}`, [
+    `<h1>pacebench · tuning <code>${escapeHtml(report.engine)}</code></h1>`,
+    `<p class="facts">${escapeHtml(factsLine(report))}</p>`,
+    `<p><strong>Winner:</strong> <code id="winner">${escapeHtml(report.winner.spec)}</code>${winner?.is_default === true ? ' (the defaults: tuning found nothing better in this space)' : ''}</p>`,
+    ...report.edges.map((e) => `<p class="note"><strong>On the edge:</strong> ${escapeHtml(`${e.key}=${e.value}`)} is the ${e.side === 'low' ? 'lowest' : 'highest'} value searched; the best may lie beyond it.</p>`),
+    '<h2>Holdout</h2>',
+    ...holdoutTable(report),
+    '<h2>Charts</h2>',
+    ...chartFigures(charts),
+    '<h2>Configurations ranked</h2>',
+    ...rankingTable(report),
+    '<footer>Written by pacebench from this folder\'s tune.json; every figure above is in it. Each chart is also in charts/ as an SVG file.</footer>',
+  ].filter((line) => line !== ''));
+}
