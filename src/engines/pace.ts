@@ -676,19 +676,45 @@ export const pace = defineEngine({
     const carried = emptyCarried();
     // This opening's last fit and summary figures, committed to `carried` when it ends.
     let caseId: string | null = null;
-    let last: { hires: number; nonHires: number; never: number; answers: number; sumLog: number; exposure: Float64Array; ln: readonly [number, number, number] } | null = null;
+    let last: { s: ListSummary; fit: Fit } | null = null;
+
+    /**
+     * Every shape's exposure, pending ages weighted by the chosen fit's chance that they still
+     * answer. Read at commit: the summary and the fit's buffers still hold the case's last call,
+     * because a new case's call commits before it reads its list.
+     */
+    const evidenceOf = ({ s, fit }: { s: ListSummary; fit: Fit }) => {
+      const exposure = Float64Array.from(s.sumPow);
+      let still = 0;
+      for (let g = 0; g < s.groups; g++) {
+        const weight = (s.groupCount[g] as number) * (fit.stillAnswers[g] as number);
+        still += weight;
+        const h = 2 * (s.groupAge[g] as number);
+        for (let j = 0; j < SHAPES.length; j++) exposure[j] = (exposure[j] as number) + weight * halfPow(j, h);
+      }
+      return {
+        hires: s.hires,
+        nonHires: s.nonHires,
+        never: s.pending - still,
+        answers: s.answered,
+        sumLog: s.sumLog,
+        exposure,
+        ln: fits.logNormal?.lnStats ?? ([0, 0, 0] as const),
+      };
+    };
 
     const commit = (): void => {
       if (last !== null && carry) {
-        carried.hires += last.hires;
-        carried.nonHires += last.nonHires;
-        carried.never += last.never;
-        carried.answers += last.answers;
-        carried.sumLog += last.sumLog;
-        for (let j = 0; j < SHAPES.length; j++) carried.exposure[j] = (carried.exposure[j] as number) + (last.exposure[j] as number);
-        carried.lnCount += last.ln[0];
-        carried.lnSum += last.ln[1];
-        carried.lnSum2 += last.ln[2];
+        const evidence = evidenceOf(last);
+        carried.hires += evidence.hires;
+        carried.nonHires += evidence.nonHires;
+        carried.never += evidence.never;
+        carried.answers += evidence.answers;
+        carried.sumLog += evidence.sumLog;
+        for (let j = 0; j < SHAPES.length; j++) carried.exposure[j] = (carried.exposure[j] as number) + (evidence.exposure[j] as number);
+        carried.lnCount += evidence.ln[0];
+        carried.lnSum += evidence.ln[1];
+        carried.lnSum2 += evidence.ln[2];
         // Bounded: old openings fade as new ones come, so the prior stays a prior.
         const outcomes = carried.hires + carried.nonHires + carried.never;
         if (outcomes > carryCap) {
@@ -723,27 +749,9 @@ export const pace = defineEngine({
         const s = summary.read(request.impacted_candidates_data);
         if (s.groups > scratch[0].length) scratch = [new Float64Array(s.groups * 2), new Float64Array(s.groups * 2)];
         const fit = fitModel(s, prior, carried, options, scratch, fits);
-        if (carry) {
-          // Every shape's exposure, pending ages weighted by the chosen fit's chance that
-          // they still answer: what the next opening's prior needs from this one.
-          const exposure = Float64Array.from(s.sumPow);
-          let still = 0;
-          for (let g = 0; g < s.groups; g++) {
-            const weight = (s.groupCount[g] as number) * (fit.stillAnswers[g] as number);
-            still += weight;
-            const h = 2 * (s.groupAge[g] as number);
-            for (let j = 0; j < SHAPES.length; j++) exposure[j] = (exposure[j] as number) + weight * halfPow(j, h);
-          }
-          last = {
-            hires: s.hires,
-            nonHires: s.nonHires,
-            never: s.pending - still,
-            answers: s.answered,
-            sumLog: s.sumLog,
-            exposure,
-            ln: fits.logNormal?.lnStats ?? [0, 0, 0],
-          };
-        }
+        // What the next opening's prior needs from this one is read from the last call's
+        // summary and fit when the case ends, not built on every call.
+        if (carry) last = { s, fit };
         if (isOver(request, now, deadline, s.hires)) {
           commit();
           return FINISHED;
