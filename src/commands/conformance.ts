@@ -1,7 +1,7 @@
 import { checkConformance, type ConformanceResult } from '../engines/conformance.ts';
 import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
 import { ENGINE_NAMES } from '../engines/registry.ts';
-import { isModulePath, isRemoteSpec, parseEngineList } from '../engines/spec.ts';
+import { isUserModule, parseEngineList } from '../engines/spec.ts';
 import { checkRemotes, closeRemotes } from './backtest.ts';
 import { checkInGuardedThread } from '../sim/conformance-thread.ts';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../sim/play.ts';
@@ -48,6 +48,6 @@ async function checkAll(resolved: readonly ResolvedEngine[], timeoutMs: number, 
 }
 
 function check(engine: ResolvedEngine, timeoutMs: number): Promise<ConformanceResult> {
-  if (isModulePath(engine.spec.ref) && !isRemoteSpec(engine.spec.ref)) return checkInGuardedThread(engine, timeoutMs);
+  if (isUserModule(engine.spec.ref)) return checkInGuardedThread(engine, timeoutMs);
   return checkConformance(engine.definition, engine.params, { timeoutMs });
 }

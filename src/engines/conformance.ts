@@ -1,7 +1,7 @@
 import { formatTimestamp, MS_PER_MINUTE } from '../contract/time.ts';
 import type { CandidateRecord, Decision, Request } from '../contract/types.ts';
 import { LiveCandidateRecord, SimClock } from '../sim/records.ts';
-import { faultOfThrow } from '../sim/play.ts';
+import { DecisionTimeout, faultOfThrow, withTimeout } from '../sim/play.ts';
 import { decisionProblem } from '../contract/validate.ts';
 import { stream, type Random } from '../sim/rng.ts';
 import type { Engine, EngineDefinition } from './types.ts';
@@ -140,6 +140,14 @@ export interface ConformanceResult {
   readonly warnings: Violation[];
 }
 
+/** The request field an engine changed, as a backtest's case loop checks it. */
+function changedField(given: Request, made: Request): string | null {
+  for (const key of ['correlation_id', 'reference_date_time', 'deadline', 'num_vacancies', 'num_remaining_in_pool'] as const) {
+    if (given[key] !== made[key]) return key;
+  }
+  return null;
+}
+
 type Attempt = { readonly decision: unknown } | { readonly threw: string } | { readonly mutated: string };
 
 /** Rules an engine breaks; over-asking is a warning, as a backtest counts it. */
@@ -175,19 +183,16 @@ export async function checkConformance(
       let decision: unknown = engine().decide(request);
       probe?.end();
       if (typeof (decision as { then?: unknown } | null)?.then === 'function') {
-        let timer: NodeJS.Timeout | undefined;
-        decision = await Promise.race([
-          Promise.resolve(decision),
-          new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`no decision within ${timeoutMs} ms`)), timeoutMs);
-          }),
-        ]).finally(() => clearTimeout(timer));
+        decision = await withTimeout(decision as PromiseLike<unknown>, timeoutMs, s.request.correlation_id);
       }
-      const changed = list.length !== before.length || before.some((r, i) => list[i] !== r);
+      const after = list.length;
+      const changed = after !== before.length || before.some((r, i) => list[i] !== r);
+      const field = changedField(request, s.request);
       // Put the list back for the next check whatever the engine did to it.
       list.length = 0;
       list.push(...before);
-      if (changed) return { mutated: `impacted_candidates_data was changed (length ${before.length} → ${request.impacted_candidates_data.length} or its order)` };
+      if (field !== null) return { mutated: `it changed ${field}` };
+      if (changed) return { mutated: `impacted_candidates_data was changed (length ${before.length} → ${after}, or its order)` };
       return { decision };
     } catch (error) {
       probe?.end();
@@ -195,7 +200,7 @@ export async function checkConformance(
       list.push(...before);
       const fault = faultOfThrow(s.request.correlation_id, error);
       if (fault.startsWith('modified its request')) return { mutated: fault };
-      if (error instanceof Error && error.message.startsWith('no decision within')) return { threw: `timeout: ${error.message}` };
+      if (error instanceof DecisionTimeout) return { threw: `timeout: ${error.message}` };
       return { threw: error instanceof Error ? error.message : String(error) };
     }
   };

@@ -33,6 +33,11 @@ export function parseRemoteSpec(text: string): { label: string | undefined; url:
   return { label: m[1]?.trim() || undefined, url: m[2] as string };
 }
 
+/** A module of the user's on disk: a path that is not a service URL. Such engines run in watched threads. */
+export function isUserModule(ref: string): boolean {
+  return isModulePath(ref) && !isRemoteSpec(ref);
+}
+
 /** A path, not a name: it has a slash or a script extension. */
 export function isModulePath(ref: string): boolean {
   return ref.includes('/') || ref.includes('\\') || /\.(m|c)?(t|j)s$/.test(ref);

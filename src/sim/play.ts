@@ -283,7 +283,8 @@ export function playCase(c: Case, pool: LatentPool, engine: Engine, options: Pla
   return state.result();
 }
 
-function withTimeout(pending: PromiseLike<unknown>, ms: number, correlationId: string): Promise<unknown> {
+/** An asynchronous decision raced against the time limit; shared with conformance. */
+export function withTimeout(pending: PromiseLike<unknown>, ms: number, correlationId: string): Promise<unknown> {
   if (!Number.isFinite(ms)) return Promise.resolve(pending);
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
@@ -292,7 +293,7 @@ function withTimeout(pending: PromiseLike<unknown>, ms: number, correlationId: s
   return Promise.race([Promise.resolve(pending), limit]).finally(() => clearTimeout(timer));
 }
 
-class DecisionTimeout extends Error {}
+export class DecisionTimeout extends Error {}
 
 async function finishAsync(state: CaseState, engine: Engine, first: PromiseLike<unknown>, firstBegan: number): Promise<Play> {
   const timeoutMs = state.options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;

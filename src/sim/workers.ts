@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../errors.ts';
 import type { ResolvedEngine } from '../engines/load.ts';
-import { isModulePath, type EngineSpec } from '../engines/spec.ts';
+import { isUserModule, type EngineSpec } from '../engines/spec.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { CaseRow } from '../score/rows.ts';
 import { bundleWorker, type WorkerBundle } from './bundle.ts';
@@ -85,11 +85,6 @@ export function defaultWorkers(): number {
  */
 export function needsGuard(engines: readonly ResolvedEngine[]): boolean {
   return engines.some((e) => isUserModule(e.spec.ref));
-}
-
-/** A module of the user's on disk (not a registered name, not a URL). */
-function isUserModule(ref: string): boolean {
-  return isModulePath(ref) && !/^https?:\/\//i.test(ref);
 }
 
 /** Start-up a helper thread must repay: below this much remaining work, it would only slow the run. */

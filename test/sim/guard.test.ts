@@ -10,7 +10,7 @@ import { memoryIo } from '../helpers.ts';
 
 const TINY = path.join(import.meta.dirname, '..', 'fixtures', 'tiny');
 const ENGINE = path.join(import.meta.dirname, '..', 'fixtures', 'engines', 'misbehaving.mjs');
-const modes = { well: 0, hang: 1, exit: 2, print: 3, assign: 4, truncate: 5, sort: 6, greedy: 7, async: 8, stall: 9 } as const;
+const modes = { well: 0, hang: 1, exit: 2, print: 3, assign: 4, truncate: 5, sort: 6, greedy: 7, async: 8, stall: 9, field: 11 } as const;
 
 function options(mode: keyof typeof modes, o: Partial<BacktestOptions> = {}): BacktestOptions {
   return {
@@ -72,6 +72,7 @@ describe('an engine cannot hang, end or corrupt a run', () => {
     ['assign', /^modified its request at A\d_1 \(TypeError: Cannot set property notification_status .*\); requests are read-only$/],
     ['truncate', /^changed impacted_candidates_data at A\d_1 \(its length went from 5 to 0\); requests are read-only$/],
     ['sort', /^reordered or replaced records of impacted_candidates_data during case A\d/],
+    ['field', /^modified its request at A\d_1 \(it changed num_vacancies\); requests are read-only$/],
   ] as const)('writing to the request (%s) is a named fault', async (mode, message) => {
     const run = await backtest(options(mode), memoryIo());
     const found = Object.values(faults(run.rows)).filter((f) => f !== null);
@@ -95,6 +96,7 @@ describe('conformance sees what a backtest sees', () => {
   it.each([
     ['assign', 'leaves its request as it found it'],
     ['truncate', 'leaves its request as it found it'],
+    ['field', 'leaves its request as it found it'],
     ['hang', 'answers within the time limit'],
   ] as const)('%s fails it', async (mode, rule) => {
     const io = memoryIo();
