@@ -34,6 +34,35 @@ describe('the integer programme', () => {
     expect(programme.solve(p, pool, vacancies)).toBe(closedForm(p, pool, vacancies));
   });
 
+  it('answers as javascript-lp-solver does on 20 000 random programmes, solving only near-ties', () => {
+    const random = stream('programme-check');
+    const fast = new InvitationProgramme();
+    const mismatches: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      // Hire rates around the break-even 20/2500 = 0.008 and across the posterior's range,
+      // pools from 1 to 10 000, vacancies from 1 to 300; some exact break-evens and V/p integers.
+      const kind = i % 10;
+      const p = kind === 0 ? 0.008 : kind === 1 ? 1 / (1 + Math.floor(random() * 50)) : kind < 5 ? 0.004 + random() * 0.01 : random() * 0.6;
+      const pool = 1 + Math.floor(random() ** 2 * 10_000);
+      const vacancies = 1 + Math.floor(random() ** 2 * 300);
+      const got = fast.solve(p, pool, vacancies);
+      const lp = programme.solveWithLp(p, pool, vacancies);
+      if (got !== lp) mismatches.push(`p=${p} pool=${pool} vacancies=${vacancies}: ${got} vs ${lp}`);
+    }
+    expect(mismatches).toEqual([]);
+    // The exact break-evens (p = 0.008) go to the solver; almost nothing else does.
+    expect(fast.solverCalls).toBeGreaterThanOrEqual(2_000);
+    expect(fast.solverCalls).toBeLessThan(2_100);
+  });
+
+  it('leaves a break-even programme to the solver', () => {
+    const fresh = new InvitationProgramme();
+    expect(fresh.closedForm(0.008, 400, 9)).toBeNull();
+    expect(fresh.solve(0.008, 400, 9)).toBe(programme.solveWithLp(0.008, 400, 9));
+    expect(fresh.solverCalls).toBe(1);
+    expect(fresh.closedForm(0.2, 400, 9)).toBe(45);
+  });
+
   it('asks for nobody when nobody is left or nothing is needed', () => {
     expect(programme.solve(0.2, 0, 9)).toBe(0);
     expect(programme.solve(0.2, 400, 0)).toBe(0);
