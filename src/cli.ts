@@ -489,9 +489,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   }
 }
 
-if (isEntryPoint(import.meta.url)) {
+/** Runs the process's command line: `bin/pacebench.mjs` calls this, as does `tsx src/cli.ts`. */
+export async function start(): Promise<void> {
   // stdout is pacebench's: an engine's console output goes to stderr, marked with its name,
   // and an engine that calls process.exit gets a fault instead of ending the run.
   hostEngines({ trapExit: true });
   process.exitCode = await main(hideBin(process.argv));
 }
+
+if (isEntryPoint(import.meta.url)) await start();

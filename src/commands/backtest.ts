@@ -146,18 +146,33 @@ export function processMemoryLimits(): MemoryLimits {
 
 export async function backtest(options: BacktestOptions, io: Io): Promise<BacktestResult> {
   const began = io.now();
-  const { scenario, warnings } = readScenario(options.scenario);
-  for (const w of warnings) io.stderr(`${w}\n`);
-  const specs = parseEngineList(options.engines.length === 0 ? ENGINE_NAMES : options.engines);
-  const engines = await resolveEngines(specs, io.cwd, { timeoutMs: options.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS });
+  // The chart renderer's threads start first: they load their libraries and warm up while
+  // the scenario is read and simulated, and the charts are drawn sooner after.
+  const loader = options.html === true && options.shard === undefined ? await import('../report/charts-loader.ts') : null;
+  const renderer: ChartRenderer | null = loader === null ? null : loader.startRenderer(loader.renderThreads(options.workers));
   try {
-    return await runBacktest(options, io, began, scenario, engines);
+    const { scenario, warnings } = readScenario(options.scenario);
+    for (const w of warnings) io.stderr(`${w}\n`);
+    const specs = parseEngineList(options.engines.length === 0 ? ENGINE_NAMES : options.engines);
+    const engines = await resolveEngines(specs, io.cwd, { timeoutMs: options.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS });
+    try {
+      return await runBacktest(options, io, began, scenario, engines, renderer);
+    } finally {
+      await closeRemotes(engines);
+    }
   } finally {
-    await closeRemotes(engines);
+    await renderer?.close();
   }
 }
 
-async function runBacktest(options: BacktestOptions, io: Io, began: number, scenario: Scenario, engines: ResolvedEngine[]): Promise<BacktestResult> {
+async function runBacktest(
+  options: BacktestOptions,
+  io: Io,
+  began: number,
+  scenario: Scenario,
+  engines: ResolvedEngine[],
+  renderer: ChartRenderer | null,
+): Promise<BacktestResult> {
   const baseline = chooseBaseline(options.baseline, engines);
   const config: RunConfig = {
     seed: options.seed,
@@ -191,9 +206,7 @@ async function runBacktest(options: BacktestOptions, io: Io, began: number, scen
   const progress = progressLine(io, label);
   const started = io.now();
   const traceFile = options.trace === undefined ? null : new TraceFileWriter(path.resolve(io.cwd, options.trace), units.length);
-  // The chart renderer's thread loads its libraries while the simulation runs.
-  const loader = options.html === true && options.shard === undefined ? await import('../report/charts-loader.ts') : null;
-  const renderer: ChartRenderer | null = loader === null ? null : loader.startRenderer(loader.renderThreads(options.workers));
+  if (renderer !== null) renderer.warmUp((await import('../report/charts-warm-up.ts')).warmUpCharts(engines.map((e) => e.label), baseline));
   const result = await runUnits({
     scenario,
     engines,
@@ -246,7 +259,6 @@ async function runBacktest(options: BacktestOptions, io: Io, began: number, scen
     if (renderer !== null) {
       const { htmlReportFiles } = await import('../report/html-files.ts');
       Object.assign(files, await htmlReportFiles({ summary, rows, timings: options.timings === false ? null : timings }, renderer));
-      await renderer.close();
     }
   }
   try {

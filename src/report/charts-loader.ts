@@ -81,6 +81,8 @@ async function buildBundle(): Promise<void> {
 export interface ChartRenderer {
   /** SVG text of a Vega-Lite specification; `name` prefixes the SVG's ids. */
   readonly render: (spec: TopLevelSpec, name: string) => Promise<string>;
+  /** Charts to draw and throw away while the threads wait for work, so that the real ones find the JIT warm. */
+  readonly warmUp: (charts: readonly { readonly name: string; readonly spec: TopLevelSpec }[]) => void;
   /** Stops the threads; pending renders fail. */
   readonly close: () => Promise<void>;
 }
@@ -162,6 +164,14 @@ export function startRenderer(threads = 1): ChartRenderer {
         });
       } finally {
         thread.load--;
+      }
+    },
+    warmUp: (charts) => {
+      // Each thread draws them while it has nothing else to do (charts-warm-up.ts).
+      for (const thread of pool) {
+        void thread.worker.then((w) => {
+          for (const c of charts) w?.postMessage({ id: -1, name: c.name, spec: c.spec, warmUp: true } satisfies RenderRequest);
+        }, () => undefined);
       }
     },
     close: async () => {

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 
 /**
  * Worker threads do not inherit tsx's loader, and registering it in each worker costs
@@ -67,6 +66,8 @@ async function bundle(entry: string, out: string, whole: boolean): Promise<void>
   // Built beside the target and renamed, so a concurrent run never loads half a file.
   const temp = `${out}.tmp-${process.pid}`;
   try {
+    // Loaded only when a bundle is stale: esbuild costs a third of a second to import.
+    const { build } = await import('esbuild');
     const result = await build({
       entryPoints: [entry],
       outfile: temp,

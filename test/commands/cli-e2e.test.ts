@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 
-/** The CLI as users start it, in its own process. */
+/** The CLI as users start it (`npm run pacebench` runs bin/pacebench.mjs), in its own process. */
 function pacebench(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), ...args], {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'pacebench.mjs'), ...args], {
     cwd: ROOT,
     input,
     encoding: 'utf8',
