@@ -3,7 +3,9 @@
  * Bundled with vega and vega-lite into plain JavaScript (charts-loader.ts) and started as a
  * worker, where it loads without tsx's loader and beside the simulation rather than after it.
  */
-import { parentPort } from 'node:worker_threads';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import type { Script } from 'node:vm';
+import { parentPort, threadId } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg } from './render.ts';
 
@@ -15,7 +17,44 @@ export interface RenderRequest {
   readonly warmUp?: boolean;
 }
 
-export type RenderReply = { readonly id: number; readonly svg: string } | { readonly id: number; readonly error: string };
+/** Asks the thread to save V8's compiled code of the bundle, when it started without a usable one. */
+export interface SaveCodeCache {
+  readonly id: number;
+  readonly saveCodeCache: true;
+}
+
+export type RenderReply =
+  | { readonly id: number; readonly svg: string }
+  | { readonly id: number; readonly error: string }
+  | { readonly id: number; readonly saved: boolean };
+
+/** Set by the thread's boot code (charts-loader.ts) when it compiled the bundle itself. */
+interface CodeCacheHook {
+  readonly script: Script;
+  readonly file: string;
+  fresh: boolean;
+}
+
+/**
+ * Made after drawing, the cache holds the code of every function drawing used, so the next
+ * process's threads compile none of it. Written beside the target and renamed: a thread
+ * starting meanwhile reads the old cache or the new one, never half of one.
+ */
+function saveCodeCache(): boolean {
+  const hook = (globalThis as Record<symbol, CodeCacheHook | undefined>)[Symbol.for('pacebench.codeCache')];
+  if (hook === undefined || !hook.fresh) return false;
+  const temp = `${hook.file}.tmp-${process.pid}-${threadId}`;
+  try {
+    writeFileSync(temp, hook.script.createCachedData());
+    renameSync(temp, hook.file);
+    hook.fresh = false;
+    return true;
+  } catch {
+    // A read-only node_modules: the next run compiles again, nothing worse.
+    rmSync(temp, { force: true });
+    return false;
+  }
+}
 
 const port = parentPort;
 if (port !== null) {
@@ -36,7 +75,11 @@ if (port !== null) {
       () => setImmediate(warmUpNext),
     );
   };
-  port.on('message', (request: RenderRequest) => {
+  port.on('message', (request: RenderRequest | SaveCodeCache) => {
+    if ('saveCodeCache' in request) {
+      port.postMessage({ id: request.id, saved: saveCodeCache() } satisfies RenderReply);
+      return;
+    }
     if (request.warmUp === true) {
       if (realWorkSeen) return;
       warmUps.push(request);
