@@ -73,6 +73,15 @@ export function hotLoopSuite(o: SuiteOptions): Bench {
     () => {
       // A spread of hire rates, as posterior draws give.
       k = (k + 1) % 64;
+      sink += programme.solveWithLp(0.12 + k * 0.0025, 400, 9);
+    },
+    { async: false },
+  );
+  b.add(
+    'hot/programme-closed-form',
+    () => {
+      // The same programmes as stoch-constraint solves them: in closed form, the solver for near-ties.
+      k = (k + 1) % 64;
       sink += programme.solve(0.12 + k * 0.0025, 400, 9);
     },
     { async: false },

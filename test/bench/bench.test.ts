@@ -27,6 +27,7 @@ describe('npm run bench -- --quick', () => {
     const expected = [
       ...ENGINE_NAMES.flatMap((e) => DECIDE_SIZES.map((n) => `decide/${e}/n=${n}`)),
       'hot/lp-solve',
+      'hot/programme-closed-form',
       'hot/posterior-draws/15',
       'hot/lognormal-fit/n=30',
       'hot/callback-memory/n=212',
