@@ -42,6 +42,8 @@ export type Command =
   | { readonly kind: 'fit'; readonly options: FitCommandOptions }
   | { readonly kind: 'serve'; readonly options: ServeOptions }
   | { readonly kind: 'report'; readonly dir: string }
+  /** Builds the caches a first run would build (npm's `prepare` script). */
+  | { readonly kind: 'prepare' }
   | { readonly kind: 'baseline'; readonly scenarios: readonly string[]; readonly workers: number; readonly out: string | undefined }
   | { readonly kind: 'tune'; readonly options: TuneOptions }
   /** `--help` or `--version`: yargs produced text and nothing is to be run. */
@@ -275,6 +277,14 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
       },
     )
     .command(
+      'prepare',
+      false,
+      (y) => y,
+      () => {
+        command = { kind: 'prepare' };
+      },
+    )
+    .command(
       'report <dir>',
       'rebuild summary.md, report.html and charts/ of a report folder from its data files (summary.json, cases.csv, timings.json)',
       (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'a report folder of backtest or merge' }),
@@ -468,6 +478,8 @@ export async function run(command: Command, io: Io): Promise<number> {
       return (await import('./commands/serve.ts')).serve(command.options, io);
     case 'report':
       return report(command.dir, io);
+    case 'prepare':
+      return (await import('./commands/prepare.ts')).prepare(io);
     case 'baseline':
       return baseline(capWorkers({ scenarios: command.scenarios, workers: command.workers, out: command.out }, io), io);
     case 'tune':
