@@ -124,26 +124,39 @@ async function buildBundle() {
   return path.join(CACHE, dir);
 }
 
-let cli;
-if (process.env.PACEBENCH_NO_BUNDLE === '1') {
+async function throughTsx() {
   const { register } = await import('tsx/esm/api');
   register();
-  cli = await import(pathToFileURL(ENTRY).href);
+  return import(pathToFileURL(ENTRY).href);
+}
+
+let cli;
+if (process.env.PACEBENCH_NO_BUNDLE === '1') {
+  cli = await throughTsx();
 } else {
   let dir = cachedBuild();
   if (dir === null) {
     try {
       dir = await buildBundle();
     } catch (error) {
-      // esbuild has printed where the sources do not compile.
-      process.stderr.write(`pacebench: could not bundle ${path.relative(process.cwd(), ENTRY)}: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
+      if (Array.isArray(error?.errors) && error.errors.length > 0) {
+        // esbuild has printed where the sources do not compile.
+        process.stderr.write(`pacebench: could not bundle ${path.relative(process.cwd(), ENTRY)}: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      }
+      // No bundle to be had (a read-only node_modules, say): the sources run through tsx,
+      // slower to start, the same otherwise.
+      dir = null;
     }
   }
-  // Stack traces name the TypeScript files and lines, not the bundle's.
-  process.setSourceMapsEnabled(true);
-  // Read by the engine loader: a user's TypeScript module needs tsx's loader registered.
-  globalThis[Symbol.for('pacebench.bundled')] = true;
-  cli = await import(pathToFileURL(path.join(dir, 'cli.mjs')).href);
+  if (dir === null) {
+    cli = await throughTsx();
+  } else {
+    // Stack traces name the TypeScript files and lines, not the bundle's.
+    process.setSourceMapsEnabled(true);
+    // Read by the engine loader: a user's TypeScript module needs tsx's loader registered.
+    globalThis[Symbol.for('pacebench.bundled')] = true;
+    cli = await import(pathToFileURL(path.join(dir, 'cli.mjs')).href);
+  }
 }
 await cli.start();

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,29 @@ describe('bin/pacebench.mjs, the start of every npm script', () => {
     expect(plain.code).toBe(0);
     expect(readFileSync(path.join(elsewhere, 'bundled', 'cases.csv'), 'utf8')).toBe(readFileSync(path.join(elsewhere, 'plain', 'cases.csv'), 'utf8'));
   }, 60_000);
+  it('runs the sources through tsx when no bundle can be written (a read-only node_modules)', () => {
+    const other = checkout();
+    // The launcher's cache folder for that checkout, made a file so that nothing can be written there.
+    let h = 0;
+    const project = `${other}${path.sep}`;
+    for (let i = 0; i < project.length; i++) h = (Math.imul(h, 31) + project.charCodeAt(i)) | 0;
+    const blocked = path.join(ROOT, 'node_modules', '.cache', 'pacebench', `cli-${(h >>> 0).toString(16)}`);
+    mkdirSync(path.dirname(blocked), { recursive: true });
+    writeFileSync(blocked, 'not a folder');
+    const caches = (): string[] => readdirSync(path.dirname(blocked)).filter((f) => f.startsWith('cli-'));
+    const before = caches();
+    try {
+      const r = run(other, ['engines', 'list']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^exp\b/m);
+      // No bundle went anywhere else.
+      expect(caches()).toEqual(before);
+    } finally {
+      rmSync(blocked, { force: true });
+    }
+  }, 60_000);
+
   it('picks up an edited source on the next run, and says where sources do not compile', () => {
     const cli = path.join(dir, 'src', 'cli.ts');
     expect(run(dir, ['--help']).stdout).toMatch(/Backtests and benchmarks invitation-pacing engines\./);
