@@ -154,8 +154,6 @@ if (process.env.PACEBENCH_NO_BUNDLE === '1') {
   } else {
     // Stack traces name the TypeScript files and lines, not the bundle's.
     process.setSourceMapsEnabled(true);
-    // Read by the engine loader: a user's TypeScript module needs tsx's loader registered.
-    globalThis[Symbol.for('pacebench.bundled')] = true;
     cli = await import(pathToFileURL(path.join(dir, 'cli.mjs')).href);
   }
 }

@@ -27,46 +27,19 @@ function isDefinition(value: unknown): value is EngineDefinition {
   );
 }
 
-let tsxRegistered = false;
-
-/**
- * Imports a module, TypeScript included. Under `tsx src/cli.ts` tsx's loader is there
- * already; pacebench's bundled start (bin/pacebench.mjs) does without it, and registers it
- * only when a user's module needs it (Node 20 refuses a .ts file with
- * ERR_UNKNOWN_FILE_EXTENSION), so that runs of the shipped engines never pay for it.
- */
-async function importWithTypeScript(url: string): Promise<Record<string, unknown>> {
-  const registerTsx = async (): Promise<void> => {
-    const { register } = await import('tsx/esm/api');
-    register();
-    tsxRegistered = true;
-  };
-  if (!tsxRegistered && /\.[cm]?tsx?$/.test(url) && !isTsxActive()) await registerTsx();
-  try {
-    return (await import(url)) as Record<string, unknown>;
-  } catch (error) {
-    // A JavaScript module that imports TypeScript.
-    if (tsxRegistered || (error as { code?: unknown }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
-    await registerTsx();
-    // Node keeps the failed import of `url`: the retry asks for the same file under another name.
-    return (await import(`${url}?typescript`)) as Record<string, unknown>;
-  }
-}
-
-/** Whether this process runs under tsx's loader already (`tsx src/cli.ts`, vitest's own transform). */
-function isTsxActive(): boolean {
-  return (globalThis as Record<symbol, unknown>)[Symbol.for('pacebench.bundled')] !== true;
-}
-
 /**
  * A user's engine module: its default export (or an export named `engine`) is either an
  * `EngineDefinition` or a factory `(context) => Engine`.
  */
 export async function importEngineModule(file: string): Promise<EngineDefinition> {
   if (!existsSync(file)) throw new UserError(`engine module ${file} does not exist`);
+  // Bundled as the helper threads run it: TypeScript or JavaScript, ES module or CommonJS,
+  // inside this project or anywhere, and a syntax error named with its line.
+  const { bundleEngineModule } = await import('../sim/bundle.ts');
+  const bundled = await bundleEngineModule(file);
   let mod: Record<string, unknown>;
   try {
-    mod = await importWithTypeScript(pathToFileURL(file).href);
+    mod = (await import(pathToFileURL(bundled).href)) as Record<string, unknown>;
   } catch (error) {
     throw new UserError(`engine module ${file} could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { UserError } from '../errors.ts';
 
 /**
  * Worker threads do not inherit tsx's loader, and registering it in each worker costs
@@ -92,6 +93,30 @@ async function bundle(entry: string, out: string, whole: boolean): Promise<void>
 }
 
 /**
+ * A user's engine module bundled whole, as plain JavaScript: what both the main thread and the
+ * helper threads import, whatever the module's language (TypeScript or JavaScript) and
+ * whatever its folder's package.json says about module formats. A module that does not
+ * compile is a UserError naming its file, line and column.
+ */
+export async function bundleEngineModule(file: string): Promise<string> {
+  // Helper threads are handed the bundle itself. (Not compared with CACHE: inside the worker's
+  // own bundle, paths computed from import.meta.url start from the bundle's folder.)
+  if (path.dirname(path.resolve(file)).endsWith(path.join('.cache', 'pacebench')) && path.basename(file).startsWith('engine-')) return file;
+  const out = cacheName(file, 'engine');
+  try {
+    await bundle(file, out, true);
+  } catch (error) {
+    const errors = (error as { errors?: readonly { text: string; location: { file: string; line: number; column: number } | null }[] }).errors;
+    if (Array.isArray(errors) && errors.length > 0) {
+      const shown = errors.slice(0, 5).map((e) => (e.location === null ? e.text : `${path.resolve(e.location.file)}:${e.location.line}:${e.location.column + 1}: ${e.text}`));
+      throw new UserError(`engine module ${file} does not compile:\n${shown.join('\n')}${errors.length > 5 ? `\n… and ${errors.length - 5} more` : ''}`);
+    }
+    throw error;
+  }
+  return out;
+}
+
+/**
  * The worker bundle, and each user's engine module bundled whole (its own imports resolve
  * from where it lives), built or taken from the cache.
  */
@@ -100,10 +125,6 @@ export async function bundleWorker(modulePaths: readonly string[]): Promise<Work
   const workerOut = cacheName(workerEntry, 'worker');
   await bundle(workerEntry, workerOut, false);
   const modules = new Map<string, string>();
-  for (const file of modulePaths) {
-    const out = cacheName(file, 'engine');
-    await bundle(file, out, true);
-    modules.set(file, out);
-  }
+  for (const file of modulePaths) modules.set(file, await bundleEngineModule(file));
   return { entry: pathToFileURL(workerOut), modules };
 }

@@ -139,6 +139,18 @@ describe('the promises of the README', () => {
     expect(r.stdout).toMatch(/^FAIL  broken: \d+ violations$/m);
   });
 
+  it('checks a TypeScript engine kept outside the project, beside a package.json of its own', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pacebench-e2e-engine-'));
+    writeFileSync(path.join(dir, 'package.json'), '{"name": "their-engines"}\n');
+    writeFileSync(
+      path.join(dir, 'fixed.ts'),
+      "const invite: number = 3;\nexport default { name: 'fixed', create: () => ({ decide: (r: { correlation_id: string }) => ({ correlation_id: r.correlation_id, finished: false, num_candidates_needed: invite, callback_time_minutes: 30 }) }) };\n",
+    );
+    const r = pacebench(['conformance', '-e', path.join(dir, 'fixed.ts')]);
+    expect(r.stderr).not.toMatch(/could not be loaded/);
+    expect(r.stdout).toMatch(/^(ok|FAIL) {2,4}fixed/m);
+  });
+
   it('caps --workers at the machine\'s cores and says so', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'pacebench-e2e-')), 'report');
     const r = pacebench(['backtest', '-s', 'test/fixtures/tiny', '-e', 'exp', '--workers', '1000', '-o', out, '--bootstrap', '200']);

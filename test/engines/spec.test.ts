@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveEngine, resolveEngines } from '../../src/engines/load.ts';
@@ -53,6 +55,28 @@ describe('engine specs on the command line', () => {
 
   it('names a bare factory after its file', async () => {
     expect((await resolveEngine(parseEngineSpec(path.join(FIXTURES, 'factory.mjs')))).label).toBe('factory');
+  });
+
+  it('loads a TypeScript engine kept anywhere, beside a package.json that says nothing of modules', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pacebench-own-engine-'));
+    writeFileSync(path.join(dir, 'package.json'), '{"name": "their-engines"}\n');
+    writeFileSync(
+      path.join(dir, 'fixed.ts'),
+      [
+        "import type { Request } from '" + path.join(import.meta.dirname, '..', '..', 'src', 'contract', 'types.ts') + "';",
+        'const invite: number = 3;',
+        "export default { name: 'fixed', create: () => ({ decide: (r: Request) => ({ correlation_id: r.correlation_id, finished: false, num_candidates_needed: invite, callback_time_minutes: 30 }) }) };",
+        '',
+      ].join('\n'),
+    );
+    const e = await resolveEngine(parseEngineSpec(path.join(dir, 'fixed.ts')));
+    expect(e.label).toBe('fixed');
+  });
+
+  it('names the file, line and column of an engine module that does not compile', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pacebench-own-engine-'));
+    writeFileSync(path.join(dir, 'broken.mjs'), "export default {\n  name: 'broken',\n  create: () => ({ decide: (r) => ({ ,}) }),\n};\n");
+    await expect(resolveEngine(parseEngineSpec(path.join(dir, 'broken.mjs')))).rejects.toThrow(/broken\.mjs does not compile:\n.*broken\.mjs:3:38: Expected identifier/);
   });
 
   it('says which module path does not exist', async () => {
