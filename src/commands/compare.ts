@@ -56,8 +56,31 @@ export function readRuns(arg: string, cwd: string): Map<string, RunSide> {
  * an engine got significantly worse by more than the tolerance, with the engine and figure
  * named on stderr.
  */
+/**
+ * What is wrong with writing the comparison page at `target`, or null: checked before any
+ * work, so that a run never ends by refusing to write, nor replaces a file it did not write.
+ */
+export function htmlTargetProblem(given: string, target: string): string | null {
+  if (given.trim() === '') return '--html "" names no file';
+  if (existsSync(target)) {
+    const stats = statSync(target);
+    if (!stats.isFile()) return `--html ${given}: is ${stats.isDirectory() ? 'a folder' : 'not a regular file'}, expected a file name like compare.html`;
+    if (!readFileSync(target, 'utf8').slice(0, 2000).includes('<title>pacebench compare')) {
+      return `--html ${given}: exists and is not a comparison page pacebench wrote; choose another name`;
+    }
+  }
+  let parent = path.dirname(target);
+  while (!existsSync(parent) && path.dirname(parent) !== parent) parent = path.dirname(parent);
+  if (!statSync(parent).isDirectory()) return `--html ${given}: cannot be created: ${parent} is a file, not a folder`;
+  return null;
+}
+
 export async function compare(options: CompareOptions, io: Io): Promise<number> {
   if (!(options.tolerance >= 0)) throw new UserError(`--tolerance must be a share >= 0 (0.01 is 1 %), got ${options.tolerance}`);
+  if (options.html !== undefined) {
+    const problem = htmlTargetProblem(options.html, path.resolve(io.cwd, options.html));
+    if (problem !== null) throw new UserError(problem);
+  }
   const olds = readRuns(options.old, io.cwd);
   const news = readRuns(options.new, io.cwd);
   const out: string[] = ['## pacebench compare', ''];

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +142,14 @@ describe('merge and compare --html', () => {
     const dots = html.match(/<g class="mark-symbol role-mark[^"]*"[^>]*>(.*?)<\/g>/g)?.join('').match(/<path /g)?.length ?? 0;
     expect(dots).toBe(engines * 2 * 2);
     expect(io.out).toContain('## pacebench compare');
+    // Written again over its own page; a folder or someone else's file is refused before any work (exit 2).
+    await compare({ old: dir, new: other, tolerance: 0.5, html: file }, memoryIo());
+    const folder = temp();
+    await expect(compare({ old: dir, new: other, tolerance: 0.5, html: folder }, memoryIo())).rejects.toThrow(/--html .*: is a folder, expected a file name/);
+    const notes = path.join(temp(), 'notes.html');
+    writeFileSync(notes, '<p>mine</p>');
+    await expect(compare({ old: dir, new: other, tolerance: 0.5, html: notes }, memoryIo())).rejects.toThrow(/exists and is not a comparison page pacebench wrote/);
+    expect(readFileSync(notes, 'utf8')).toBe('<p>mine</p>');
   }, 60_000);
 });
 
