@@ -48,9 +48,18 @@ export function readCsv(file: string, text: string, rules: ColumnRules): { table
       raw: true,
     }) as unknown as ParsedRecord[];
   } catch (error) {
-    const e = error as { message?: string; lines?: number };
-    const message = (e.message ?? String(error)).replace(/^Invalid \w+:\s*/, '');
-    problems.push({ file, ...(typeof e.lines === 'number' ? { line: e.lines } : {}), message: `not valid CSV: ${message}` });
+    const e = error as { message?: string; lines?: number; code?: string; raw?: string };
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED' && typeof e.raw === 'string' && e.raw.length <= text.length && text.endsWith(e.raw)) {
+      // csv-parse names the end of the file, where it gave up; the row it was reading, whose
+      // raw text runs to the end, is where the quote was opened.
+      const before = text.slice(0, text.length - e.raw.length);
+      let line = 1;
+      for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) line++;
+      problems.push({ file, line, message: 'not valid CSV: a quote opened in this row is never closed, so the rest of the file reads as one cell' });
+    } else {
+      const message = (e.message ?? String(error)).replace(/^Invalid \w+:\s*/, '');
+      problems.push({ file, ...(typeof e.lines === 'number' ? { line: e.lines } : {}), message: `not valid CSV: ${message}` });
+    }
     return { table: { file, columns: [], rows: [], missing: new Set(rules.required) }, problems };
   }
   const first = records[0];

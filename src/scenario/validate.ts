@@ -152,7 +152,9 @@ export function validateScenario(files: ScenarioFiles): ScenarioCheck {
     if (c.poolSize === null && !c.poolSizeInvalid) reader.fail('pool_size', 'is empty, expected an integer >= 0');
     if (c.fields !== null) cases.push({ ...c.fields, poolSize: c.poolSize ?? 0, behaviour: c.behaviour, trace: null });
   }
-  if (behaviours !== null && files.behaviours !== null) {
+  // Unused behaviours say nothing when the pools could not be read (no case was seen at all).
+  const poolsUnreadable = problems.some((p) => p.file === files.pools.path && p.message.startsWith('not valid CSV'));
+  if (behaviours !== null && files.behaviours !== null && !poolsUnreadable) {
     for (const [id, b] of behaviours) {
       if (!used.has(id)) {
         warnings.push({ file: files.behaviours.path, line: b.line, column: 'behaviour', message: `"${id}" is defined but no case uses it` });

@@ -54,6 +54,14 @@ describe('pools.csv problems name the file, line and column', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problems[0]?.message).toMatch(/not valid CSV/);
   });
+
+  it('an unclosed quote is named at the row that opens it, not at the end of the file, and no warning follows from it', () => {
+    const rows = Array.from({ length: 6 }, (_, i) => `C${i + 2},100,3,2021-01-04 09:00:00,2021-01-05 09:00:00,b`);
+    rows[1] = `${rows[1]},"unterminated`;
+    const result = check(lines(POOLS_HEADER, POOL, ...rows), lines(BEHAVIOURS_HEADER, 'b,all,1,0.1,0.1,0.6,weibull,2.4,10.5', 'unused,all,1,0.1,0.1,0.6,weibull,2.4,10.5'));
+    expect(locations(result)).toEqual(['pools.csv:4 -']);
+    expect(result.warnings).toEqual([]);
+  });
 });
 
 describe('behaviours.csv problems', () => {
