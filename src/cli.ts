@@ -81,7 +81,10 @@ function tolerance(value: unknown): number {
 }
 
 function bootstrapCount(value: unknown): number {
-  const b = integer('bootstrap', value, 0);
+  const text = typeof value === 'string' ? value.trim() : String(value);
+  // Not an integer, or too large: the usual message, with the same lower bound.
+  if (!/^[+-]?\d+$/.test(text) || !Number.isSafeInteger(Number(text))) return integer('bootstrap', value, MIN_BOOTSTRAP);
+  const b = Number(text);
   if (b < MIN_BOOTSTRAP) {
     throw new UserError(
       `--bootstrap must be at least ${MIN_BOOTSTRAP}, got ${b}: a 95 % interval lies between the 2.5 % and 97.5 % quantiles of the resamples, ` +
@@ -174,7 +177,29 @@ function backtestOptions(a: RunArgs, defaults: { workers: number }): BacktestOpt
 }
 
 /** Parses a command line into a `Command`; no IO, so tests can call it directly. */
+const COMMANDS = ['backtest', 'scenarios', 'engines', 'decide', 'conformance', 'compare', 'merge', 'report', 'baseline', 'fit', 'tune', 'serve', 'prepare'] as const;
+
+/** Edits (insertions, deletions, substitutions, swaps of neighbours) from `a` to `b`. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = d[i] as number[];
+      const prev = d[i - 1] as number[];
+      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j] as number, ((d[i - 2] as number[])[j - 2] as number) + 1);
+    }
+  }
+  return (d[a.length] as number[])[b.length] as number;
+}
+
 export async function parseArgv(argv: readonly string[], defaults = { workers: defaultWorkers() }): Promise<Command> {
+  // A mistyped command would otherwise read as unknown arguments ("scenario, backtets").
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith('-') && !(COMMANDS as readonly string[]).includes(first)) {
+    const near = COMMANDS.filter((c) => c !== 'prepare' && distance(first, c) <= 2);
+    throw new UserError(`unknown command "${first}"${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : ''}\nsee pacebench --help`);
+  }
   let command: Command | null = null;
   const parser = yargs([...argv])
     .scriptName('pacebench')
