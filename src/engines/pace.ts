@@ -86,42 +86,58 @@ export class ListSummary {
   private minutes = new Int32Array(1024);
 
   read(list: readonly CandidateRecord[]): this {
-    this.hires = 0;
-    this.nonHires = 0;
     this.sumLog = 0;
     this.sumLog2 = 0;
     this.sumPow.fill(0);
     this.groups = 0;
-    this.pending = 0;
+    // Counters in locals, and the open group's count kept as a run until the group closes:
+    // the loop body then stores nothing but the per-minute tally (this is the pass that
+    // grows with the list).
+    let hires = 0;
+    let nonHires = 0;
+    let pending = 0;
+    let run = 0;
     let lastAge = -1;
     let distinct = 0;
+    const perMinute = this.perMinute;
+    const minutesSeen = this.minutes;
+    const tallied = perMinute.length;
     for (let i = 0; i < list.length; i++) {
       const record = list[i] as CandidateRecord;
       const minutes = record.time_to_respond_ir_minutes;
       if (record.notification_status === 'ir_pending') {
-        this.pending++;
-        if (minutes === lastAge) this.groupCount[this.groups - 1] = (this.groupCount[this.groups - 1] as number) + 1;
-        else this.addGroup(minutes, 1);
+        pending++;
+        if (minutes === lastAge) run++;
+        else {
+          if (this.groups > 0) this.groupCount[this.groups - 1] = run;
+          this.addGroup(minutes, 1);
+          run = 1;
+        }
         lastAge = minutes;
         continue;
       }
-      if (record.candidate_status === 'offer_accepted') this.hires++;
-      else this.nonHires++;
+      if (record.candidate_status === 'offer_accepted') hires++;
+      else nonHires++;
       const m = Math.max(0, minutes);
-      if (Number.isInteger(m) && m < this.perMinute.length) {
-        if (this.perMinute[m] === 0) this.minutes[distinct++] = m;
-        this.perMinute[m] = (this.perMinute[m] as number) + 1;
+      if (Number.isInteger(m) && m < tallied) {
+        if (perMinute[m] === 0) minutesSeen[distinct++] = m;
+        perMinute[m] = (perMinute[m] as number) + 1;
       } else {
         this.addAnswers(m, 1);
       }
     }
+    if (this.groups > 0) this.groupCount[this.groups - 1] = run;
+    this.hires = hires;
+    this.nonHires = nonHires;
+    this.pending = pending;
     for (let i = 0; i < distinct; i++) {
-      const m = this.minutes[i] as number;
-      this.addAnswers(m, this.perMinute[m] as number);
-      this.perMinute[m] = 0;
+      const m = minutesSeen[i] as number;
+      this.addAnswers(m, perMinute[m] as number);
+      perMinute[m] = 0;
     }
     return this;
   }
+
 
   private addAnswers(minutes: number, count: number): void {
     const h = 2 * minutes + 1;
@@ -239,6 +255,18 @@ export interface FitOptions {
 /** Each pending group's age to the power k, for the shape being fitted. */
 let ageToK = new Float64Array(64);
 
+/** `medianDelay^SHAPES[j]` for the last prior median seen: the same prior on every call. */
+let medianPowFor = Number.NaN;
+const medianPow = new Float64Array(SHAPES.length);
+
+function medianToK(j: number, medianDelay: number): number {
+  if (medianDelay !== medianPowFor) {
+    for (let i = 0; i < SHAPES.length; i++) medianPow[i] = Math.pow(medianDelay, SHAPES[i] as number);
+    medianPowFor = medianDelay;
+  }
+  return medianPow[j] as number;
+}
+
 /**
  * Fits the cure-rate Weibull model for one shape: EM over the pending groups, the E-step
  * giving each group's chance of still answering, the M-step the conjugate updates
@@ -247,7 +275,7 @@ let ageToK = new Float64Array(64);
 export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carried, options: FitOptions, weights: Float64Array, out = new FitBuffer()): Fit {
   const k = SHAPES[j] as number;
   const a0 = prior.delayStrength;
-  const b0 = (a0 * Math.pow(prior.medianDelay, k)) / Math.LN2;
+  const b0 = (a0 * medianToK(j, prior.medianDelay)) / Math.LN2;
   const aH = prior.strength * prior.hireRate + carried.hires;
   const aN = prior.strength * Math.max(0, prior.answerRate - prior.hireRate) + carried.nonHires;
   const aZ = prior.strength * (1 - prior.answerRate) + carried.never;
@@ -887,7 +915,9 @@ export const pace = defineEngine({
           for (let g = 0; g < s.groups; g++) {
             const a = s.groupAge[g] as number;
             const Sa = agesSurvival[g] as number;
-            pendingHires += ((s.groupCount[g] as number) * p * (Sa - survival(fit, a + left))) / (1 - q + q * Sa);
+            // a + left is the group's age at the deadline: whole minutes, and the same from one
+            // call to the next, so the memo serves it too.
+            pendingHires += ((s.groupCount[g] as number) * p * (Sa - survivalAtAge(fit, a + left))) / (1 - q + q * Sa);
           }
         }
         // Calls cost nothing: with a heavy tail, call back well before the deadline rather
