@@ -252,6 +252,15 @@ export interface FitOptions {
   readonly censoring: boolean;
 }
 
+/**
+ * `Math.exp(x)`, without the call where it is +0: below −745.13 `Math.exp` underflows to +0
+ * (IEEE 754 double; V8's fdlibm port returns it from its first test). Old pending groups
+ * sit there for every shape that is not heavy-tailed, a few calls per fit.
+ */
+export function expOf(x: number): number {
+  return x < -746 ? 0 : Math.exp(x);
+}
+
 /** Each pending group's age to the power k, for the shape being fitted. */
 let ageToK = new Float64Array(64);
 
@@ -302,7 +311,7 @@ export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carri
       stillExposure = 0;
       for (let g = 0; g < G; g++) {
         const tk = ageToK[g] as number;
-        const S = Math.exp(-theta * tk);
+        const S = expOf(-theta * tk);
         const w = (q * S) / (1 - q + q * S);
         weights[g] = w;
         const n = s.groupCount[g] as number;
@@ -321,7 +330,7 @@ export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carri
   ll -= theta * (baseExposure - b0 + stillExposure);
   if (options.censoring) {
     for (let g = 0; g < G; g++) {
-      const S = Math.exp(-theta * (ageToK[g] as number));
+      const S = expOf(-theta * (ageToK[g] as number));
       ll += (s.groupCount[g] as number) * Math.log(1 - q + q * S);
     }
   }
@@ -483,7 +492,7 @@ export function survival(fit: Fit, minutes: number): number {
  * logarithms come from the memo (`halfPow(j, 2m)` is `Math.pow(m, k)`, `halfLog(2m)` is
  * `Math.log(m)`), which pending ages hit on every call.
  */
-function survivalAtAge(fit: Fit, minutes: number): number {
+export function survivalAtAge(fit: Fit, minutes: number): number {
   if (minutes <= 0) return 1;
   const h = 2 * minutes;
   if (h >= MEMO_LIMIT || !Number.isInteger(h)) return survival(fit, minutes);
