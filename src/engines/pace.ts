@@ -245,6 +245,17 @@ export class FitBuffer implements Fit {
   stillAnswers: Float64Array = new Float64Array(0);
   exposure = 0;
   logLikelihood = 0;
+  /**
+   * Each pending group's survival at its age under this fit, when `hasAgeSurvival`: the
+   * likelihood computes them, and they are `survivalAtAges(this, s, …)` to the last bit.
+   */
+  ageSurvival = new Float64Array(0);
+  hasAgeSurvival = false;
+}
+
+function ageSurvivalOf(fit: FitBuffer, groups: number): Float64Array {
+  if (fit.ageSurvival.length < groups) fit.ageSurvival = new Float64Array(Math.max(64, 2 * groups));
+  return fit.ageSurvival;
 }
 
 export interface FitOptions {
@@ -264,6 +275,19 @@ export function expOf(x: number): number {
 /** Each pending group's age to the power k, for the shape being fitted. */
 let ageToK = new Float64Array(64);
 
+/** `ln SHAPES[j]`, and `ln(SHAPES[j] / shape)` for the last preferred shape seen: constants of a fit's likelihood. */
+const logShape = Float64Array.from(SHAPES, (k) => Math.log(k));
+let leanFor = Number.NaN;
+const leanLog = new Float64Array(SHAPES.length);
+
+function leanOf(j: number, shape: number): number {
+  if (shape !== leanFor) {
+    for (let i = 0; i < SHAPES.length; i++) leanLog[i] = Math.log((SHAPES[i] as number) / shape);
+    leanFor = shape;
+  }
+  return leanLog[j] as number;
+}
+
 /** `medianDelay^SHAPES[j]` for the last prior median seen: the same prior on every call. */
 let medianPowFor = Number.NaN;
 const medianPow = new Float64Array(SHAPES.length);
@@ -281,7 +305,7 @@ function medianToK(j: number, medianDelay: number): number {
  * giving each group's chance of still answering, the M-step the conjugate updates
  * (Dirichlet counts for the outcome, Gamma events / exposure for the Weibull rate).
  */
-export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carried, options: FitOptions, weights: Float64Array, out = new FitBuffer()): Fit {
+export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carried, options: FitOptions, weights: Float64Array, out = new FitBuffer()): FitBuffer {
   const k = SHAPES[j] as number;
   const a0 = prior.delayStrength;
   const b0 = (a0 * medianToK(j, prior.medianDelay)) / Math.LN2;
@@ -326,15 +350,18 @@ export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carri
   // and the lean to the preferred shape. The Gamma prior on θ is left out of the comparison:
   // its density is not on the same scale from one shape to the next.
   const answers = carried.answers + answered;
-  let ll = answers * (Math.log(q) + Math.log(k) + Math.log(theta)) + (k - 1) * (carried.sumLog + s.sumLog);
+  let ll = answers * (Math.log(q) + (logShape[j] as number) + Math.log(theta)) + (k - 1) * (carried.sumLog + s.sumLog);
   ll -= theta * (baseExposure - b0 + stillExposure);
+  const survived = ageSurvivalOf(out, G);
   if (options.censoring) {
     for (let g = 0; g < G; g++) {
       const S = expOf(-theta * (ageToK[g] as number));
+      survived[g] = S;
       ll += (s.groupCount[g] as number) * Math.log(1 - q + q * S);
     }
   }
-  const lean = Math.log(k / prior.shape);
+  out.hasAgeSurvival = options.censoring;
+  const lean = leanOf(j, prior.shape);
   ll -= prior.shapeWeight * lean * lean;
   const resolved = s.pending - still;
   out.j = j;
@@ -365,7 +392,7 @@ function normalPdf(z: number): number {
  * beyond its age (truncated normal), the closed-form M-step pools them with the answers and
  * the prior (μ₀ = ln median, σ₀, with the delay prior's pseudo-answers).
  */
-export function fitLogNormal(s: ListSummary, prior: Prior, carried: Carried, options: FitOptions, weights: Float64Array, out = new FitBuffer()): Fit {
+export function fitLogNormal(s: ListSummary, prior: Prior, carried: Carried, options: FitOptions, weights: Float64Array, out = new FitBuffer()): FitBuffer {
   const a0 = prior.delayStrength;
   const mu0 = Math.log(prior.medianDelay);
   const s0 = prior.sigma;
@@ -423,9 +450,12 @@ export function fitLogNormal(s: ListSummary, prior: Prior, carried: Carried, opt
   const ssq = carried.lnSum2 + s.sumLog2 - 2 * mu * (carried.lnSum + s.sumLog) + answers * mu * mu;
   let ll = answers * (Math.log(q) - Math.log(sigma) - LN_2PI_HALF) - (carried.lnSum + s.sumLog) - ssq / (2 * sigma * sigma);
   let still = 0;
+  const survived = ageSurvivalOf(out, G);
+  out.hasAgeSurvival = true;
   for (let g = 0; g < G; g++) {
     const a = s.groupAge[g] as number;
     const S = a > 0 ? 1 - normalCdf(((s.groupLogAge[g] as number) - mu) / sigma) : 1;
+    survived[g] = S;
     if (options.censoring) ll += (s.groupCount[g] as number) * Math.log(1 - q + q * S);
     still += (s.groupCount[g] as number) * (weights[g] as number);
   }
@@ -461,8 +491,8 @@ export function fitModel(
   scratch: [Float64Array, Float64Array],
   lnStats?: Float64Array,
   fits: [FitBuffer, FitBuffer] = [new FitBuffer(), new FitBuffer()],
-): Fit {
-  let best: Fit | null = null;
+): FitBuffer {
+  let best: FitBuffer | null = null;
   let spare = 0;
   for (let j = -1; j < SHAPES.length; j++) {
     const buffer = scratch[spare] as Float64Array;
@@ -478,7 +508,7 @@ export function fitModel(
       spare = 1 - spare;
     }
   }
-  return best as Fit;
+  return best as FitBuffer;
 }
 
 export function survival(fit: Fit, minutes: number): number {
@@ -919,11 +949,12 @@ export const pace = defineEngine({
         const p = fit.hireRate;
         // Expected on-time hires from the invitations already out.
         let pendingHires = 0;
-        survivalAtAges(fit, s, agesSurvival);
+        // The fit's likelihood took the survivals at the groups' ages already (when censoring).
+        const survived = fit.hasAgeSurvival ? fit.ageSurvival : survivalAtAges(fit, s, agesSurvival);
         if (options.censoring) {
           for (let g = 0; g < s.groups; g++) {
             const a = s.groupAge[g] as number;
-            const Sa = agesSurvival[g] as number;
+            const Sa = survived[g] as number;
             // a + left is the group's age at the deadline: whole minutes, and the same from one
             // call to the next, so the memo serves it too.
             pendingHires += ((s.groupCount[g] as number) * p * (Sa - survivalAtAge(fit, a + left))) / (1 - q + q * Sa);
@@ -949,7 +980,7 @@ export const pace = defineEngine({
         return {
           finished: false,
           num_candidates_needed: batch,
-          callback_time_minutes: callbackMinutes(fit, s, batch, c, Math.min(left, Math.max(1, maxShare * left) + 1), step, minCallback, agesSurvival),
+          callback_time_minutes: callbackMinutes(fit, s, batch, c, Math.min(left, Math.max(1, maxShare * left) + 1), step, minCallback, survived),
         };
       },
     };

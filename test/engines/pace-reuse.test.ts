@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CandidateRecord, Request } from '../../src/contract/types.ts';
-import { FitBuffer, ListSummary, SHAPES, emptyCarried, expOf, fitModel, pace, survival, survivalAtAge, type Fit, type Prior } from '../../src/engines/pace.ts';
+import { FitBuffer, ListSummary, SHAPES, emptyCarried, expOf, fitLogNormal, fitModel, fitShape, pace, survival, survivalAtAge, type Fit, type Prior } from '../../src/engines/pace.ts';
 import { resolveParams, parseEngineSpec } from '../../src/engines/spec.ts';
 
 // What the engine reuses from call to call to allocate (almost) nothing per decision must give
@@ -59,6 +59,21 @@ describe('pace: memos and reused buffers give the plain numbers', () => {
         }
         expect([...reused.stillAnswers.subarray(0, s.groups)]).toEqual([...fresh.stillAnswers.subarray(0, freshS.groups)]);
         expect([...lnStats]).toEqual([...freshLn]);
+      }
+    }
+  });
+
+  it("the survivals at the groups' ages a fit's likelihood took are survival's numbers, for every family", () => {
+    const s = new ListSummary().read([hire(3), pending(40), rejected(9), pending(40), hire(14), pending(25), pending(0), pending(70_000), pending(1)]);
+    for (const censoring of [true, false]) {
+      const fits = [...SHAPES.map((_, j) => fitShape(j, s, PRIOR, emptyCarried(), { censoring }, new Float64Array(8))), fitLogNormal(s, PRIOR, emptyCarried(), { censoring }, new Float64Array(8))];
+      for (const fit of fits) {
+        expect(fit.hasAgeSurvival).toBe(censoring || fit.j < 0);
+        if (!fit.hasAgeSurvival) continue;
+        for (let g = 0; g < s.groups; g++) {
+          const age = s.groupAge[g] as number;
+          expect(Object.is(fit.ageSurvival[g], survival(fit, age)), `j=${fit.j} at ${age}`).toBe(true);
+        }
       }
     }
   });
