@@ -82,44 +82,62 @@ export class ListSummary {
 
   /** Answers per whole minute of delay, so that powers are taken once per distinct delay. */
   private perMinute = new Float64Array(1024);
-  private minutes: number[] = [];
+  /** The distinct minutes in order of first appearance (the order of the sums), no array growing per call. */
+  private minutes = new Int32Array(1024);
 
   read(list: readonly CandidateRecord[]): this {
-    this.hires = 0;
-    this.nonHires = 0;
     this.sumLog = 0;
     this.sumLog2 = 0;
     this.sumPow.fill(0);
     this.groups = 0;
-    this.pending = 0;
+    // Counters in locals, and the open group's count kept as a run until the group closes:
+    // the loop body then stores nothing but the per-minute tally (this is the pass that
+    // grows with the list).
+    let hires = 0;
+    let nonHires = 0;
+    let pending = 0;
+    let run = 0;
     let lastAge = -1;
+    let distinct = 0;
+    const perMinute = this.perMinute;
+    const minutesSeen = this.minutes;
+    const tallied = perMinute.length;
     for (let i = 0; i < list.length; i++) {
       const record = list[i] as CandidateRecord;
       const minutes = record.time_to_respond_ir_minutes;
       if (record.notification_status === 'ir_pending') {
-        this.pending++;
-        if (minutes === lastAge) this.groupCount[this.groups - 1] = (this.groupCount[this.groups - 1] as number) + 1;
-        else this.addGroup(minutes, 1);
+        pending++;
+        if (minutes === lastAge) run++;
+        else {
+          if (this.groups > 0) this.groupCount[this.groups - 1] = run;
+          this.addGroup(minutes, 1);
+          run = 1;
+        }
         lastAge = minutes;
         continue;
       }
-      if (record.candidate_status === 'offer_accepted') this.hires++;
-      else this.nonHires++;
+      if (record.candidate_status === 'offer_accepted') hires++;
+      else nonHires++;
       const m = Math.max(0, minutes);
-      if (Number.isInteger(m) && m < this.perMinute.length) {
-        if (this.perMinute[m] === 0) this.minutes.push(m);
-        this.perMinute[m] = (this.perMinute[m] as number) + 1;
+      if (Number.isInteger(m) && m < tallied) {
+        if (perMinute[m] === 0) minutesSeen[distinct++] = m;
+        perMinute[m] = (perMinute[m] as number) + 1;
       } else {
         this.addAnswers(m, 1);
       }
     }
-    for (const m of this.minutes) {
-      this.addAnswers(m, this.perMinute[m] as number);
-      this.perMinute[m] = 0;
+    if (this.groups > 0) this.groupCount[this.groups - 1] = run;
+    this.hires = hires;
+    this.nonHires = nonHires;
+    this.pending = pending;
+    for (let i = 0; i < distinct; i++) {
+      const m = minutesSeen[i] as number;
+      this.addAnswers(m, perMinute[m] as number);
+      perMinute[m] = 0;
     }
-    this.minutes.length = 0;
     return this;
   }
+
 
   private addAnswers(minutes: number, count: number): void {
     const h = 2 * minutes + 1;
@@ -209,23 +227,88 @@ export interface Fit {
   readonly logLikelihood: number;
 }
 
+/**
+ * A fit the engine overwrites call after call: a decision allocates no fit objects. The
+ * fields a family does not use hold NaN (`mu`, `sigma` for a Weibull; `k`, `theta` for the
+ * log-normal); `lnStats` is meaningful for the log-normal only.
+ */
+export class FitBuffer implements Fit {
+  j = 0;
+  k = 0;
+  theta = 0;
+  mu = Number.NaN;
+  sigma = Number.NaN;
+  readonly lnStats: [number, number, number] = [0, 0, 0];
+  answerRate = 0;
+  hireRate = 0;
+  evidence = 0;
+  stillAnswers: Float64Array = new Float64Array(0);
+  exposure = 0;
+  logLikelihood = 0;
+  /**
+   * Each pending group's survival at its age under this fit, when `hasAgeSurvival`: the
+   * likelihood computes them, and they are `survivalAtAges(this, s, …)` to the last bit.
+   */
+  ageSurvival = new Float64Array(0);
+  hasAgeSurvival = false;
+}
+
+function ageSurvivalOf(fit: FitBuffer, groups: number): Float64Array {
+  if (fit.ageSurvival.length < groups) fit.ageSurvival = new Float64Array(Math.max(64, 2 * groups));
+  return fit.ageSurvival;
+}
+
 export interface FitOptions {
   /** false: a pending invitation counts as a refusal (the ablation). */
   readonly censoring: boolean;
 }
 
+/**
+ * `Math.exp(x)`, without the call where it is +0: below −745.13 `Math.exp` underflows to +0
+ * (IEEE 754 double; V8's fdlibm port returns it from its first test). Old pending groups
+ * sit there for every shape that is not heavy-tailed, a few calls per fit.
+ */
+export function expOf(x: number): number {
+  return x < -746 ? 0 : Math.exp(x);
+}
+
 /** Each pending group's age to the power k, for the shape being fitted. */
 let ageToK = new Float64Array(64);
+
+/** `ln SHAPES[j]`, and `ln(SHAPES[j] / shape)` for the last preferred shape seen: constants of a fit's likelihood. */
+const logShape = Float64Array.from(SHAPES, (k) => Math.log(k));
+let leanFor = Number.NaN;
+const leanLog = new Float64Array(SHAPES.length);
+
+function leanOf(j: number, shape: number): number {
+  if (shape !== leanFor) {
+    for (let i = 0; i < SHAPES.length; i++) leanLog[i] = Math.log((SHAPES[i] as number) / shape);
+    leanFor = shape;
+  }
+  return leanLog[j] as number;
+}
+
+/** `medianDelay^SHAPES[j]` for the last prior median seen: the same prior on every call. */
+let medianPowFor = Number.NaN;
+const medianPow = new Float64Array(SHAPES.length);
+
+function medianToK(j: number, medianDelay: number): number {
+  if (medianDelay !== medianPowFor) {
+    for (let i = 0; i < SHAPES.length; i++) medianPow[i] = Math.pow(medianDelay, SHAPES[i] as number);
+    medianPowFor = medianDelay;
+  }
+  return medianPow[j] as number;
+}
 
 /**
  * Fits the cure-rate Weibull model for one shape: EM over the pending groups, the E-step
  * giving each group's chance of still answering, the M-step the conjugate updates
  * (Dirichlet counts for the outcome, Gamma events / exposure for the Weibull rate).
  */
-export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carried, options: FitOptions, weights: Float64Array): Fit {
+export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carried, options: FitOptions, weights: Float64Array, out = new FitBuffer()): FitBuffer {
   const k = SHAPES[j] as number;
   const a0 = prior.delayStrength;
-  const b0 = (a0 * Math.pow(prior.medianDelay, k)) / Math.LN2;
+  const b0 = (a0 * medianToK(j, prior.medianDelay)) / Math.LN2;
   const aH = prior.strength * prior.hireRate + carried.hires;
   const aN = prior.strength * Math.max(0, prior.answerRate - prior.hireRate) + carried.nonHires;
   const aZ = prior.strength * (1 - prior.answerRate) + carried.never;
@@ -252,7 +335,7 @@ export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carri
       stillExposure = 0;
       for (let g = 0; g < G; g++) {
         const tk = ageToK[g] as number;
-        const S = Math.exp(-theta * tk);
+        const S = expOf(-theta * tk);
         const w = (q * S) / (1 - q + q * S);
         weights[g] = w;
         const n = s.groupCount[g] as number;
@@ -267,28 +350,32 @@ export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carri
   // and the lean to the preferred shape. The Gamma prior on θ is left out of the comparison:
   // its density is not on the same scale from one shape to the next.
   const answers = carried.answers + answered;
-  let ll = answers * (Math.log(q) + Math.log(k) + Math.log(theta)) + (k - 1) * (carried.sumLog + s.sumLog);
+  let ll = answers * (Math.log(q) + (logShape[j] as number) + Math.log(theta)) + (k - 1) * (carried.sumLog + s.sumLog);
   ll -= theta * (baseExposure - b0 + stillExposure);
+  const survived = ageSurvivalOf(out, G);
   if (options.censoring) {
     for (let g = 0; g < G; g++) {
-      const S = Math.exp(-theta * (ageToK[g] as number));
+      const S = expOf(-theta * (ageToK[g] as number));
+      survived[g] = S;
       ll += (s.groupCount[g] as number) * Math.log(1 - q + q * S);
     }
   }
-  const lean = Math.log(k / prior.shape);
+  out.hasAgeSurvival = options.censoring;
+  const lean = leanOf(j, prior.shape);
   ll -= prior.shapeWeight * lean * lean;
   const resolved = s.pending - still;
-  return {
-    j,
-    k,
-    theta,
-    answerRate: q,
-    hireRate: q * hireShare,
-    evidence: aH + aN + aZ + answered + resolved,
-    stillAnswers: weights,
-    exposure: (s.sumPow[j] as number) + stillExposure,
-    logLikelihood: ll,
-  };
+  out.j = j;
+  out.k = k;
+  out.theta = theta;
+  out.mu = Number.NaN;
+  out.sigma = Number.NaN;
+  out.answerRate = q;
+  out.hireRate = q * hireShare;
+  out.evidence = aH + aN + aZ + answered + resolved;
+  out.stillAnswers = weights;
+  out.exposure = (s.sumPow[j] as number) + stillExposure;
+  out.logLikelihood = ll;
+  return out;
 }
 
 const LN_2PI_HALF = 0.5 * Math.log(2 * Math.PI);
@@ -305,7 +392,7 @@ function normalPdf(z: number): number {
  * beyond its age (truncated normal), the closed-form M-step pools them with the answers and
  * the prior (μ₀ = ln median, σ₀, with the delay prior's pseudo-answers).
  */
-export function fitLogNormal(s: ListSummary, prior: Prior, carried: Carried, options: FitOptions, weights: Float64Array): Fit {
+export function fitLogNormal(s: ListSummary, prior: Prior, carried: Carried, options: FitOptions, weights: Float64Array, out = new FitBuffer()): FitBuffer {
   const a0 = prior.delayStrength;
   const mu0 = Math.log(prior.medianDelay);
   const s0 = prior.sigma;
@@ -363,56 +450,85 @@ export function fitLogNormal(s: ListSummary, prior: Prior, carried: Carried, opt
   const ssq = carried.lnSum2 + s.sumLog2 - 2 * mu * (carried.lnSum + s.sumLog) + answers * mu * mu;
   let ll = answers * (Math.log(q) - Math.log(sigma) - LN_2PI_HALF) - (carried.lnSum + s.sumLog) - ssq / (2 * sigma * sigma);
   let still = 0;
+  const survived = ageSurvivalOf(out, G);
+  out.hasAgeSurvival = true;
   for (let g = 0; g < G; g++) {
     const a = s.groupAge[g] as number;
     const S = a > 0 ? 1 - normalCdf(((s.groupLogAge[g] as number) - mu) / sigma) : 1;
+    survived[g] = S;
     if (options.censoring) ll += (s.groupCount[g] as number) * Math.log(1 - q + q * S);
     still += (s.groupCount[g] as number) * (weights[g] as number);
   }
   ll -= prior.shapeWeight * LOGNORMAL_LEAN;
-  return {
-    j: -1,
-    k: Number.NaN,
-    theta: Number.NaN,
-    mu,
-    sigma,
-    lnStats: [n - n0 + answered, sum - sum0 + s.sumLog, sum2 - sum20 + s.sumLog2],
-    answerRate: q,
-    hireRate: q * hireShare,
-    evidence: aH + aN + aZ + answered + s.pending - still,
-    stillAnswers: weights,
-    exposure: 0,
-    logLikelihood: ll,
-  };
+  out.j = -1;
+  out.k = Number.NaN;
+  out.theta = Number.NaN;
+  out.mu = mu;
+  out.sigma = sigma;
+  out.lnStats[0] = n - n0 + answered;
+  out.lnStats[1] = sum - sum0 + s.sumLog;
+  out.lnStats[2] = sum2 - sum20 + s.sumLog2;
+  out.answerRate = q;
+  out.hireRate = q * hireShare;
+  out.evidence = aH + aN + aZ + answered + s.pending - still;
+  out.stillAnswers = weights;
+  out.exposure = 0;
+  out.logLikelihood = ll;
+  return out;
 }
 
-/** The best fit over the Weibull shapes and the log-normal. `scratch` holds two weight buffers of at least `s.groups`. */
+/**
+ * The best fit over the Weibull shapes and the log-normal. `scratch` holds two weight buffers
+ * of at least `s.groups`; `fits`, two fits to overwrite, each paired with the weight buffer
+ * of the same index (the best keeps its pair, the other is the next candidate's). `lnStats`
+ * receives the log-normal's expected sufficient statistics.
+ */
 export function fitModel(
   s: ListSummary,
   prior: Prior,
   carried: Carried,
   options: FitOptions,
   scratch: [Float64Array, Float64Array],
-  out?: { logNormal: Fit | null },
-): Fit {
-  let best: Fit | null = null;
+  lnStats?: Float64Array,
+  fits: [FitBuffer, FitBuffer] = [new FitBuffer(), new FitBuffer()],
+): FitBuffer {
+  let best: FitBuffer | null = null;
   let spare = 0;
   for (let j = -1; j < SHAPES.length; j++) {
     const buffer = scratch[spare] as Float64Array;
-    const fit = j < 0 ? fitLogNormal(s, prior, carried, options, buffer) : fitShape(j, s, prior, carried, options, buffer);
-    if (j < 0 && out !== undefined) out.logNormal = fit;
+    const into = fits[spare] as FitBuffer;
+    const fit = j < 0 ? fitLogNormal(s, prior, carried, options, buffer, into) : fitShape(j, s, prior, carried, options, buffer, into);
+    if (j < 0 && lnStats !== undefined) {
+      lnStats[0] = into.lnStats[0];
+      lnStats[1] = into.lnStats[1];
+      lnStats[2] = into.lnStats[2];
+    }
     if (best === null || fit.logLikelihood > best.logLikelihood) {
       best = fit;
       spare = 1 - spare;
     }
   }
-  return best as Fit;
+  return best as FitBuffer;
 }
 
 export function survival(fit: Fit, minutes: number): number {
   if (minutes <= 0) return 1;
   if (fit.j < 0) return 1 - normalCdf((Math.log(minutes) - (fit.mu as number)) / (fit.sigma as number));
   return Math.exp(-fit.theta * Math.pow(minutes, fit.k));
+}
+
+/**
+ * `survival(fit, minutes)` for an age of whole minutes, the same number: the powers and
+ * logarithms come from the memo (`halfPow(j, 2m)` is `Math.pow(m, k)`, `halfLog(2m)` is
+ * `Math.log(m)`), which pending ages hit on every call.
+ */
+export function survivalAtAge(fit: Fit, minutes: number): number {
+  if (minutes <= 0) return 1;
+  const h = 2 * minutes;
+  if (h >= MEMO_LIMIT || !Number.isInteger(h)) return survival(fit, minutes);
+  if (fit.j < 0) return 1 - normalCdf((halfLog(h) - (fit.mu as number)) / (fit.sigma as number));
+  if (fit.k !== SHAPES[fit.j]) return survival(fit, minutes);
+  return Math.exp(-fit.theta * halfPow(fit.j, h));
 }
 
 /** Minutes by which a share `c` of a fresh invitation's answers are in. */
@@ -438,32 +554,30 @@ export function normalCdf(z: number): number {
   return z >= 0 ? 1 - y / 2 : y / 2;
 }
 
+// Acklam's coefficients, once per module rather than four arrays per call.
+const [IA0, IA1, IA2, IA3, IA4, IA5] = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239] as const;
+const [IB0, IB1, IB2, IB3, IB4] = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572] as const;
+const [IC0, IC1, IC2, IC3, IC4, IC5] = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783] as const;
+const [ID0, ID1, ID2, ID3] = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416] as const;
+
 /**
  * Φ⁻¹ by Acklam's rational approximation (relative error < 1.2e-9): jStat's inverse costs
  * microseconds, and the callback needs one per call.
  */
 export function normalInverse(p: number): number {
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const [a0, a1, a2, a3, a4, a5] = a as [number, number, number, number, number, number];
-  const [b0, b1, b2, b3, b4] = b as [number, number, number, number, number];
-  const [c0, c1, c2, c3, c4, c5] = c as [number, number, number, number, number, number];
-  const [d0, d1, d2, d3] = d as [number, number, number, number];
   if (p <= 0) return Number.NEGATIVE_INFINITY;
   if (p >= 1) return Number.POSITIVE_INFINITY;
   if (p < 0.02425) {
     const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) / ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
+    return (((((IC0 * q + IC1) * q + IC2) * q + IC3) * q + IC4) * q + IC5) / ((((ID0 * q + ID1) * q + ID2) * q + ID3) * q + 1);
   }
   if (p > 1 - 0.02425) {
     const q = Math.sqrt(-2 * Math.log(1 - p));
-    return -(((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) / ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
+    return -(((((IC0 * q + IC1) * q + IC2) * q + IC3) * q + IC4) * q + IC5) / ((((ID0 * q + ID1) * q + ID2) * q + ID3) * q + 1);
   }
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * q) / (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1);
+  return ((((((IA0 * r + IA1) * r + IA2) * r + IA3) * r + IA4) * r + IA5) * q) / (((((IB0 * r + IB1) * r + IB2) * r + IB3) * r + IB4) * r + 1);
 }
 
 const NORMAL_FROM = 150;
@@ -533,16 +647,29 @@ export function marginalGain(k: number, b: BatchInputs, m: Money): number {
   return now - below * Math.max(0, later - b.urgency);
 }
 
+/**
+ * `marginalGain(k, b, m) > 0`, the same arithmetic: the search needs only the sign, and a
+ * boolean is returned without boxing a number on the heap at each of its dozen steps.
+ */
+function gains(k: number, b: BatchInputs, m: Money): boolean {
+  const below = probBelow(b.need, b.pendingHires + (k - 1) * b.hireRate * b.onTimeNow, b.cv2);
+  const above = 1 - below;
+  const p = b.hireRate;
+  const now = -m.costPerInvite + p * (b.onTimeNow * (m.valuePerHire * below - m.costPerOverbooking * above) - m.costPerOverbooking * (1 - b.onTimeNow));
+  const later = -m.costPerInvite + p * (m.valuePerHire * b.onTimeNext - m.costPerOverbooking * (1 - b.onTimeNext));
+  return now - below * Math.max(0, later - b.urgency) > 0;
+}
+
 /** The largest k whose marginal gain is positive (the gain falls with k), at most the pool. */
 export function moneyBatch(b: BatchInputs, m: Money): number {
   if (b.need <= 0 || b.pool <= 0) return 0;
-  if (!(marginalGain(1, b, m) > 0)) return 0;
+  if (!gains(1, b, m)) return 0;
   let lo = 1;
   let hi = b.pool;
-  if (marginalGain(hi, b, m) > 0) return hi;
+  if (gains(hi, b, m)) return hi;
   while (hi - lo > 1) {
     const mid = (lo + hi) >>> 1;
-    if (marginalGain(mid, b, m) > 0) lo = mid;
+    if (gains(mid, b, m)) lo = mid;
     else hi = mid;
   }
   return lo;
@@ -556,15 +683,48 @@ export function meanBatch(b: BatchInputs): number {
   return Math.min(b.pool, Math.ceil(short / perInvite));
 }
 
+let stillBuffer = new Float64Array(64);
+let survivalBuffer = new Float64Array(64);
+
+/** Each pending group's survival at its present age, into `out` (at least `s.groups` long). */
+export function survivalAtAges(fit: Fit, s: ListSummary, out: Float64Array): Float64Array {
+  for (let g = 0; g < s.groups; g++) out[g] = survivalAtAge(fit, s.groupAge[g] as number);
+  return out;
+}
+
+/**
+ * Answers expected within `t` minutes from a new batch and from the pending groups, whose
+ * chances of still answering and survivals at their ages are in `still` and `survived`.
+ * A function of its arguments, not a closure: the callback's bisection calls it a dozen
+ * times per decision, and a closure would be allocated (and named) per decision.
+ */
+function expectedBy(fit: Fit, s: ListSummary, batch: number, still: Float64Array, survived: Float64Array, t: number): number {
+  let sum = batch * fit.answerRate * (1 - survival(fit, t));
+  for (let g = 0; g < s.groups; g++) {
+    const w = still[g] as number;
+    if (w < 1e-9) continue;
+    const a = s.groupAge[g] as number;
+    sum += (s.groupCount[g] as number) * w * (1 - survival(fit, a + t) / (survived[g] as number));
+  }
+  return sum;
+}
+
 /**
  * The callback: minutes until a share `c` of the answers still expected from the pending
  * groups and the new batch are expected in, found by bisection; `fallback` when none are
  * expected. Never past the deadline: at most the minutes left minus one, at least 1.
+ * `agesSurvival`, when given, holds `survivalAtAges(fit, s, …)`, already computed by the caller.
  */
-let stillBuffer = new Float64Array(64);
-let survivalBuffer = new Float64Array(64);
-
-export function callbackMinutes(fit: Fit, s: ListSummary, batch: number, c: number, minutesLeft: number, fallback: number, minCallback: number): number {
+export function callbackMinutes(
+  fit: Fit,
+  s: ListSummary,
+  batch: number,
+  c: number,
+  minutesLeft: number,
+  fallback: number,
+  minCallback: number,
+  agesSurvival?: Float64Array,
+): number {
   const q = fit.answerRate;
   const G = s.groups;
   // Per group, the chance of an answer after its present age, as a share of its invitations.
@@ -574,23 +734,12 @@ export function callbackMinutes(fit: Fit, s: ListSummary, batch: number, c: numb
     survivalBuffer = new Float64Array(2 * G);
   }
   const still = stillBuffer;
-  const survived = survivalBuffer;
+  const survived = agesSurvival ?? survivalAtAges(fit, s, survivalBuffer);
   for (let g = 0; g < G; g++) {
-    const Sa = survival(fit, s.groupAge[g] as number);
-    survived[g] = Sa;
+    const Sa = survived[g] as number;
     still[g] = (q * Sa) / (1 - q + q * Sa);
     eventually += (s.groupCount[g] as number) * (still[g] as number);
   }
-  const expectedBy = (t: number): number => {
-    let sum = batch * q * (1 - survival(fit, t));
-    for (let g = 0; g < G; g++) {
-      const w = still[g] as number;
-      if (w < 1e-9) continue;
-      const a = s.groupAge[g] as number;
-      sum += (s.groupCount[g] as number) * w * (1 - survival(fit, a + t) / (survived[g] as number));
-    }
-    return sum;
-  };
   let minutes: number;
   if (!(eventually > 1e-3)) {
     minutes = fallback;
@@ -598,14 +747,14 @@ export function callbackMinutes(fit: Fit, s: ListSummary, batch: number, c: numb
     const target = c * eventually;
     let lo = 0;
     let hi = Math.max(1, fallback);
-    while (expectedBy(hi) < target && hi < 1e7) {
+    while (expectedBy(fit, s, batch, still, survived, hi) < target && hi < 1e7) {
       lo = hi;
       hi *= 2;
     }
     // To half a minute or 1 %, whichever is coarser: the callback is whole minutes anyway.
     while (hi - lo > Math.max(0.5, 0.01 * hi)) {
       const mid = (lo + hi) / 2;
-      if (expectedBy(mid) >= target) hi = mid;
+      if (expectedBy(fit, s, batch, still, survived, mid) >= target) hi = mid;
       else lo = mid;
     }
     minutes = hi;
@@ -616,6 +765,22 @@ export function callbackMinutes(fit: Fit, s: ListSummary, batch: number, c: numb
 
 // ---------------------------------------------------------------------------------------
 // The engine.
+
+/**
+ * Whether `correlationId` is `{caseId}_{digits}`, in which case `caseIdOf` would give
+ * `caseId` (the digits hold no `_`, so the last `_` is the one after `caseId`; the caller
+ * makes sure `caseId` holds no line break, which `caseIdOf`'s `.` would not match). It
+ * allocates nothing, unlike the regular expression; when it says no, `caseIdOf` decides.
+ */
+function ofCase(correlationId: string, caseId: string): boolean {
+  const n = caseId.length;
+  if (correlationId.length < n + 2 || correlationId.charCodeAt(n) !== 95 || !correlationId.startsWith(caseId)) return false;
+  for (let i = n + 1; i < correlationId.length; i++) {
+    const d = correlationId.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+  }
+  return true;
+}
 
 export const pace = defineEngine({
   name: 'pace',
@@ -671,19 +836,37 @@ export const pace = defineEngine({
 
     const clock = new RequestClock();
     const summary = new ListSummary();
+    // Everything a decision works in is allocated here, once per engine, and overwritten call
+    // after call: a decision allocates little beyond its answer, so the collector seldom runs
+    // inside one (issue 13's p99 target).
     let scratch: [Float64Array, Float64Array] = [new Float64Array(64), new Float64Array(64)];
-    const fits: { logNormal: Fit | null } = { logNormal: null };
+    const fitBuffers: [FitBuffer, FitBuffer] = [new FitBuffer(), new FitBuffer()];
+    let agesSurvival = new Float64Array(64);
+    // The log-normal fit's expected sufficient statistics at the last call, for carrying.
+    const lnStats = new Float64Array(3);
+    const inputs: { -readonly [K in keyof BatchInputs]: BatchInputs[K] } = {
+      need: 0,
+      pool: 0,
+      pendingHires: 0,
+      cv2: 0,
+      hireRate: 0,
+      onTimeNow: 0,
+      onTimeNext: 0,
+      urgency: 0,
+    };
     const carried = emptyCarried();
-    // This opening's last fit and summary figures, committed to `carried` when it ends.
+    // This opening's last fit, committed to `carried` when it ends (the summary is `summary`).
     let caseId: string | null = null;
-    let last: { s: ListSummary; fit: Fit } | null = null;
+    // Whether `ofCase` may answer for `caseId` (no line break in it).
+    let plainCaseId = false;
+    let last: Fit | null = null;
 
     /**
      * Every shape's exposure, pending ages weighted by the chosen fit's chance that they still
      * answer. Read at commit: the summary and the fit's buffers still hold the case's last call,
      * because a new case's call commits before it reads its list.
      */
-    const evidenceOf = ({ s, fit }: { s: ListSummary; fit: Fit }) => {
+    const evidenceOf = (s: ListSummary, fit: Fit) => {
       const exposure = Float64Array.from(s.sumPow);
       let still = 0;
       for (let g = 0; g < s.groups; g++) {
@@ -699,13 +882,13 @@ export const pace = defineEngine({
         answers: s.answered,
         sumLog: s.sumLog,
         exposure,
-        ln: fits.logNormal?.lnStats ?? ([0, 0, 0] as const),
+        ln: [lnStats[0] as number, lnStats[1] as number, lnStats[2] as number] as const,
       };
     };
 
     const commit = (): void => {
       if (last !== null && carry) {
-        const evidence = evidenceOf(last);
+        const evidence = evidenceOf(summary, last);
         carried.hires += evidence.hires;
         carried.nonHires += evidence.nonHires;
         carried.never += evidence.never;
@@ -742,16 +925,21 @@ export const pace = defineEngine({
 
     return {
       decide(request: Request): Decision {
-        const id = caseIdOf(request.correlation_id);
-        if (caseId !== null && id !== caseId) commit();
-        caseId = id;
+        // The case id is taken apart only when the call is not plainly the same case's.
+        if (caseId === null || !plainCaseId || !ofCase(request.correlation_id, caseId)) {
+          const id = caseIdOf(request.correlation_id);
+          if (caseId !== null && id !== caseId) commit();
+          caseId = id;
+          plainCaseId = !/[\n\r\u2028\u2029]/.test(id);
+        }
         const { now, deadline } = clock.read(request);
         const s = summary.read(request.impacted_candidates_data);
         if (s.groups > scratch[0].length) scratch = [new Float64Array(s.groups * 2), new Float64Array(s.groups * 2)];
-        const fit = fitModel(s, prior, carried, options, scratch, fits);
+        if (s.groups > agesSurvival.length) agesSurvival = new Float64Array(s.groups * 2);
+        const fit = fitModel(s, prior, carried, options, scratch, lnStats, fitBuffers);
         // What the next opening's prior needs from this one is read from the last call's
         // summary and fit when the case ends, not built on every call.
-        if (carry) last = { s, fit };
+        if (carry) last = fit;
         if (isOver(request, now, deadline, s.hires)) {
           commit();
           return FINISHED;
@@ -761,12 +949,15 @@ export const pace = defineEngine({
         const p = fit.hireRate;
         // Expected on-time hires from the invitations already out.
         let pendingHires = 0;
+        // The fit's likelihood took the survivals at the groups' ages already (when censoring).
+        const survived = fit.hasAgeSurvival ? fit.ageSurvival : survivalAtAges(fit, s, agesSurvival);
         if (options.censoring) {
-          const Send = (t: number): number => survival(fit, t);
           for (let g = 0; g < s.groups; g++) {
             const a = s.groupAge[g] as number;
-            const Sa = Send(a);
-            pendingHires += ((s.groupCount[g] as number) * p * (Sa - Send(a + left))) / (1 - q + q * Sa);
+            const Sa = survived[g] as number;
+            // a + left is the group's age at the deadline: whole minutes, and the same from one
+            // call to the next, so the memo serves it too.
+            pendingHires += ((s.groupCount[g] as number) * p * (Sa - survivalAtAge(fit, a + left))) / (1 - q + q * Sa);
           }
         }
         // Calls cost nothing: with a heavy tail, call back well before the deadline rather
@@ -774,24 +965,22 @@ export const pace = defineEngine({
         const step = Math.max(minCallback, Math.min(delayQuantile(fit, c), maxShare * left));
         const onTimeNow = 1 - survival(fit, left);
         const onTimeNext = left - step > 0 ? 1 - survival(fit, left - step) : 0;
-        const inputs: BatchInputs = {
-          need: request.num_vacancies - s.hires,
-          pool: request.num_remaining_in_pool,
-          pendingHires,
-          cv2: (1 - p) / (p * (fit.evidence + 1)),
-          hireRate: p,
-          onTimeNow,
-          onTimeNext,
-          // The risk of running out of calls is shared by the vacancies left: per invitation
-          // it shrinks as the need grows (a batch for 200 hires is long, not late).
-          // and grows as the calls left before the deadline become few.
-          urgency: (urgency * (1 + roundsWeight * (step / left))) / Math.sqrt(Math.max(1, request.num_vacancies - s.hires)),
-        };
+        inputs.need = request.num_vacancies - s.hires;
+        inputs.pool = request.num_remaining_in_pool;
+        inputs.pendingHires = pendingHires;
+        inputs.cv2 = (1 - p) / (p * (fit.evidence + 1));
+        inputs.hireRate = p;
+        inputs.onTimeNow = onTimeNow;
+        inputs.onTimeNext = onTimeNext;
+        // The risk of running out of calls is shared by the vacancies left: per invitation
+        // it shrinks as the need grows (a batch for 200 hires is long, not late).
+        // and grows as the calls left before the deadline become few.
+        inputs.urgency = (urgency * (1 + roundsWeight * (step / left))) / Math.sqrt(Math.max(1, request.num_vacancies - s.hires));
         const batch = Math.min(request.num_remaining_in_pool, byMoney ? moneyBatch(inputs, money) : meanBatch(inputs));
         return {
           finished: false,
           num_candidates_needed: batch,
-          callback_time_minutes: callbackMinutes(fit, s, batch, c, Math.min(left, Math.max(1, maxShare * left) + 1), step, minCallback),
+          callback_time_minutes: callbackMinutes(fit, s, batch, c, Math.min(left, Math.max(1, maxShare * left) + 1), step, minCallback, survived),
         };
       },
     };
