@@ -534,4 +534,5 @@ export async function start(): Promise<void> {
   process.exitCode = await main(hideBin(process.argv));
 }
 
-if (isEntryPoint(import.meta.url)) await start();
+// Not awaited at the top level: bin/pacebench.mjs bundles this file as CommonJS.
+if (isEntryPoint(import.meta.url)) void start();

@@ -185,6 +185,22 @@ export function renderThreads(limit = 2): number {
  * threads draw a report's charts in about half the time on two cores; each loads the
  * libraries itself (about 0.15 s of processor time).
  */
+/**
+ * The renderer in this thread, when no bundle could be built. Imported by URL, so that a
+ * bundle of the CLI leaves it out (vega cannot be required), through tsx's loader when the
+ * process runs without it (Node 20 refuses a .ts file with ERR_UNKNOWN_FILE_EXTENSION).
+ */
+async function inThisThread(): Promise<typeof import('./render.ts')> {
+  const url = new URL('./render.ts', import.meta.url).href;
+  try {
+    return (await import(url)) as typeof import('./render.ts');
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+    (await import('tsx/esm/api')).register();
+    return (await import(`${url}?typescript`)) as typeof import('./render.ts');
+  }
+}
+
 export function startRenderer(threads = 1): ChartRenderer {
   const bundled = cached() ? Promise.resolve(true) : buildBundle().then(() => true, () => false);
   const pool = Array.from({ length: Math.max(1, threads) }, () => startThread(bundled));
@@ -198,7 +214,7 @@ export function startRenderer(threads = 1): ChartRenderer {
         const w = await thread.worker;
         if (thread.failure !== null) throw thread.failure;
         // No bundle (node_modules not writable, say): drawn in this thread, slower, the same bytes.
-        if (w === null) return await (await import('./render.ts')).renderSvg(spec, name);
+        if (w === null) return await (await inThisThread()).renderSvg(spec, name);
         thread.drew = true;
         const id = next++;
         return await new Promise<string>((resolve, reject) => {
