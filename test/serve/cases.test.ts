@@ -64,8 +64,8 @@ describe('CaseStore against a reference least-recently-used store', () => {
   it('keeps the same cases, in the same order, over a long random sequence', () => {
     let now = 0;
     let created = 0;
-    const store = new CaseStore<number>({ maxCases: 50, ttlMs: 400, clock: () => now });
-    const reference = new Reference<number>(50, 400);
+    const store = new CaseStore<number>({ maxCases: 50, ttlMs: 100, clock: () => now });
+    const reference = new Reference<number>(50, 100);
     // A seeded linear congruential sequence: the same keys, uses and restarts on every run.
     let x = 12345;
     const next = (n: number) => {
@@ -79,7 +79,7 @@ describe('CaseStore against a reference least-recently-used store', () => {
       const value = ++created;
       const a = store.get(key, () => value, restart);
       const b = reference.get(key, () => value, restart, now);
-      if (a !== b) throw new Error(`step ${i}: ${a} !== ${b}`);
+      if (a !== b || store.size !== reference.entries.size) throw new Error(`step ${i}: ${a} !== ${b} or size ${store.size} !== ${reference.entries.size}`);
       if (i % 500 === 0) {
         now += next(2) === 0 ? 1000 : 0;
         store.expire();
