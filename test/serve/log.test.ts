@@ -6,8 +6,8 @@ function sink(): LogSink & { chunks: string[]; flushes: number; syncFlushes: num
     chunks: [] as string[],
     flushes: 0,
     syncFlushes: 0,
-    write(chunk: string) {
-      s.chunks.push(chunk);
+    write(chunk: Buffer) {
+      s.chunks.push(chunk.toString('utf8'));
       return true;
     },
     flush() {
