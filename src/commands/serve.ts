@@ -6,6 +6,7 @@ import { ENGINE_NAMES } from '../engines/registry.ts';
 import { parseEngineList, parseEngineSpec } from '../engines/spec.ts';
 import { UserError } from '../errors.ts';
 import { buildApp } from '../serve/app.ts';
+import { BatchedLog, type LogSink } from '../serve/log.ts';
 import { traceLine } from '../serve/trace.ts';
 import type { Io } from './io.ts';
 
@@ -46,8 +47,10 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
   const out = trace;
 
   // Log lines are written in batches (at 8 kB, or every second): a write per request would
-  // cost more than the engines' own work.
-  const logStream = pino.destination({ dest: 1, sync: false, minLength: 8192 });
+  // cost more than the engines' own work. The batching is BatchedLog's, before sonic-boom.
+  // In contentMode 'buffer' sonic-boom's write takes bytes, which its types do not say.
+  const sink = pino.destination({ dest: 1, sync: false, minLength: 0, contentMode: 'buffer' }) as unknown as LogSink;
+  const logStream = new BatchedLog(sink, 8192);
   const flusher = setInterval(() => logStream.flush(), 1000);
   flusher.unref();
 

@@ -196,33 +196,56 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     paths.set(url, set);
   };
 
-  async function decide(request: FastifyRequest, label: string, body: Record<string, unknown>): Promise<Decision> {
+  const newInstance = (engine: ResolvedEngine, label: string, caseId: string): Engine =>
+    engine.definition.create({ random: engineStream(options.seed, SERVED_REPLICATE, caseId, label), params: engine.params });
+
+  const failure = (label: string, error: unknown): EngineFailure =>
+    new EngineFailure(`engine ${label} failed: ${error instanceof Error ? error.message : String(error)}`);
+
+  const answered = (label: string, request: Request, decision: unknown): Decision => {
+    const problem = decisionProblem(decision);
+    if (problem !== null) throw new EngineFailure(`engine ${label} returned an invalid decision: ${problem}`);
+    const d = decision as Decision;
+    const out: Decision = { finished: d.finished, num_candidates_needed: d.num_candidates_needed, callback_time_minutes: d.callback_time_minutes };
+    options.onDecision?.(label, request, out);
+    return out;
+  };
+
+  /**
+   * The decision of engine `label` on a validated body. Synchronous when the engine answers
+   * at once (every registered engine), so that a call costs no Promise and no extra turn of
+   * the microtask queue; a Promise when the engine's `decide` returns one.
+   */
+  function decide(request: FastifyRequest, label: string, body: Record<string, unknown>): Decision | Promise<Decision> {
     const engine = engines.get(label);
     if (engine === undefined) throw Object.assign(new Error(`unknown engine "${label}" (served: ${[...engines.keys()].join(', ')})`), { statusCode: 404 });
     const contractRequest = toRequest(body);
     const correlationId = typeof body.correlation_id === 'string' ? body.correlation_id : null;
     request.call = { engine: label, correlationId };
-    const create = (caseId: string): Engine =>
-      engine.definition.create({ random: engineStream(options.seed, SERVED_REPLICATE, caseId, label), params: engine.params });
     let decision: unknown;
     try {
       // Call 0 starts the case again: a replayed or replicated case gets a fresh instance.
       const instance =
         correlationId === null
-          ? create('')
-          : cases.get(`${label}\u001f${caseIdOf(correlationId)}`, () => create(caseIdOf(correlationId)), FIRST_CALL.test(correlationId));
-      // An engine may answer with a Promise (remote engines, async user modules).
-      decision = await instance.decide(contractRequest);
+          ? newInstance(engine, label, '')
+          : cases.get(`${label}\u001f${caseIdOf(correlationId)}`, () => newInstance(engine, label, caseIdOf(correlationId)), FIRST_CALL.test(correlationId));
+      decision = instance.decide(contractRequest);
     } catch (error) {
-      throw new EngineFailure(`engine ${label} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw failure(label, error);
     }
-    const problem = decisionProblem(decision);
-    if (problem !== null) throw new EngineFailure(`engine ${label} returned an invalid decision: ${problem}`);
-    const d = decision as Decision;
-    const out: Decision = { finished: d.finished, num_candidates_needed: d.num_candidates_needed, callback_time_minutes: d.callback_time_minutes };
-    options.onDecision?.(label, contractRequest, out);
-    return out;
+    // An engine may answer with a Promise (remote engines, async user modules).
+    if (typeof (decision as { then?: unknown } | null)?.then === 'function') {
+      return Promise.resolve(decision).then(
+        (d) => answered(label, contractRequest, d),
+        (error: unknown) => {
+          throw failure(label, error);
+        },
+      );
+    }
+    return answered(label, contractRequest, decision);
   }
+
+  const asArray = (d: Decision): [boolean, number, number] => [d.finished, d.num_candidates_needed, d.callback_time_minutes];
 
   const errorResponses = {
     422: { description: 'The request breaks the contract; every bad field is named.', $ref: 'HTTPValidationError#' },
@@ -244,9 +267,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           body: { $ref: 'OriginalRequest#' },
           response: { 200: { description: '`[finished, num_candidates_needed, callback_time_minutes]`', $ref: 'DecisionArray#' }, ...errorResponses },
         },
-        handler: async (request) => {
-          const d = await decide(request, label, request.body as Record<string, unknown>);
-          return [d.finished, d.num_candidates_needed, d.callback_time_minutes];
+        // Not async: a synchronous decision is sent without a Promise.
+        handler: (request) => {
+          const d = decide(request, label, request.body as Record<string, unknown>);
+          return d instanceof Promise ? d.then(asArray) : asArray(d);
         },
       });
     }
@@ -262,7 +286,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       body: { $ref: 'Request#' },
       response: { 200: { description: 'The decision.', $ref: 'Decision#' }, 404: { description: 'No engine of that name.', $ref: 'HTTPError#' }, ...errorResponses },
     },
-    handler: async (request) => decide(request, (request.params as { name: string }).name, request.body as Record<string, unknown>),
+    handler: (request) => decide(request, (request.params as { name: string }).name, request.body as Record<string, unknown>),
   });
 
   known('GET', '/engines');
@@ -319,16 +343,29 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   // One line per request, with what an operator looks for: the engine, the case, the latency.
+  // A call the engine saw names its engine and case in `request.call`; others (refused bodies,
+  // other routes) are read from the route and the body. `routeOptions` is a getter that builds
+  // an object, so it is read only for those.
   app.addHook('onResponse', (request, reply, done) => {
-    const body = request.body as { correlation_id?: unknown } | null | undefined;
-    const config = request.routeOptions.config as { engine?: string };
+    const call = request.call;
+    let engine: string | null;
+    let correlationId: string | null;
+    if (call !== null) {
+      engine = call.engine;
+      correlationId = call.correlationId;
+    } else {
+      const body = request.body as { correlation_id?: unknown } | null | undefined;
+      const config = request.routeOptions.config as { engine?: string };
+      engine = config.engine ?? (request.params as { name?: string } | undefined)?.name ?? null;
+      correlationId = typeof body?.correlation_id === 'string' ? body.correlation_id : null;
+    }
     request.log.info(
       {
         method: request.method,
         url: request.url,
         status: reply.statusCode,
-        engine: config.engine ?? (request.params as { name?: string } | undefined)?.name ?? null,
-        correlation_id: typeof body?.correlation_id === 'string' ? body.correlation_id : null,
+        engine,
+        correlation_id: correlationId,
         latency_ms: Math.round(reply.elapsedTime * 1000) / 1000,
       },
       'request',

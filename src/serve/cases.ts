@@ -13,14 +13,24 @@ export interface CaseStoreOptions {
   readonly clock: () => number;
 }
 
+/** A node of the recency list: least recently used at `head`, most recently used at `tail`. */
 interface Entry<T> {
+  readonly key: string;
   readonly value: T;
   lastUsed: number;
+  prev: Entry<T> | null;
+  next: Entry<T> | null;
 }
 
 export class CaseStore<T> {
-  /** A Map iterates in insertion order; re-inserting on use keeps it least-recently-used first. */
+  /**
+   * Keys to nodes of a doubly linked recency list. A use moves its node to the tail by
+   * relinking it; the Map is written only when a case comes or goes (deleting and re-inserting
+   * on every use made V8 shrink and rehash the Map every few calls).
+   */
   private readonly entries = new Map<string, Entry<T>>();
+  private head: Entry<T> | null = null;
+  private tail: Entry<T> | null = null;
   private evictedBySize = 0;
   private expired = 0;
 
@@ -32,35 +42,35 @@ export class CaseStore<T> {
    * The instance of `key`, created by `create` when the case is new (or was forgotten), or
    * when `restart` says the case starts again.
    */
-  get(key: string, create: () => T, restart = false): T {
+  get(key: string, create: (key: string) => T, restart = false): T {
     const now = this.options.clock();
     this.expire(now);
     const found = this.entries.get(key);
-    if (restart && found !== undefined) this.entries.delete(key);
+    if (found !== undefined && restart) this.remove(found);
     else if (found !== undefined) {
-      this.entries.delete(key);
       found.lastUsed = now;
-      this.entries.set(key, found);
+      if (found !== this.tail) {
+        this.unlink(found);
+        this.append(found);
+      }
       return found.value;
     }
-    const value = create();
-    this.entries.set(key, { value, lastUsed: now });
-    while (this.entries.size > this.options.maxCases) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done === true) break;
-      this.entries.delete(oldest.value);
+    const entry: Entry<T> = { key, value: create(key), lastUsed: now, prev: null, next: null };
+    this.entries.set(key, entry);
+    this.append(entry);
+    while (this.entries.size > this.options.maxCases && this.head !== null) {
+      this.remove(this.head);
       this.evictedBySize++;
     }
-    return value;
+    return entry.value;
   }
 
   /** Forgets every case idle for longer than the TTL; also called by a timer, so idle memory is freed. */
   expire(now: number = this.options.clock()): void {
     const limit = now - this.options.ttlMs;
-    for (const [key, entry] of this.entries) {
-      // Least recently used first: the first case still fresh ends the sweep.
-      if (entry.lastUsed >= limit) break;
-      this.entries.delete(key);
+    // Least recently used first: the first case still fresh ends the sweep.
+    while (this.head !== null && this.head.lastUsed < limit) {
+      this.remove(this.head);
       this.expired++;
     }
   }
@@ -71,5 +81,26 @@ export class CaseStore<T> {
 
   stats(): { live: number; evicted: number; expired: number } {
     return { live: this.entries.size, evicted: this.evictedBySize, expired: this.expired };
+  }
+
+  private remove(entry: Entry<T>): void {
+    this.entries.delete(entry.key);
+    this.unlink(entry);
+  }
+
+  private unlink(entry: Entry<T>): void {
+    if (entry.prev === null) this.head = entry.next;
+    else entry.prev.next = entry.next;
+    if (entry.next === null) this.tail = entry.prev;
+    else entry.next.prev = entry.prev;
+    entry.prev = null;
+    entry.next = null;
+  }
+
+  private append(entry: Entry<T>): void {
+    entry.prev = this.tail;
+    if (this.tail === null) this.head = entry;
+    else this.tail.next = entry;
+    this.tail = entry;
   }
 }

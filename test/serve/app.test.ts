@@ -121,6 +121,20 @@ describe('POST /engines/{name}/decide', () => {
     expect(r.json()).toEqual({ finished: false, num_candidates_needed: 8, callback_time_minutes: 7 });
   });
 
+  it('answers 500 when an engine\'s Promise rejects or settles on an invalid decision', async () => {
+    const rejecter = testEngine('rejecter', async () => {
+      throw new Error('the service behind it is down');
+    });
+    const lateLiar = testEngine('late-liar', async () => ({ finished: false, num_candidates_needed: 1.5, callback_time_minutes: 1 }));
+    const a = await app({}, [rejecter, lateLiar]);
+    const rejected = await post(a, '/engines/rejecter/decide', BODY);
+    expect(rejected.statusCode).toBe(500);
+    expect(rejected.json()).toEqual({ detail: 'engine rejecter failed: the service behind it is down' });
+    const invalid = await post(a, '/engines/late-liar/decide', BODY);
+    expect(invalid.statusCode).toBe(500);
+    expect(invalid.json().detail).toMatch(/^engine late-liar returned an invalid decision: /);
+  });
+
   it('requires the correlation id the original paths make optional', async () => {
     const { correlation_id: _c, ...rest } = BODY;
     const r = await post(await app(), '/engines/exp/decide', rest);

@@ -18,7 +18,13 @@ const BODY = {
   impacted_candidates_data: [],
 };
 
-function start(args: readonly string[]): { child: ChildProcessWithoutNullStreams; url: Promise<string>; stderr: () => string; exit: Promise<number | null> } {
+function start(args: readonly string[]): {
+  child: ChildProcessWithoutNullStreams;
+  url: Promise<string>;
+  stderr: () => string;
+  stdout: () => string;
+  exit: Promise<number | null>;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), 'serve', '--port', '0', ...args], { cwd: ROOT });
   let err = '';
   const url = new Promise<string>((resolve, reject) => {
@@ -29,9 +35,12 @@ function start(args: readonly string[]): { child: ChildProcessWithoutNullStreams
     });
     child.once('exit', () => reject(new Error(`serve exited before listening: ${err}`)));
   });
-  child.stdout.resume();
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, url, stderr: () => err, exit };
+  return { child, url, stderr: () => err, stdout: () => out, exit };
 }
 
 describe('pacebench serve on a real socket', () => {
@@ -59,6 +68,30 @@ describe('pacebench serve on a real socket', () => {
     const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { engine: string; request: { reference_date_time: string } });
     expect(lines.map((l) => l.engine)).toEqual(['exp', 'slow']);
     expect(lines[0]?.request.reference_date_time).toBe(BODY.now);
+  }, 60_000);
+
+  it('logs one line per request, every line written by the time it exits', async () => {
+    const server = start([]);
+    const url = await server.url;
+    const post = (p: string, body: unknown) => fetch(`${url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post('/optim-exp/', BODY)).status).toBe(200);
+    expect((await post('/engines/nbinomial/decide', { ...BODY, correlation_id: 'Logged_2' })).status).toBe(200);
+    expect((await post('/optim-exp/', { ...BODY, correlation_id: 'Bad_1', num_vacancies: 0 })).status).toBe(422);
+    // Fewer lines than a batch: they are written when the server stops, if not before.
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    const lines = server
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'request');
+    expect(lines.map(({ url: u, status, engine, correlation_id }) => ({ url: u, status, engine, correlation_id }))).toEqual([
+      { url: '/optim-exp/', status: 200, engine: 'exp', correlation_id: null },
+      { url: '/engines/nbinomial/decide', status: 200, engine: 'nbinomial', correlation_id: 'Logged_2' },
+      { url: '/optim-exp/', status: 422, engine: 'exp', correlation_id: 'Bad_1' },
+    ]);
+    for (const l of lines) expect(typeof l.latency_ms).toBe('number');
   }, 60_000);
 
   it('refuses a port in use with exit code 2', async () => {
