@@ -77,6 +77,19 @@ export function hotLoopSuite(o: SuiteOptions): Bench {
     },
     { async: false },
   );
+  // The machine's own tail, for reading the p99 of the decisions: arithmetic that allocates
+  // nothing and takes about as long as pace's decision (~15 µs). On this project's 2-core VM
+  // the thread stalls for ~35 µs two or three times per millisecond of wall time, so any task
+  // longer than a few µs has its p99 at about its median plus 35 µs, whatever its code does.
+  let fixed = 0;
+  b.add(
+    'hot/fixed-work/15us',
+    () => {
+      for (let i = 0; i < 1400; i++) fixed += Math.sqrt(i + fixed * 1e-12);
+      sink += fixed > 0 ? 1 : 0;
+    },
+    { async: false },
+  );
   b.add(
     'hot/programme-closed-form',
     () => {

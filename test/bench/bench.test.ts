@@ -33,6 +33,7 @@ describe('npm run bench -- --quick', () => {
       'hot/callback-memory/n=212',
       'hot/list-scan/n=1000',
       'hot/list-scan/n=10000',
+      'hot/fixed-work/15us',
       ...NOOP_SIZES.map((n) => `sim/noop/n=${n}`),
     ];
     expect([...names].sort()).toEqual([...expected].sort());
