@@ -206,19 +206,19 @@ export async function checkConformance(
   };
   const decideAll = async (engine: Engine, label: string): Promise<Attempt[]> => {
     const out: Attempt[] = [];
-    for (const [i, s] of situations.entries()) out.push(await attempt(() => engine, s, i, label));
+    for (const [i, s] of allSituations().entries()) out.push(await attempt(() => engine, s, i, label));
     return out;
   };
 
   // A fresh instance per request, as a stateless service would be, and one instance for all.
   const fresh: Attempt[] = [];
-  for (const [i, s] of situations.entries()) fresh.push(await attempt(() => make(definition, params, `fresh-${i}`), s, i, 'fresh instance'));
+  for (const [i, s] of allSituations().entries()) fresh.push(await attempt(() => make(definition, params, `fresh-${i}`), s, i, 'fresh instance'));
   const session = await decideAll(make(definition, params, 'session'), 'one instance');
   const again = await decideAll(make(definition, params, 'session'), 'one instance, again');
 
   for (const [label, attempts] of [['fresh instance', fresh], ['one instance', session]] as const) {
     attempts.forEach((a, i) => {
-      const s = situations[i] as Situation;
+      const s = allSituations()[i] as Situation;
       const at = `${s.name} (${label})`;
       if ('threw' in a) {
         violations.push({ rule: a.threw.startsWith('timeout: ') ? RULES.timely : RULES.throws, request: at, detail: a.threw.replace(/^timeout: /, '') });
@@ -250,10 +250,15 @@ export async function checkConformance(
   const shown = (a: Attempt | undefined): string => (a === undefined ? '' : 'decision' in a ? describe(a.decision) : describe(a));
   session.forEach((a, i) => {
     if (shown(a) !== shown(again[i])) {
-      violations.push({ rule: RULES.deterministic, request: (situations[i] as Situation).name, detail: `${shown(a)} then ${shown(again[i])}` });
+      violations.push({ rule: RULES.deterministic, request: (allSituations()[i] as Situation).name, detail: `${shown(a)} then ${shown(again[i])}` });
     }
   });
   return { violations, warnings };
 }
 
-const situations = conformanceSituations();
+/** Built on first use: some 6 000 records, which no other command should pay for at start-up. */
+let built: Situation[] | null = null;
+function allSituations(): Situation[] {
+  built ??= conformanceSituations();
+  return built;
+}
