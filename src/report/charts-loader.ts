@@ -181,11 +181,6 @@ export function renderThreads(limit = 2): number {
 }
 
 /**
- * Starts the renderer's threads (building their bundle first when the cache is stale). Two
- * threads draw a report's charts in about half the time on two cores; each loads the
- * libraries itself (about 0.15 s of processor time).
- */
-/**
  * The renderer in this thread, when no bundle could be built. Imported by URL, so that a
  * bundle of the CLI leaves it out (vega cannot be required), through tsx's loader when the
  * process runs without it (Node 20 refuses a .ts file with ERR_UNKNOWN_FILE_EXTENSION).
@@ -201,6 +196,11 @@ async function inThisThread(): Promise<typeof import('./render.ts')> {
   }
 }
 
+/**
+ * Starts the renderer's threads (building their bundle first when the cache is stale). Two
+ * threads draw a report's charts in about half the time on two cores; each loads the
+ * libraries itself (about 0.15 s of processor time).
+ */
 export function startRenderer(threads = 1): ChartRenderer {
   const bundled = cached() ? Promise.resolve(true) : buildBundle().then(() => true, () => false);
   const pool = Array.from({ length: Math.max(1, threads) }, () => startThread(bundled));
