@@ -144,6 +144,10 @@ export function processMemoryLimits(): MemoryLimits {
   return { heapBytes: getHeapStatistics().heap_size_limit, machineBytes: totalmem() };
 }
 
+/** When the simulation's pace is judged, and how much of it must be left for the renderer to warm up. */
+const WARM_UP_JUDGED_AFTER_MS = 250;
+const WARM_UP_WORTH_MS = 800;
+
 export async function backtest(options: BacktestOptions, io: Io): Promise<BacktestResult> {
   const began = io.now();
   // The chart renderer's threads start first: they load their libraries and warm up while
@@ -206,7 +210,21 @@ async function runBacktest(
   const progress = progressLine(io, label);
   const started = io.now();
   const traceFile = options.trace === undefined ? null : new TraceFileWriter(path.resolve(io.cwd, options.trace), units.length);
-  if (renderer !== null) renderer.warmUp((await import('../report/charts-warm-up.ts')).warmUpCharts(engines.map((e) => e.label), baseline));
+  // The renderer warms up (charts-warm-up.ts) only when the simulation will last long enough
+  // for it: a warm-up chart cannot be interrupted, and one begun as the simulation ends would
+  // delay the real charts. Judged from the pace of the first quarter second.
+  let warmUp: (() => void) | null =
+    renderer === null
+      ? null
+      : ((charts) => () => renderer.warmUp(charts))((await import('../report/charts-warm-up.ts')).warmUpCharts(engines.map((e) => e.label), baseline));
+  const onProgress = (done: number, total: number): void => {
+    progress.update(done, total);
+    if (warmUp === null || done === 0) return;
+    const elapsed = io.now() - started;
+    if (elapsed < WARM_UP_JUDGED_AFTER_MS) return;
+    if ((elapsed * (total - done)) / done >= WARM_UP_WORTH_MS) warmUp();
+    warmUp = null;
+  };
   const result = await runUnits({
     scenario,
     engines,
@@ -214,7 +232,7 @@ async function runBacktest(
     units,
     workers: options.workers,
     now: io.now,
-    onProgress: progress.update,
+    onProgress,
     helpers: options.helpersAtOnce === true ? 'at-once' : 'when-worth-it',
     concurrency: options.concurrency,
     onTrace: traceFile === null ? undefined : (index, text) => traceFile.accept(index, text),

@@ -136,10 +136,12 @@ interface Thread {
   failure: Error | null;
   /** Whether it was given a real chart to draw. */
   drew: boolean;
+  /** The worker, once created (`worker` resolves to it a turn later). */
+  started: Worker | null;
 }
 
 function startThread(bundled: Promise<boolean>): Thread {
-  const thread: Thread = { worker: Promise.resolve(null), pending: new Map(), load: 0, failure: null, drew: false };
+  const thread: Thread = { worker: Promise.resolve(null), pending: new Map(), load: 0, failure: null, drew: false, started: null };
   const failAll = (error: Error): void => {
     thread.failure ??= error;
     for (const p of thread.pending.values()) p.reject(error);
@@ -148,6 +150,7 @@ function startThread(bundled: Promise<boolean>): Thread {
   thread.worker = (async () => {
     if (!(await bundled)) return null;
     const w = new Worker(BOOT, { eval: true, workerData: { bundle: OUT, codeCache: CODE_CACHE } });
+    thread.started = w;
     // Held open only while a render is pending: a run that fails before drawing its charts
     // must not be kept alive by the threads it started for them.
     w.unref();
@@ -227,11 +230,15 @@ export function startRenderer(threads = 1): ChartRenderer {
       }
     },
     warmUp: (charts) => {
-      // Each thread draws them while it has nothing else to do (charts-warm-up.ts).
+      // Each thread draws them while it has nothing else to do (charts-warm-up.ts). Posted at
+      // once to a thread already started: the caller may be inside a simulation that does not
+      // yield, and a promise's callback would wait for its end.
       for (const thread of pool) {
-        void thread.worker.then((w) => {
+        const post = (w: Worker | null): void => {
           for (const c of charts) w?.postMessage({ id: -1, name: c.name, spec: c.spec, warmUp: true } satisfies RenderRequest);
-        }, () => undefined);
+        };
+        if (thread.started !== null) post(thread.started);
+        else void thread.worker.then(post, () => undefined);
       }
     },
     close: async () => {

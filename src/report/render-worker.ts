@@ -56,9 +56,6 @@ function saveCodeCache(): boolean {
   }
 }
 
-/** How long a thread waits, once loaded, before it warms up (see below). */
-const WARM_UP_AFTER_MS = 600;
-
 const port = parentPort;
 if (port !== null) {
   const warmUps: RenderRequest[] = [];
@@ -78,15 +75,6 @@ if (port !== null) {
       () => setImmediate(warmUpNext),
     );
   };
-  // A warm-up chart cannot be interrupted, and one drawn cold takes 0.1 to 0.2 s: begun just
-  // before the real charts arrive, it delays them by that much. A short run (the quick start
-  // simulates for less than half a second) is over before this pause is, and draws nothing
-  // in vain; a long one warms up while it still has seconds to go.
-  let pauseOver = false;
-  setTimeout(() => {
-    pauseOver = true;
-    if (!warming) warmUpNext();
-  }, WARM_UP_AFTER_MS).unref();
   port.on('message', (request: RenderRequest | SaveCodeCache) => {
     if ('saveCodeCache' in request) {
       port.postMessage({ id: request.id, saved: saveCodeCache() } satisfies RenderReply);
@@ -95,7 +83,7 @@ if (port !== null) {
     if (request.warmUp === true) {
       if (realWorkSeen) return;
       warmUps.push(request);
-      if (!warming && pauseOver) warmUpNext();
+      if (!warming) warmUpNext();
       return;
     }
     realWorkSeen = true;
