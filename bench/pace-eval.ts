@@ -14,30 +14,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parseSummary } from '../src/report/json.ts';
+import { ci } from '../src/report/markdown.ts';
+import type { Summary } from '../src/score/summary.ts';
 
 const ROOT = path.join(import.meta.dirname, '..');
 const SEEDS_ENGINES = ['exp', 'exp-decay', 'nbinomial', 'stoch-constraint'];
 const ALL_SCENARIOS = ['cold_start', 'tight_deadlines', 'scarce_pool', 'slow_responders', 'mixed_segments', 'large_pools', 'trace_replay'];
-
-interface Interval {
-  mean: number;
-  ci95: [number, number];
-}
-interface EngineSummary {
-  engine: string;
-  fill_rate: Interval;
-  value: Interval;
-  regret: Interval;
-  invited: number;
-  overbooked: number;
-  calls: number;
-  faults: number;
-  time_to_fill_ratio: number | null;
-  vs_baseline?: { value_diff: Interval; fill_rate_diff: Interval };
-}
-interface Summary {
-  engines: EngineSummary[];
-}
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -50,7 +33,8 @@ function backtest(scenario: string, seed: number, engines: string[], baseline: s
   for (const e of engines) args.push('--engines', e);
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`backtest ${scenario} seed ${seed} failed: ${r.stderr}`);
-  return JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+  const file = path.join(out, 'summary.json');
+  return parseSummary(readFileSync(file, 'utf8'), file);
 }
 
 const seeds = option('seeds', '1').split(',').map(Number);
@@ -94,8 +78,8 @@ for (const scenario of scenarios) {
         fill_rate_diff: d?.fill_rate_diff,
       };
       rows.push(row);
-      const vd = d === undefined ? '' : `Δvalue ${d.value_diff.mean.toFixed(0)} [${d.value_diff.ci95[0].toFixed(0)}, ${d.value_diff.ci95[1].toFixed(0)}]`;
-      const fd = d === undefined ? '' : `Δfill ${d.fill_rate_diff.mean.toFixed(4)} [${d.fill_rate_diff.ci95[0].toFixed(4)}, ${d.fill_rate_diff.ci95[1].toFixed(4)}]`;
+      const vd = d === null ? '' : `Δvalue ${ci(d.value_diff, (x) => x.toFixed(0))}`;
+      const fd = d === null ? '' : `Δfill ${ci(d.fill_rate_diff, (x) => x.toFixed(4))}`;
       console.log(
         [scenario, seed, e.engine.padEnd(28), `regret ${pct(e.regret.mean / oracleValue).padStart(8)}`, `fill ${e.fill_rate.mean.toFixed(3)}`, `inv ${e.invited.toFixed(1)}`, `ob ${e.overbooked.toFixed(2)}`, `calls ${e.calls.toFixed(1)}`, `ttf ${(e.time_to_fill_ratio ?? 0).toFixed(3)}`, `vs ${baseline}: ${vd} ${fd}`, e.faults > 0 ? `FAULTS ${e.faults}` : ''].join('  '),
       );

@@ -7,6 +7,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseSummary } from '../src/report/json.ts';
+import { ci as shownInterval } from '../src/report/markdown.ts';
+import type { EngineSummary, Interval, Summary } from '../src/score/summary.ts';
 
 const SCENARIOS = ['cold_start', 'tight_deadlines', 'scarce_pool', 'slow_responders', 'mixed_segments', 'large_pools', 'trace_replay'];
 const SEEDS = [1, 2, 3];
@@ -14,27 +17,11 @@ const SEED_ENGINES = ['exp', 'exp-decay', 'nbinomial', 'stoch-constraint'];
 const ENGINES = [...SEED_ENGINES, 'pace', 'all-at-once'];
 const ABLATIONS = ['pace:censoring=0', 'pace:money=0'];
 
-interface Interval {
-  mean: number;
-  ci95: [number, number];
-}
-interface EngineSummary {
-  engine: string;
-  fill_rate: Interval;
-  value: Interval;
-  regret: Interval;
-  vs_baseline?: { value_diff: Interval; fill_rate_diff: Interval };
-}
-interface Summary {
-  baseline: string;
-  engines: EngineSummary[];
-}
-
 const dir = process.argv[2];
 if (dir === undefined) throw new Error('usage: npx tsx bench/pace-table.ts OUT_DIR');
 const load = (name: string): Summary | null => {
   const file = path.join(dir, name, 'summary.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Summary) : null;
+  return existsSync(file) ? parseSummary(readFileSync(file, 'utf8'), file) : null;
 };
 const find = (s: Summary, engine: string): EngineSummary => {
   const e = s.engines.find((x) => x.engine === engine);
@@ -43,7 +30,7 @@ const find = (s: Summary, engine: string): EngineSummary => {
 };
 /** One decimal, two under 1 %: large_pools' regrets are hundredths of a per cent. */
 const pct = (x: number): string => `${(100 * x).toFixed(Math.abs(x) < 0.01 ? 2 : 1)} %`;
-const ci = (i: Interval, digits = 0): string => `${i.mean.toFixed(digits)} [${i.ci95[0].toFixed(digits)}, ${i.ci95[1].toFixed(digits)}]`;
+const ci = (i: Interval, digits = 0): string => shownInterval(i, (x) => x.toFixed(digits));
 
 /** Regret over the seeds pooled, as a share of the oracle's value over the same seeds. */
 function pooledShare(scenario: string, engine: string, prefix = ''): number | null {
@@ -79,7 +66,7 @@ for (const scenario of SCENARIOS) {
     const oracle = find(s, 'oracle').value.mean;
     const best = SEED_ENGINES.map((e) => find(s, e)).sort((a, b) => b.value.mean - a.value.mean)[0] as EngineSummary;
     const p = find(s, 'pace');
-    const vs = best.engine === s.baseline ? p.vs_baseline : undefined;
+    const vs = best.engine === s.baseline ? (p.vs_baseline ?? undefined) : undefined;
     const note = vs === undefined ? `(baseline of this run: ${s.baseline})` : '';
     console.log(
       `| \`${scenario}\` | ${seed} | \`${best.engine}\` ${note} | ${pct(p.regret.mean / oracle)} | ${pct(best.regret.mean / oracle)} | ${vs === undefined ? '–' : ci(vs.value_diff)} | ${vs === undefined ? '–' : ci(vs.fill_rate_diff, 4)} |`,

@@ -1,4 +1,7 @@
+import path from 'node:path';
+import type { BacktestOptions } from '../src/commands/backtest.ts';
 import type { Scenario } from '../src/scenario/types.ts';
+import { DEFAULT_MONEY } from '../src/score/money.ts';
 import { validateScenario, type ScenarioCheck } from '../src/scenario/validate.ts';
 
 export const POOLS_HEADER = 'case_id,pool_size,num_vacancies,start,deadline,behaviour';
@@ -49,4 +52,24 @@ export function memoryIo(cwd: string = process.cwd()): Io & { out: string; err: 
     cwd,
   };
   return io;
+}
+
+/** The small scenario of the in-process backtest tests. */
+export const TINY = path.join(import.meta.dirname, 'fixtures', 'tiny');
+
+/** Options of a backtest of `TINY` on one thread with the default money; a test file sets the rest. */
+export function backtestOptions(o: Partial<BacktestOptions>): BacktestOptions {
+  return {
+    scenario: TINY,
+    engines: [],
+    seed: 1,
+    replicates: 1,
+    workers: 1,
+    format: 'md',
+    carryState: false,
+    maxCalls: 100_000,
+    money: DEFAULT_MONEY,
+    bootstrap: 200,
+    ...o,
+  };
 }

@@ -1,7 +1,8 @@
 import type { EngineSummary, Interval, Summary } from '../score/summary.ts';
 import { escapeCell, fixed, money, percent, share, signed, signedMoney } from './format.ts';
 
-function ci(interval: Interval, show: (x: number) => string): string {
+/** `mean [low, high]`, or `mean (no interval)`: how every report shows an interval. */
+export function ci(interval: Interval, show: (x: number) => string): string {
   if (interval.ci95 === null) return `${show(interval.mean)} (no interval)`;
   return `${show(interval.mean)} [${show(interval.ci95[0])}, ${show(interval.ci95[1])}]`;
 }

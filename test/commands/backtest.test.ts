@@ -4,25 +4,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backtest, type BacktestOptions } from '../../src/commands/backtest.ts';
 import { ENGINE_NAMES } from '../../src/engines/registry.ts';
-import { DEFAULT_MONEY } from '../../src/score/money.ts';
-import { memoryIo } from '../helpers.ts';
+import { memoryIo, TINY, backtestOptions } from '../helpers.ts';
 
-const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'tiny');
 
 function options(o: Partial<BacktestOptions>): BacktestOptions {
-  return {
-    scenario: FIXTURE,
-    engines: [],
-    seed: 1,
-    replicates: 2,
-    workers: 1,
-    format: 'md',
-    carryState: false,
-    maxCalls: 100_000,
-    money: DEFAULT_MONEY,
-    bootstrap: 500,
-    ...o,
-  };
+  return backtestOptions({ seed: 1, replicates: 2, bootstrap: 500, ...o });
 }
 
 const temp = (): string => mkdtempSync(path.join(tmpdir(), 'pacebench-backtest-'));
@@ -76,8 +62,8 @@ describe('backtest reports', () => {
 
   it('give the same results for a scenario exported with CRLF, a BOM, comments and shuffled columns', async () => {
     const variant = path.join(temp(), 'tiny');
-    cpSync(FIXTURE, variant, { recursive: true });
-    const pools = read(FIXTURE, 'pools.csv').trim().split('\n').map((l) => l.split(','));
+    cpSync(TINY, variant, { recursive: true });
+    const pools = read(TINY, 'pools.csv').trim().split('\n').map((l) => l.split(','));
     const order = [5, 3, 0, 4, 2, 1];
     const shuffled = pools.map((cells) => order.map((i) => cells[i]).join(','));
     writeFileSync(path.join(variant, 'pools.csv'), `\uFEFF# exported\r\n${shuffled.join('\r\n')}\r\n\r\n`);

@@ -17,28 +17,13 @@ import {
   winCells,
   type CurvePoint,
 } from '../../src/report/charts.ts';
-import { DEFAULT_MONEY } from '../../src/score/money.ts';
 import { ORACLE, type CaseRow } from '../../src/score/rows.ts';
 import type { Summary } from '../../src/score/summary.ts';
-import { memoryIo } from '../helpers.ts';
+import { memoryIo, TINY, backtestOptions } from '../helpers.ts';
 
-const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'tiny');
 
 function options(o: Partial<BacktestOptions>): BacktestOptions {
-  return {
-    scenario: FIXTURE,
-    engines: [],
-    seed: 3,
-    replicates: 25,
-    workers: 1,
-    format: 'md',
-    carryState: false,
-    maxCalls: 100_000,
-    money: DEFAULT_MONEY,
-    bootstrap: 200,
-    print: false,
-    ...o,
-  };
+  return backtestOptions({ seed: 3, replicates: 25, bootstrap: 200, print: false, ...o });
 }
 
 let run: BacktestResult;

@@ -12,27 +12,12 @@ import { escapeHtml, reportHtml } from '../../src/report/html.ts';
 import { htmlReportFiles } from '../../src/report/html-files.ts';
 import { localIds, roundCoordinates } from '../../src/report/render.ts';
 import { writeFilesAtomically } from '../../src/report/write.ts';
-import { DEFAULT_MONEY } from '../../src/score/money.ts';
 import type { Summary } from '../../src/score/summary.ts';
-import { memoryIo } from '../helpers.ts';
+import { memoryIo, TINY, backtestOptions } from '../helpers.ts';
 
-const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'tiny');
 
 function options(o: Partial<BacktestOptions>): BacktestOptions {
-  return {
-    scenario: FIXTURE,
-    engines: [],
-    seed: 3,
-    replicates: 8,
-    workers: 1,
-    format: 'md',
-    carryState: false,
-    maxCalls: 100_000,
-    money: DEFAULT_MONEY,
-    bootstrap: 200,
-    print: false,
-    ...o,
-  };
+  return backtestOptions({ seed: 3, replicates: 8, bootstrap: 200, print: false, ...o });
 }
 
 const temp = (): string => mkdtempSync(path.join(tmpdir(), 'pacebench-html-'));

@@ -5,27 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { backtest, type BacktestOptions } from '../../src/commands/backtest.ts';
 import { merge } from '../../src/commands/merge.ts';
 import { DEFAULT_MONEY } from '../../src/score/money.ts';
-import { memoryIo } from '../helpers.ts';
+import { memoryIo, TINY, backtestOptions } from '../helpers.ts';
 
-const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'tiny');
 const temp = (): string => mkdtempSync(path.join(tmpdir(), 'pacebench-merge-'));
 const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), 'utf8');
 
 function options(o: Partial<BacktestOptions>): BacktestOptions {
-  return {
-    scenario: FIXTURE,
-    engines: ['exp', 'stoch-constraint', 'all-at-once'],
-    seed: 9,
-    replicates: 3,
-    workers: 1,
-    format: 'md',
-    carryState: false,
-    maxCalls: 100_000,
-    money: DEFAULT_MONEY,
-    bootstrap: 300,
-    print: false,
-    ...o,
-  };
+  return backtestOptions({ engines: ['exp', 'stoch-constraint', 'all-at-once'], seed: 9, replicates: 3, bootstrap: 300, print: false, ...o });
 }
 
 async function shards(count: number, o: Partial<BacktestOptions> = {}): Promise<string[]> {
@@ -84,7 +70,7 @@ describe('backtest --shard and pacebench merge', () => {
     await backtest(options({ out: money, money: { ...DEFAULT_MONEY, costPerInvite: 25 }, shard: { index: 2, count: 2 } }), memoryIo());
     expect(() => merge({ dirs: [a!, money], out: temp(), format: 'md' }, memoryIo())).toThrow(/parameters/);
     const scenario = path.join(temp(), 'tiny2');
-    cpSync(FIXTURE, scenario, { recursive: true });
+    cpSync(TINY, scenario, { recursive: true });
     const other = temp();
     await backtest(options({ scenario, out: other, shard: { index: 2, count: 2 } }), memoryIo());
     expect(() => merge({ dirs: [a!, other], out: temp(), format: 'md' }, memoryIo())).toThrow(/scenario tiny2, not tiny/);
