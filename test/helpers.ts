@@ -73,3 +73,16 @@ export function backtestOptions(o: Partial<BacktestOptions>): BacktestOptions {
     ...o,
   };
 }
+
+/** The engine contract's example request (spec contract.md): one hire, one pending invitation. */
+export const CONTRACT_REQUEST = {
+  correlation_id: 'Case0_2',
+  reference_date_time: '2021-01-02 03:12:27',
+  deadline: '2021-01-05 09:00:00',
+  num_vacancies: 8,
+  num_remaining_in_pool: 98,
+  impacted_candidates_data: [
+    { notification_status: 'ir_accepted', candidate_status: 'offer_accepted', time_to_respond_ir_minutes: 12 },
+    { notification_status: 'ir_pending', candidate_status: 'not_in_ft', time_to_respond_ir_minutes: 30 },
+  ],
+} as const;

@@ -1,6 +1,7 @@
 import { validate } from '@readme/openapi-parser';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTRACT_REQUEST } from '../helpers.ts';
 import { ORIGINAL_REQUEST_SCHEMA, REQUEST_SCHEMA } from '../../src/contract/schema.ts';
 import { parseRequest } from '../../src/contract/validate.ts';
 import { resolveEngines } from '../../src/engines/load.ts';
@@ -8,17 +9,7 @@ import { ENGINE_NAMES } from '../../src/engines/registry.ts';
 import { parseEngineList } from '../../src/engines/spec.ts';
 import { buildApp } from '../../src/serve/app.ts';
 
-const GOOD = {
-  correlation_id: 'Case0_2',
-  reference_date_time: '2021-01-02 03:12:27',
-  deadline: '2021-01-05 09:00:00',
-  num_vacancies: 8,
-  num_remaining_in_pool: 98,
-  impacted_candidates_data: [
-    { notification_status: 'ir_accepted', candidate_status: 'offer_accepted', time_to_respond_ir_minutes: 12 },
-    { notification_status: 'ir_pending', candidate_status: 'not_in_ft', time_to_respond_ir_minutes: 30 },
-  ],
-};
+const GOOD = CONTRACT_REQUEST;
 const { reference_date_time: _time, ...NO_TIME } = GOOD;
 const { correlation_id: _id, ...NO_ID } = GOOD;
 const record = GOOD.impacted_candidates_data[1]!;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CONTRACT_REQUEST } from '../helpers.ts';
 import { decisionProblem, parseRequest } from '../../src/contract/validate.ts';
 
 describe('decision validity', () => {
@@ -22,17 +23,7 @@ describe('decision validity', () => {
   });
 });
 
-const valid = {
-  correlation_id: 'Case0_2',
-  reference_date_time: '2021-01-02 03:12:27',
-  deadline: '2021-01-05 09:00:00',
-  num_vacancies: 8,
-  num_remaining_in_pool: 98,
-  impacted_candidates_data: [
-    { notification_status: 'ir_accepted', candidate_status: 'offer_accepted', time_to_respond_ir_minutes: 12 },
-    { notification_status: 'ir_pending', candidate_status: 'not_in_ft', time_to_respond_ir_minutes: 30 },
-  ],
-};
+const valid = CONTRACT_REQUEST;
 
 describe('request parsing', () => {
   it('accepts the contract example', () => {

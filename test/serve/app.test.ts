@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { CONTRACT_REQUEST } from '../helpers.ts';
 import type { Decision, Request } from '../../src/contract/types.ts';
 import { resolveEngines, type ResolvedEngine } from '../../src/engines/load.ts';
 import { ENGINE_NAMES } from '../../src/engines/registry.ts';
@@ -10,17 +11,7 @@ import { buildApp, type AppOptions } from '../../src/serve/app.ts';
 import { traceLine } from '../../src/serve/trace.ts';
 import { engineStream } from '../../src/sim/rng.ts';
 
-const BODY = {
-  correlation_id: 'Case7_0',
-  reference_date_time: '2021-01-02 03:12:27',
-  deadline: '2021-01-05 09:00:00',
-  num_vacancies: 8,
-  num_remaining_in_pool: 98,
-  impacted_candidates_data: [
-    { notification_status: 'ir_accepted', candidate_status: 'offer_accepted', time_to_respond_ir_minutes: 12 },
-    { notification_status: 'ir_pending', candidate_status: 'not_in_ft', time_to_respond_ir_minutes: 30 },
-  ],
-};
+const BODY = { ...CONTRACT_REQUEST, correlation_id: 'Case7_0' };
 
 function original(body: Record<string, unknown> = BODY): Record<string, unknown> {
   const { reference_date_time, correlation_id: _c, ...rest } = body;
