@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { BacktestOptions } from '../src/commands/backtest.ts';
+import type { CandidateRecord, Request } from '../src/contract/types.ts';
 import type { Scenario } from '../src/scenario/types.ts';
 import { DEFAULT_MONEY } from '../src/score/money.ts';
 import { validateScenario, type ScenarioCheck } from '../src/scenario/validate.ts';
@@ -86,3 +87,22 @@ export const CONTRACT_REQUEST = {
     { notification_status: 'ir_pending', candidate_status: 'not_in_ft', time_to_respond_ir_minutes: 30 },
   ],
 } as const;
+
+/** Records by what happened, `m` minutes to answer (or out, when pending). */
+export const hire = (m: number): CandidateRecord => ({ notification_status: 'ir_accepted', candidate_status: 'offer_accepted', time_to_respond_ir_minutes: m });
+export const cancelled = (m: number): CandidateRecord => ({ notification_status: 'ir_accepted', candidate_status: 'cancelled', time_to_respond_ir_minutes: m });
+export const rejected = (m: number): CandidateRecord => ({ notification_status: 'ir_rejected', candidate_status: 'cancelled', time_to_respond_ir_minutes: m });
+export const pending = (m: number): CandidateRecord => ({ notification_status: 'ir_pending', candidate_status: 'not_in_ft', time_to_respond_ir_minutes: m });
+
+/** A request of nine vacancies, 400 left in the pool, four days before the deadline. */
+export function requestOf(list: CandidateRecord[], o: Partial<Request> = {}): Request {
+  return {
+    correlation_id: 'C_0',
+    reference_date_time: '2021-01-04 09:00:00',
+    deadline: '2021-01-08 09:00:00',
+    num_vacancies: 9,
+    num_remaining_in_pool: 400,
+    impacted_candidates_data: list,
+    ...o,
+  };
+}

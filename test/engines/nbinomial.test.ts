@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { cancelled, hire, pending, rejected, requestOf } from '../helpers.ts';
 import type { CandidateRecord, Request } from '../../src/contract/types.ts';
 import { invitationsPerHire, nbinomial } from '../../src/engines/nbinomial.ts';
 import { betaFromMoments } from '../../src/stats/distributions.ts';
 
-const hire = (m: number): CandidateRecord => ({ notification_status: 'ir_accepted', candidate_status: 'offer_accepted', time_to_respond_ir_minutes: m });
-const cancelled = (m: number): CandidateRecord => ({ notification_status: 'ir_accepted', candidate_status: 'cancelled', time_to_respond_ir_minutes: m });
-const rejected = (m: number): CandidateRecord => ({ notification_status: 'ir_rejected', candidate_status: 'cancelled', time_to_respond_ir_minutes: m });
-const pending = (m: number): CandidateRecord => ({ notification_status: 'ir_pending', candidate_status: 'not_in_ft', time_to_respond_ir_minutes: m });
 
 function request(list: CandidateRecord[], o: Partial<Request> = {}): Request {
-  return {
-    correlation_id: 'C_0',
-    reference_date_time: '2021-01-04 09:00:00',
-    deadline: '2021-01-08 09:00:00',
-    num_vacancies: 9,
-    num_remaining_in_pool: 400,
-    impacted_candidates_data: list,
-    ...o,
-  };
+  return requestOf(list, o);
 }
 
 const engine = () => nbinomial.create({ random: () => 0.5, params: { mean: 0.04, variance: 0.00014 } });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hire, pending, rejected } from '../helpers.ts';
 import type { CandidateRecord, Request } from '../../src/contract/types.ts';
 import { FitBuffer, ListSummary, SHAPES, emptyCarried, expOf, fitLogNormal, fitModel, fitShape, pace, survival, survivalAtAge, type Fit, type Prior } from '../../src/engines/pace.ts';
 import { resolveParams, parseEngineSpec } from '../../src/engines/spec.ts';
@@ -6,9 +7,6 @@ import { resolveParams, parseEngineSpec } from '../../src/engines/spec.ts';
 // What the engine reuses from call to call to allocate (almost) nothing per decision must give
 // the very numbers the plain computation gives: pace's decisions are promised bit-identical.
 
-const hire = (m: number): CandidateRecord => ({ notification_status: 'ir_accepted', candidate_status: 'offer_accepted', time_to_respond_ir_minutes: m });
-const rejected = (m: number): CandidateRecord => ({ notification_status: 'ir_rejected', candidate_status: 'cancelled', time_to_respond_ir_minutes: m });
-const pending = (m: number): CandidateRecord => ({ notification_status: 'ir_pending', candidate_status: 'not_in_ft', time_to_respond_ir_minutes: m });
 
 const PRIOR: Prior = { hireRate: 0.06, answerRate: 0.2, strength: 150, medianDelay: 30, delayStrength: 1, shape: 1.5, shapeWeight: 3, sigma: 1 };
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cancelled, hire, pending, rejected, requestOf } from '../helpers.ts';
 import type { CandidateRecord, Request } from '../../src/contract/types.ts';
 import {
   ListSummary,
@@ -18,23 +19,11 @@ import {
 } from '../../src/engines/pace.ts';
 import { resolveParams, parseEngineSpec } from '../../src/engines/spec.ts';
 
-const hire = (m: number): CandidateRecord => ({ notification_status: 'ir_accepted', candidate_status: 'offer_accepted', time_to_respond_ir_minutes: m });
-const cancelled = (m: number): CandidateRecord => ({ notification_status: 'ir_accepted', candidate_status: 'cancelled', time_to_respond_ir_minutes: m });
-const rejected = (m: number): CandidateRecord => ({ notification_status: 'ir_rejected', candidate_status: 'cancelled', time_to_respond_ir_minutes: m });
-const pending = (m: number): CandidateRecord => ({ notification_status: 'ir_pending', candidate_status: 'not_in_ft', time_to_respond_ir_minutes: m });
 
 const MONEY: Money = { valuePerHire: 2500, costPerInvite: 20, costPerOverbooking: 250 };
 
 function request(list: CandidateRecord[], o: Partial<Request> = {}): Request {
-  return {
-    correlation_id: 'C_1',
-    reference_date_time: '2021-01-04 09:00:00',
-    deadline: '2021-01-08 09:00:00',
-    num_vacancies: 9,
-    num_remaining_in_pool: 400,
-    impacted_candidates_data: list,
-    ...o,
-  };
+  return requestOf(list, { correlation_id: 'C_1', ...o });
 }
 
 function prior(o: Partial<Prior> = {}): Prior {
