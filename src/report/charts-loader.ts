@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Plugin } from 'esbuild';
 import type { TopLevelSpec } from 'vega-lite';
+import { bundleCached, isBundleCurrent } from '../sim/bundle.ts';
 import type { RenderReply, RenderRequest, SaveCodeCache } from './render-worker.ts';
 
 /**
@@ -19,7 +20,6 @@ import type { RenderReply, RenderRequest, SaveCodeCache } from './render-worker.
 const ENTRY = fileURLToPath(new URL('./render-worker.ts', import.meta.url));
 const CACHE = fileURLToPath(new URL('../../node_modules/.cache/pacebench/', import.meta.url));
 const OUT = path.join(CACHE, 'charts-render-worker.cjs');
-const RECORD = `${OUT}.inputs.json`;
 /** V8's compiled code of the bundle, saved by a thread after it drew a report (see BOOT). */
 export const CODE_CACHE = `${OUT}.code-cache`;
 
@@ -46,39 +46,6 @@ const module = { exports: {} };
 script.runInThisContext()(module.exports, require, module, workerData.bundle, path.dirname(workerData.bundle));
 `;
 
-interface Input {
-  readonly file: string;
-  readonly size: number;
-  readonly mtimeMs: number;
-}
-
-function fingerprint(file: string): Input {
-  try {
-    const s = statSync(file);
-    return { file, size: s.size, mtimeMs: s.mtimeMs };
-  } catch {
-    return { file, size: -1, mtimeMs: -1 };
-  }
-}
-
-function cached(): boolean {
-  if (!existsSync(OUT) || !existsSync(RECORD)) return false;
-  try {
-    const inputs = JSON.parse(readFileSync(RECORD, 'utf8')) as Input[];
-    return inputs.every((i) => {
-      const now = fingerprint(i.file);
-      return now.size === i.size && now.mtimeMs === i.mtimeMs;
-    });
-  } catch {
-    return false;
-  }
-}
-
-/**
- * vega-canvas loads the optional `canvas` package with a top-level await, which CommonJS
- * cannot hold; SVG needs no canvas, and without the package vega-canvas answers null
- * anyway (text widths are then estimated, the same on every machine), as this does.
- */
 const withoutCanvas: Plugin = {
   name: 'without-canvas',
   setup(b) {
@@ -87,35 +54,15 @@ const withoutCanvas: Plugin = {
   },
 };
 
-async function buildBundle(): Promise<void> {
-  const { build } = await import('esbuild');
-  mkdirSync(CACHE, { recursive: true });
-  // Built beside the target and renamed, so that a concurrent run never loads half a file.
-  const temp = `${OUT}.tmp-${process.pid}`;
-  try {
-    const result = await build({
-      entryPoints: [ENTRY],
-      outfile: temp,
-      bundle: true,
-      // CommonJS, so that BOOT can compile it as one script with V8's code cache.
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20',
-      minify: true,
-      metafile: true,
-      logLevel: 'silent',
-      plugins: [withoutCanvas],
-    });
-    const inputs = Object.keys(result.metafile.inputs).map((file) => fingerprint(path.resolve(file)));
-    writeFileSync(`${temp}.inputs.json`, JSON.stringify(inputs));
+function buildBundle(): Promise<void> {
+  return bundleCached(
+    ENTRY,
+    OUT,
+    // CommonJS, so that BOOT can compile it as one script with V8's code cache.
+    { format: 'cjs', minify: true, plugins: [withoutCanvas] },
     // Compiled code of the previous bundle is of no use to this one.
-    rmSync(CODE_CACHE, { force: true });
-    renameSync(temp, OUT);
-    renameSync(`${temp}.inputs.json`, RECORD);
-  } finally {
-    rmSync(temp, { force: true });
-    rmSync(`${temp}.inputs.json`, { force: true });
-  }
+    () => rmSync(CODE_CACHE, { force: true }),
+  );
 }
 
 export interface ChartRenderer {
@@ -205,7 +152,7 @@ async function inThisThread(): Promise<typeof import('./render.ts')> {
  * libraries itself (about 0.15 s of processor time).
  */
 export function startRenderer(threads = 1): ChartRenderer {
-  const bundled = cached() ? Promise.resolve(true) : buildBundle().then(() => true, () => false);
+  const bundled = isBundleCurrent(OUT) ? Promise.resolve(true) : buildBundle().then(() => true, () => false);
   const pool = Array.from({ length: Math.max(1, threads) }, () => startThread(bundled));
   let next = 0;
   return {

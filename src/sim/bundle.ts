@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { BuildOptions } from 'esbuild';
 import { UserError } from '../errors.ts';
 
 /**
@@ -39,7 +40,8 @@ function fingerprint(file: string): { size: number; mtimeMs: number } | null {
   }
 }
 
-function stillValid(out: string): boolean {
+/** Whether the bundle at `out` was built from the files as they are now. */
+export function isBundleCurrent(out: string): boolean {
   const record = `${out}.inputs.json`;
   if (!existsSync(out) || !existsSync(record)) return false;
   try {
@@ -61,9 +63,13 @@ function cacheName(entry: string, kind: string): string {
   return path.join(CACHE, `${kind}-${base}-${(h >>> 0).toString(16)}.mjs`);
 }
 
-async function bundle(entry: string, out: string, whole: boolean): Promise<void> {
-  if (stillValid(out)) return;
-  mkdirSync(CACHE, { recursive: true });
+/**
+ * Builds `entry` into `out` unless the bundle there is current. `options` are esbuild's, on top
+ * of a Node 20 bundle; `replaced` runs just before a new bundle takes the old one's place.
+ */
+export async function bundleCached(entry: string, out: string, options: BuildOptions, replaced?: () => void): Promise<void> {
+  if (isBundleCurrent(out)) return;
+  mkdirSync(path.dirname(out), { recursive: true });
   // Built beside the target and renamed, so a concurrent run never loads half a file.
   const temp = `${out}.tmp-${process.pid}`;
   try {
@@ -76,14 +82,15 @@ async function bundle(entry: string, out: string, whole: boolean): Promise<void>
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      metafile: true,
       logLevel: 'silent',
-      ...(whole ? { banner: { js: REQUIRE_BANNER } } : { packages: 'external' as const }),
+      ...options,
+      metafile: true,
     });
     const inputs = Object.keys(result.metafile.inputs)
       .map((file) => path.resolve(file))
       .map((file) => ({ file, ...(fingerprint(file) ?? { size: -1, mtimeMs: -1 }) }));
     writeFileSync(`${temp}.inputs.json`, JSON.stringify({ inputs } satisfies CacheRecord));
+    replaced?.();
     renameSync(temp, out);
     renameSync(`${temp}.inputs.json`, `${out}.inputs.json`);
   } finally {
@@ -104,7 +111,7 @@ export async function bundleEngineModule(file: string): Promise<string> {
   if (path.dirname(path.resolve(file)).endsWith(path.join('.cache', 'pacebench')) && path.basename(file).startsWith('engine-')) return file;
   const out = cacheName(file, 'engine');
   try {
-    await bundle(file, out, true);
+    await bundleCached(file, out, { banner: { js: REQUIRE_BANNER } });
   } catch (error) {
     const errors = (error as { errors?: readonly { text: string; location: { file: string; line: number; column: number } | null }[] }).errors;
     if (Array.isArray(errors) && errors.length > 0) {
@@ -123,7 +130,7 @@ export async function bundleEngineModule(file: string): Promise<string> {
 export async function bundleWorker(modulePaths: readonly string[]): Promise<WorkerBundle> {
   const workerEntry = fileURLToPath(new URL('./worker.ts', import.meta.url));
   const workerOut = cacheName(workerEntry, 'worker');
-  await bundle(workerEntry, workerOut, false);
+  await bundleCached(workerEntry, workerOut, { packages: 'external' });
   const modules = new Map<string, string>();
   for (const file of modulePaths) modules.set(file, await bundleEngineModule(file));
   return { entry: pathToFileURL(workerOut), modules };
