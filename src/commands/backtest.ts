@@ -19,6 +19,7 @@ import type { Scenario } from '../scenario/types.ts';
 import type { Money } from '../score/money.ts';
 import type { CaseRow } from '../score/rows.ts';
 import { summarize, type Summary } from '../score/summary.ts';
+import { warmUpCharts } from '../report/charts-warm-up.ts';
 import { planUnits, type RunConfig } from '../sim/run.ts';
 import { estimateMemory, memoryProblem, type MemoryLimits } from '../sim/memory.ts';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../sim/play.ts';
@@ -213,18 +214,17 @@ async function runBacktest(
   // The renderer warms up (charts-warm-up.ts) only when the simulation will last long enough
   // for it: a warm-up chart cannot be interrupted, and one begun as the simulation ends would
   // delay the real charts. Judged from the pace of the first quarter second.
-  let warmUp: (() => void) | null =
-    renderer === null
-      ? null
-      : ((charts) => () => renderer.warmUp(charts))((await import('../report/charts-warm-up.ts')).warmUpCharts(engines.map((e) => e.label), baseline));
+  let warmUpPending = renderer !== null;
   const onProgress = (done: number, total: number): void => {
     progress.update(done, total);
-    if (warmUp === null || done === 0) return;
+    if (!warmUpPending || done === 0) return;
     const elapsed = io.now() - started;
     if (elapsed < WARM_UP_JUDGED_AFTER_MS) return;
-    if ((elapsed * (total - done)) / done >= WARM_UP_WORTH_MS) warmUp();
-    warmUp = null;
+    warmUpPending = false;
+    // Built only then: some 20 ms that a short run would spend for nothing.
+    if ((elapsed * (total - done)) / done >= WARM_UP_WORTH_MS) renderer?.warmUp(warmUpCharts(engines.map((e) => e.label), baseline));
   };
+
   const result = await runUnits({
     scenario,
     engines,
