@@ -88,7 +88,11 @@ export async function bundleCached(entry: string, out: string, options: BuildOpt
     });
     const inputs = Object.keys(result.metafile.inputs)
       .map((file) => path.resolve(file))
-      .map((file) => ({ file, ...(fingerprint(file) ?? { size: -1, mtimeMs: -1 }) }));
+      // Modules a plugin made up (no file on disk) are no input that can change.
+      .flatMap((file) => {
+        const f = fingerprint(file);
+        return f === null ? [] : [{ file, ...f }];
+      });
     writeFileSync(`${temp}.inputs.json`, JSON.stringify({ inputs } satisfies CacheRecord));
     replaced?.();
     renameSync(temp, out);
