@@ -28,7 +28,7 @@ import { hostEngines } from './sim/guard.ts';
 import { DEFAULT_MONEY } from './score/money.ts';
 import { DEFAULT_BOOTSTRAP, MIN_BOOTSTRAP } from './score/summary.ts';
 import { DEFAULT_ENGINE_TIMEOUT_MS, DEFAULT_MAX_CALLS } from './sim/play.ts';
-import { DEFAULT_CONCURRENCY, defaultWorkers } from './sim/workers.ts';
+import { DEFAULT_CONCURRENCY, defaultWorkers, defaultWorkersFor } from './sim/workers.ts';
 
 export type Command =
   | { readonly kind: 'backtest'; readonly options: BacktestOptions }
@@ -116,7 +116,11 @@ function withRunOptions<T>(y: Argv<T>) {
     .option('baseline', { type: 'string', describe: 'engine of the paired comparison (default: all-at-once, else the first engine)' })
     .option('seed', { type: 'string', default: '1', defaultDescription: '1', describe: 'seed of every random stream, an integer from 0 to 2^53 − 1' })
     .option('replicates', { alias: 'r', type: 'string', default: '1', defaultDescription: '1', describe: 'independent replicates of every case (intervals still count cases, not replicates)' })
-    .option('workers', { alias: 'w', type: 'string', describe: 'worker threads (default and most: the machine\'s cores); results do not depend on it' })
+    .option('workers', {
+      alias: 'w',
+      type: 'string',
+      describe: 'worker threads (default and most: the machine\'s cores; 1 when an engine is a service on this machine); results do not depend on it',
+    })
     .option('out', { alias: 'o', type: 'string', describe: 'report folder (default: reports/<scenario>/)' })
     .option('format', { choices: ['md', 'json'] as const, default: 'md' as const, describe: 'what goes to stdout: the markdown summary or summary.json' })
     .option('carry-state', { type: 'boolean', default: false, describe: 'one engine instance plays every case of a replicate, in pools.csv order' })
@@ -157,7 +161,7 @@ function backtestOptions(a: RunArgs, defaults: { workers: number }): BacktestOpt
     baseline: a.baseline,
     seed: integer('seed', a.seed, 0),
     replicates: integer('replicates', a.replicates, 1),
-    workers: integer('workers', a.workers ?? defaults.workers, 1),
+    workers: a.workers === undefined ? defaultWorkersFor((a.engines ?? []).flatMap((v) => v.split(',')), defaults.workers) : integer('workers', a.workers, 1),
     out: a.out,
     format: a.format,
     carryState: a['carry-state'],

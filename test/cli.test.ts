@@ -56,6 +56,21 @@ describe('parseArgv', () => {
     });
   });
 
+  it('plays a service on this machine in one thread unless --workers says otherwise', async () => {
+    const workersOf = async (...argv: string[]) => {
+      const command = await parseArgv(['backtest', '-s', 'x', ...argv], defaults);
+      return command.kind === 'backtest' ? command.options.workers : null;
+    };
+    // The service needs the other cores: a second backtest thread would take them from it.
+    expect(await workersOf('--engines', 'http://127.0.0.1:8000/optim-exp/')).toBe(1);
+    expect(await workersOf('--engines', 'exp,mine=http://localhost:9000/decide')).toBe(1);
+    expect(await workersOf('--engines', 'exp', '--engines', 'http://[::1]:8000/optim-exp/')).toBe(1);
+    expect(await workersOf('--engines', 'http://127.0.0.1:8000/optim-exp/', '--workers', '2')).toBe(2);
+    // Elsewhere, every core, as for engines in this process.
+    expect(await workersOf('--engines', 'https://pacing.example.com/optim-exp/')).toBe(4);
+    expect(await workersOf('--engines', 'exp,nbinomial')).toBe(4);
+  });
+
   it.each([
     [['backtest'], /Missing required argument: scenario/],
     [['backtest', '-s', 'x', '--replicates', '0'], /--replicates must be an integer >= 1/],

@@ -33,6 +33,20 @@ export function parseRemoteSpec(text: string): { label: string | undefined; url:
   return { label: m[1]?.trim() || undefined, url: m[2] as string };
 }
 
+/**
+ * A service on this machine: its host is a loopback name or address (`localhost`, `127.x.x.x`,
+ * `[::1]`, `0.0.0.0`). Read from the URL alone; a machine's other names are not looked up.
+ */
+export function isServedHere(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]' || host === '0.0.0.0';
+}
+
 /** A module of the user's on disk: a path that is not a service URL. Such engines run in watched threads. */
 export function isUserModule(ref: string): boolean {
   return isModulePath(ref) && !isRemoteSpec(ref);

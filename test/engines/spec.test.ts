@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveEngine, resolveEngines } from '../../src/engines/load.ts';
-import { parseEngineList, parseEngineSpec } from '../../src/engines/spec.ts';
+import { isServedHere, parseEngineList, parseEngineSpec } from '../../src/engines/spec.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'engines');
 
@@ -92,5 +92,16 @@ describe('one engine, one row', () => {
       'engines "exp" and "exp:spread=18" are the same engine with the same parameters (defaults applied); list it once',
     );
     await expect(resolveEngines(parseEngineList(['exp,exp:spread=12']))).resolves.toHaveLength(2);
+  });
+});
+
+describe('isServedHere', () => {
+  it('knows loopback hosts from the URL alone', () => {
+    for (const url of ['http://127.0.0.1:8000/optim-exp/', 'http://127.1.2.3/x', 'http://localhost:8000/', 'https://api.localhost/x', 'http://[::1]:8000/x', 'http://0.0.0.0:8000/x']) {
+      expect(isServedHere(url), url).toBe(true);
+    }
+    for (const url of ['https://pacing.example.com/optim-exp/', 'http://10.0.0.7:8000/x', 'http://127.0.0.1.example.com/x', 'not a url']) {
+      expect(isServedHere(url), url).toBe(false);
+    }
   });
 });
