@@ -13,7 +13,7 @@ import { conformance } from './commands/conformance.ts';
 import { merge, type MergeOptions } from './commands/merge.ts';
 import { tune, type TuneOptions } from './commands/tune.ts';
 import type { ServeOptions } from './commands/serve.ts';
-import { DEFAULT_CASE_TTL_MS, DEFAULT_MAX_CASES } from './serve/defaults.ts';
+import { DEFAULT_CASE_TTL_MS, DEFAULT_MAX_CASES, DEFAULT_WARM_UP_CALLS } from './serve/defaults.ts';
 import { parseDuration, parseSize } from './serve/units.ts';
 import { DEFAULT_REMOTE_TIMEOUT_MS } from './engines/spec.ts';
 import { report } from './commands/report.ts';
@@ -426,7 +426,13 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
           .option('body-limit', { type: 'string', default: '16MiB', describe: 'largest request body, e.g. 16MiB, 500kb' })
           .option('max-cases', { type: 'string', default: String(DEFAULT_MAX_CASES), defaultDescription: String(DEFAULT_MAX_CASES), describe: 'engine instances kept; the least recently used go first' })
           .option('case-ttl', { type: 'string', default: `${DEFAULT_CASE_TTL_MS / 3_600_000}h`, describe: 'forget a case idle this long, e.g. 30m, 24h, 3600 (seconds)' })
-          .option('timeout-ms', { type: 'string', default: String(DEFAULT_REMOTE_TIMEOUT_MS), defaultDescription: `${DEFAULT_REMOTE_TIMEOUT_MS} ms`, describe: 'per call to a served remote engine' }),
+          .option('timeout-ms', { type: 'string', default: String(DEFAULT_REMOTE_TIMEOUT_MS), defaultDescription: `${DEFAULT_REMOTE_TIMEOUT_MS} ms`, describe: 'per call to a served remote engine' })
+          .option('warm-up', {
+            type: 'string',
+            default: String(DEFAULT_WARM_UP_CALLS),
+            defaultDescription: String(DEFAULT_WARM_UP_CALLS),
+            describe: 'calls the server makes to itself before opening its port, so that its first clients do not pay for the JIT (0: none); not logged, their cases forgotten',
+          }),
       (a) => {
         const bodyLimit = parseSize(a['body-limit']);
         if (bodyLimit === null) throw new UserError(`--body-limit must be a size like 16MiB or 500kb, got "${a['body-limit']}"`);
@@ -445,6 +451,7 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
             caseTtlMs,
             logRequests: a['log-requests'],
             timeoutMs: integer('timeout-ms', a['timeout-ms'], 1),
+            warmUp: integer('warm-up', a['warm-up'], 0, 1_000_000),
           },
         };
       },

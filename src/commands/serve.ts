@@ -1,13 +1,16 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { resolveEngines } from '../engines/load.ts';
-import { ENGINE_NAMES } from '../engines/registry.ts';
+import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
+import { ENGINE_NAMES, isEngineName } from '../engines/registry.ts';
 import { parseEngineList, parseEngineSpec } from '../engines/spec.ts';
 import { UserError } from '../errors.ts';
 import { buildApp } from '../serve/app.ts';
 import { BatchedLog, type LogSink } from '../serve/log.ts';
 import { traceLine } from '../serve/trace.ts';
+import { warmUpRequest } from '../serve/warm-up.ts';
 import type { Io } from './io.ts';
 
 export interface ServeOptions {
@@ -24,6 +27,56 @@ export interface ServeOptions {
   readonly logRequests: string | undefined;
   /** Per call to a served remote engine. */
   readonly timeoutMs: number;
+  /** Calls the server makes to itself before opening its port (0: none). */
+  readonly warmUp: number;
+}
+
+/** Warm-up calls in flight at once. */
+const WARM_UP_CONCURRENCY = 16;
+
+/**
+ * `calls` requests to the app over a loopback socket of its own, before the real port opens:
+ * the whole path of a call (socket, HTTP parser, routing, validation, engine, answer) is
+ * compiled by the JIT before any client pays for it. Calls go round pacebench's registered
+ * engines (also when served with parameters) on both their paths.
+ * Whatever the calls answer is ignored; the cases they made are forgotten. Returns the
+ * calls answered 200.
+ */
+async function warmUp(app: FastifyInstance, engines: readonly ResolvedEngine[], calls: number): Promise<number> {
+  // pacebench's own engines only: they answer fast and change nothing outside the call; a
+  // user's module might be slow or act on the world, and a served URL is another service.
+  const paths = engines
+    .filter((e) => isEngineName(e.spec.ref))
+    .flatMap((e) => [`/engines/${encodeURIComponent(e.label)}/decide`, ...(isEngineName(e.label) ? [`/optim-${e.label}/`] : [])]);
+  if (calls <= 0 || paths.length === 0) return 0;
+  const { remoteEngine } = await import('../engines/remote.ts');
+  // Routes and hooks are complete only once the app is ready (listen() would wait for it too).
+  await app.ready();
+  const listener = createServer((socket) => app.server.emit('connection', socket));
+  await new Promise<void>((resolve, reject) => listener.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const port = (listener.address() as AddressInfo).port;
+  const clients = paths.map((p) => remoteEngine(`http://127.0.0.1:${port}${p}`, undefined, { retries: 0, connections: WARM_UP_CONCURRENCY }));
+  app.warmingUp = true;
+  let next = 0;
+  let ok = 0;
+  try {
+    const lane = async (): Promise<void> => {
+      for (let i = next++; i < calls; i = next++) {
+        const client = clients[i % clients.length];
+        // One instance per call: the server keeps the state, by correlation id.
+        await client?.create().decide(warmUpRequest(Math.floor(i / clients.length))).then(
+          () => ok++,
+          () => {},
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: WARM_UP_CONCURRENCY }, lane));
+  } finally {
+    for (const c of clients) await c.close();
+    await new Promise<void>((resolve) => listener.close(() => resolve()));
+    app.warmingUp = false;
+  }
+  return ok;
 }
 
 /**
@@ -65,6 +118,10 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
     ...(out === null ? {} : { onDecision: (engine, request, decision) => out.write(`${traceLine(engine, request, decision)}\n`) }),
   });
 
+  const warmUpStart = performance.now();
+  const warmed = await warmUp(app, engines, options.warmUp);
+  const warmUpNote = options.warmUp > 0 ? `; warmed up with ${warmed} calls in ${((performance.now() - warmUpStart) / 1000).toFixed(2)} s` : '';
+
   let address: string;
   try {
     address = await app.listen({ host: options.host, port: options.port });
@@ -77,7 +134,7 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
     const reason = code === 'EADDRINUSE' ? 'the port is in use' : error instanceof Error ? error.message : String(error);
     throw new UserError(`cannot listen on ${options.host}:${options.port}: ${reason}`);
   }
-  io.stderr(`pacebench serve: ${engines.length} engines on ${address} (docs: ${address}/docs and ${address}/redoc); Ctrl-C stops\n`);
+  io.stderr(`pacebench serve: ${engines.length} engines on ${address} (docs: ${address}/docs and ${address}/redoc)${warmUpNote}; Ctrl-C stops\n`);
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -79,6 +79,14 @@ declare module 'fastify' {
   interface FastifyRequest {
     call: CallInfo | null;
   }
+  interface FastifyInstance {
+    /**
+     * While true, calls are neither logged nor traced: the server is calling itself to warm
+     * up before it opens its port (src/commands/serve.ts). Setting it back to false forgets
+     * the cases those calls made.
+     */
+    warmingUp: boolean;
+  }
 }
 
 /** `{case id}_0`: the first call of a case. */
@@ -133,7 +141,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clock,
   });
 
+  let warmingUp = false;
+  let requests = 0;
   const app = Fastify({
+    // Fastify's own numbering (req-1, req-2, …), counting only the calls of clients.
+    genReqId: () => (warmingUp ? 'warm-up' : `req-${(++requests).toString(36)}`),
     logger: {
       level: options.logLevel ?? 'info',
       ...(options.logStream === undefined ? {} : { stream: options.logStream }),
@@ -148,6 +160,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
   });
   app.decorateRequest('call', null);
+  app.decorate('warmingUp', {
+    getter: () => warmingUp,
+    setter: (on: boolean) => {
+      if (warmingUp && !on) cases.clear();
+      warmingUp = on;
+    },
+  });
 
   // Validation by the contract's schemas (validation.ts); answers are plain JSON: the schemas
   // of responses document them and convert nothing.
@@ -207,7 +226,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (problem !== null) throw new EngineFailure(`engine ${label} returned an invalid decision: ${problem}`);
     const d = decision as Decision;
     const out: Decision = { finished: d.finished, num_candidates_needed: d.num_candidates_needed, callback_time_minutes: d.callback_time_minutes };
-    options.onDecision?.(label, request, out);
+    if (!warmingUp) options.onDecision?.(label, request, out);
     return out;
   };
 
@@ -347,6 +366,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // other routes) are read from the route and the body. `routeOptions` is a getter that builds
   // an object, so it is read only for those.
   app.addHook('onResponse', (request, reply, done) => {
+    if (warmingUp) {
+      done();
+      return;
+    }
     const call = request.call;
     let engine: string | null;
     let correlationId: string | null;

@@ -75,6 +75,15 @@ export class CaseStore<T> {
     }
   }
 
+  /** Forgets every case and the counts of evicted and expired ones: the store as new. */
+  clear(): void {
+    this.entries.clear();
+    this.head = null;
+    this.tail = null;
+    this.evictedBySize = 0;
+    this.expired = 0;
+  }
+
   get size(): number {
     return this.entries.size;
   }

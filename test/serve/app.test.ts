@@ -263,6 +263,31 @@ describe('operations', () => {
     for (const r of requests) expect(typeof r.latency_ms).toBe('number');
   });
 
+  it('neither logs nor traces the warm-up\'s calls, and forgets their cases when it ends', async () => {
+    const lines: string[] = [];
+    const logStream = new Writable({
+      write(chunk: Buffer, _e, done) {
+        lines.push(...chunk.toString().split('\n').filter((l) => l !== ''));
+        done();
+      },
+    });
+    const traced: string[] = [];
+    const a = await app({ logLevel: 'info', logStream, onDecision: (engine) => traced.push(engine) });
+    a.warmingUp = true;
+    for (const k of [0, 1, 2]) expect((await post(a, '/engines/counter/decide', { ...BODY, correlation_id: `Warm_${k}` })).json()).toMatchObject({ num_candidates_needed: k + 1 });
+    expect((await a.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({ cases: { live: 1 } });
+    a.warmingUp = false;
+    expect((await a.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({ cases: { live: 0, evicted: 0, expired: 0 } });
+    // The case starts afresh, and this call is the first one logged, traced and numbered.
+    expect((await post(a, '/engines/counter/decide', { ...BODY, correlation_id: 'Warm_3' })).json()).toMatchObject({ num_candidates_needed: 1 });
+    const requests = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
+    expect(requests.map((r) => [r.reqId, r.url, r.correlation_id])).toEqual([
+      ['req-1', '/health', null],
+      ['req-2', '/engines/counter/decide', 'Warm_3'],
+    ]);
+    expect(traced).toEqual(['counter']);
+  });
+
   it('lists the engines with descriptions and parameters, and answers /health', async () => {
     const extra = await resolveEngines(parseEngineList(['exp:spread=10']));
     const a = await app({}, extra);

@@ -19,6 +19,7 @@ describe('parseArgv serve', () => {
         caseTtlMs: 24 * 3_600_000,
         logRequests: undefined,
         timeoutMs: 10_000,
+        warmUp: 2000,
       },
     });
   });
@@ -27,7 +28,7 @@ describe('parseArgv serve', () => {
     const command = await parseArgv(
       [
         'serve', '--host', '0.0.0.0', '--port', '0', '--engines', 'nbinomial:mean=0.05,./my-engine.ts', '-e', 'prod=http://10.0.0.1:8000/optim-exp/',
-        '--seed', '7', '--log-level', 'warn', '--body-limit', '1MiB', '--max-cases', '50', '--case-ttl', '30m', '--log-requests', 'calls.jsonl', '--timeout-ms', '250',
+        '--seed', '7', '--log-level', 'warn', '--body-limit', '1MiB', '--max-cases', '50', '--case-ttl', '30m', '--log-requests', 'calls.jsonl', '--timeout-ms', '250', '--warm-up', '0',
       ],
       defaults,
     );
@@ -44,6 +45,7 @@ describe('parseArgv serve', () => {
         caseTtlMs: 30 * 60_000,
         logRequests: 'calls.jsonl',
         timeoutMs: 250,
+        warmUp: 0,
       },
     });
   });
@@ -53,6 +55,7 @@ describe('parseArgv serve', () => {
     [['--case-ttl', 'soon'], /--case-ttl must be a duration/],
     [['--max-cases', '0'], /--max-cases must be an integer >= 1/],
     [['--port', '-1'], /--port must be an integer >= 0/],
+    [['--warm-up', 'some'], /--warm-up must be an integer >= 0/],
     [['--log-level', 'loud'], /Invalid values/],
   ])('refuses %j', async (args, message) => {
     await expect(parseArgv(['serve', ...args], defaults)).rejects.toThrow(message);
