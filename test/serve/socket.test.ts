@@ -47,7 +47,8 @@ describe('pacebench serve on a real socket', () => {
   it('answers over HTTP, writes the request log, and on SIGTERM finishes the request in flight and exits 0', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pacebench-serve-'));
     const log = path.join(dir, 'requests.jsonl');
-    const server = start(['--engines', 'test/fixtures/engines/slow.mjs', '--log-requests', log, '--log-level', 'warn']);
+    // The warm-up's own calls reach neither the request log nor the trace.
+    const server = start(['--engines', 'test/fixtures/engines/slow.mjs', '--log-requests', log, '--log-level', 'warn', '--warm-up', '100']);
     const url = await server.url;
     const post = (p: string, body: unknown) => fetch(`${url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -71,8 +72,9 @@ describe('pacebench serve on a real socket', () => {
   }, 60_000);
 
   it('logs one line per request, every line written by the time it exits', async () => {
-    const server = start([]);
+    const server = start(['--warm-up', '100']);
     const url = await server.url;
+    expect(server.stderr()).toMatch(/warmed up with 100 calls in \d+\.\d\d s/);
     const post = (p: string, body: unknown) => fetch(`${url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await post('/optim-exp/', BODY)).status).toBe(200);
     expect((await post('/engines/nbinomial/decide', { ...BODY, correlation_id: 'Logged_2' })).status).toBe(200);
