@@ -17,7 +17,7 @@ import { TraceFileWriter, traceTargetProblem } from '../trace/write.ts';
 import { readScenario } from '../scenario/read.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Money } from '../score/money.ts';
-import type { CaseRow } from '../score/rows.ts';
+import { alwaysFaulted, type CaseRow } from '../score/rows.ts';
 import { summarize, type Summary } from '../score/summary.ts';
 import { warmUpCharts } from '../report/charts-warm-up.ts';
 import { planUnits, type RunConfig } from '../sim/run.ts';
@@ -296,6 +296,9 @@ async function runBacktest(
     io.stdout(files['summary.json'] ?? '');
   } else {
     io.stdout(markdown);
+  }
+  for (const e of alwaysFaulted(rows)) {
+    io.stderr(`pacebench: warning: every case of ${e.engine} (${e.cases}) ended in a fault, its figures measure nothing; the first: ${e.first}\n`);
   }
   if (result.stopped > 0) {
     io.stderr(`${result.stopped === 1 ? '1 engine call' : `${result.stopped} engine calls`} hung or ended ${result.stopped === 1 ? 'its thread and was' : 'their threads and were'} stopped; see the faults in the report\n`);

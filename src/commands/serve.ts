@@ -42,7 +42,7 @@ const WARM_UP_CONCURRENCY = 16;
  * Whatever the calls answer is ignored; the cases they made are forgotten. Returns the
  * calls answered 200.
  */
-async function warmUp(app: FastifyInstance, engines: readonly ResolvedEngine[], calls: number): Promise<number> {
+async function warmUp(app: FastifyInstance, engines: readonly ResolvedEngine[], calls: number, stopping: () => boolean): Promise<number> {
   // pacebench's own engines only: they answer fast and change nothing outside the call; a
   // user's module might be slow or act on the world, and a served URL is another service.
   const paths = engines
@@ -61,7 +61,8 @@ async function warmUp(app: FastifyInstance, engines: readonly ResolvedEngine[], 
   let ok = 0;
   try {
     const lane = async (): Promise<void> => {
-      for (let i = next++; i < calls; i = next++) {
+      // A signal ends the warm-up after the calls in flight.
+      for (let i = next++; i < calls && !stopping(); i = next++) {
         const client = clients[i % clients.length];
         // One instance per call: the server keeps the state, by correlation id.
         await client?.create().decide(warmUpRequest(Math.floor(i / clients.length))).then(
@@ -84,6 +85,27 @@ async function warmUp(app: FastifyInstance, engines: readonly ResolvedEngine[], 
  * connections, let the requests in flight finish, and end with exit code 0.
  */
 export async function serve(options: ServeOptions, io: Io): Promise<number> {
+  // Signals count from the start: one before the port opens (while loading engines, or during
+  // the warm-up) stops the server unopened, with exit code 0 all the same.
+  let signal: NodeJS.Signals | null = null;
+  let onSignal: (name: NodeJS.Signals) => void = () => {};
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    onSignal = (name) => resolve((signal ??= name));
+  });
+  const onInt = (): void => onSignal('SIGINT');
+  const onTerm = (): void => onSignal('SIGTERM');
+  process.once('SIGINT', onInt);
+  process.once('SIGTERM', onTerm);
+  try {
+    return await serveUntilSignalled(options, io, () => signal, signalled);
+  } finally {
+    // Once closing, a second Ctrl-C ends the process at once (Node's default).
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
+}
+
+async function serveUntilSignalled(options: ServeOptions, io: Io, signal: () => NodeJS.Signals | null, signalled: Promise<NodeJS.Signals>): Promise<number> {
   const given = parseEngineList(options.engines);
   const registered = ENGINE_NAMES.filter((name) => !given.some((s) => s.text === name)).map((name) => parseEngineSpec(name));
   const engines = await resolveEngines([...registered, ...given], io.cwd, { timeoutMs: options.timeoutMs });
@@ -118,34 +140,59 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
     ...(out === null ? {} : { onDecision: (engine, request, decision) => out.write(`${traceLine(engine, request, decision)}\n`) }),
   });
 
-  const warmUpStart = performance.now();
-  const warmed = await warmUp(app, engines, options.warmUp);
-  const warmUpNote = options.warmUp > 0 ? `; warmed up with ${warmed} calls in ${((performance.now() - warmUpStart) / 1000).toFixed(2)} s` : '';
-
-  let address: string;
-  try {
-    address = await app.listen({ host: options.host, port: options.port });
-  } catch (error) {
+  const shutDown = async (): Promise<void> => {
     await app.close();
+    for (const e of engines) await (e.definition as { close?: () => Promise<void> }).close?.();
+    if (out !== null) await new Promise<void>((resolve) => out.end(resolve));
     clearInterval(flusher);
     logStream.flushSync();
-    out?.end();
+  };
+  const cannotListen = (error: unknown): UserError => {
     const code = (error as { code?: string }).code;
     const reason = code === 'EADDRINUSE' ? 'the port is in use' : error instanceof Error ? error.message : String(error);
-    throw new UserError(`cannot listen on ${options.host}:${options.port}: ${reason}`);
-  }
-  io.stderr(`pacebench serve: ${engines.length} engines on ${address} (docs: ${address}/docs and ${address}/redoc)${warmUpNote}; Ctrl-C stops\n`);
+    return new UserError(`cannot listen on ${options.host}:${options.port}: ${reason}`);
+  };
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
-  io.stderr(`pacebench serve: ${signal}: finishing the requests in flight\n`);
-  await app.close();
-  for (const e of engines) await (e.definition as { close?: () => Promise<void> }).close?.();
-  if (out !== null) await new Promise<void>((resolve) => out.end(resolve));
-  clearInterval(flusher);
-  logStream.flushSync();
+
+  // A port in use is said at once, not after the warm-up (port 0 is always free).
+  const taken = options.port === 0 ? null : await portProblem(options.host, options.port);
+  if (taken !== null) {
+    await shutDown();
+    throw cannotListen(taken);
+  }
+
+  let warmUpNote = '';
+  if (options.warmUp > 0) {
+    io.stderr(`pacebench serve: warming up with ${options.warmUp} calls of its own before opening the port (--warm-up 0 skips it)…\n`);
+    const began = performance.now();
+    const warmed = await warmUp(app, engines, options.warmUp, () => signal() !== null);
+    warmUpNote = `; warmed up with ${warmed} calls in ${((performance.now() - began) / 1000).toFixed(2)} s`;
+  }
+
+  const early = signal();
+  if (early === null) {
+    let address: string;
+    try {
+      address = await app.listen({ host: options.host, port: options.port });
+    } catch (error) {
+      await shutDown();
+      throw cannotListen(error);
+    }
+    io.stderr(`pacebench serve: ${engines.length} engines on ${address} (docs: ${address}/docs and ${address}/redoc)${warmUpNote}; Ctrl-C stops\n`);
+    io.stderr(`pacebench serve: ${await signalled}: finishing the requests in flight\n`);
+  } else {
+    io.stderr(`pacebench serve: ${early} before the port opened: stopping\n`);
+  }
+  await shutDown();
   io.stderr('pacebench serve: stopped\n');
   return 0;
+}
+
+/** Why `host:port` cannot be listened on now (in use, not an address of this machine), or `null`. */
+async function portProblem(host: string, port: number): Promise<Error | null> {
+  const probe = createServer();
+  return new Promise<Error | null>((resolve) => {
+    probe.once('error', (error) => resolve(error));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(null)));
+  });
 }

@@ -160,3 +160,21 @@ export function rowProblem(r: CaseRow): string | null {
   if (r.engine === ORACLE && r.regret !== 0) return `column regret: the oracle's is ${r.regret}, not 0`;
   return null;
 }
+
+/**
+ * Engines whose every row ended in a fault, in the order their rows first appear, with the first
+ * fault: a run of them measures nothing (a wrong URL, an engine that always throws), which a
+ * reader of the summary's fault counts might miss.
+ */
+export function alwaysFaulted(rows: readonly CaseRow[]): { engine: string; cases: number; first: string }[] {
+  const byEngine = new Map<string, { cases: number; first: string | null; clean: boolean }>();
+  for (const row of rows) {
+    if (row.engine === ORACLE) continue;
+    let e = byEngine.get(row.engine);
+    if (e === undefined) byEngine.set(row.engine, (e = { cases: 0, first: null, clean: false }));
+    e.cases++;
+    if (row.fault === null) e.clean = true;
+    else e.first ??= row.fault;
+  }
+  return [...byEngine].filter(([, e]) => !e.clean && e.first !== null).map(([engine, e]) => ({ engine, cases: e.cases, first: e.first as string }));
+}

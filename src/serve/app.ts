@@ -230,6 +230,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return out;
   };
 
+  const unknownEngine = (label: string): Error =>
+    Object.assign(new Error(`unknown engine "${label}" (served: ${[...engines.keys()].join(', ')})`), { statusCode: 404 });
+
   /**
    * The decision of engine `label` on a validated body. Synchronous when the engine answers
    * at once (every registered engine), so that a call costs no Promise and no extra turn of
@@ -237,7 +240,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
    */
   function decide(request: FastifyRequest, label: string, body: Record<string, unknown>): Decision | Promise<Decision> {
     const engine = engines.get(label);
-    if (engine === undefined) throw Object.assign(new Error(`unknown engine "${label}" (served: ${[...engines.keys()].join(', ')})`), { statusCode: 404 });
+    if (engine === undefined) throw unknownEngine(label);
     const contractRequest = toRequest(body);
     const correlationId = typeof body.correlation_id === 'string' ? body.correlation_id : null;
     request.call = { engine: label, correlationId };
@@ -305,6 +308,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       body: { $ref: 'Request#' },
       response: { 200: { description: 'The decision.', $ref: 'Decision#' }, 404: { description: 'No engine of that name.', $ref: 'HTTPError#' }, ...errorResponses },
     },
+    // An unknown engine is a 404 whatever the body: checked before the body is validated.
+    preValidation: (request, _reply, done) => {
+      const name = (request.params as { name: string }).name;
+      done(engines.has(name) ? undefined : unknownEngine(name));
+    },
     handler: (request) => decide(request, (request.params as { name: string }).name, request.body as Record<string, unknown>),
   });
 
@@ -325,8 +333,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const redocBundle = require.resolve('redoc/bundles/redoc.standalone.js');
   let redocScript: Buffer | null = null;
-  known('GET', '/redoc');
-  app.get('/redoc', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(redocPage()));
+  for (const url of ['/redoc', '/redoc/']) {
+    known('GET', url);
+    app.get(url, { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(redocPage()));
+  }
   known('GET', '/redoc/redoc.standalone.js');
   app.get('/redoc/redoc.standalone.js', { schema: { hide: true } }, async (_request, reply) => {
     redocScript ??= readFileSync(redocBundle);

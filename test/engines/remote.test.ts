@@ -260,6 +260,18 @@ describe('backtests of served engines', () => {
     expect(await run(engines, { workers: 2, concurrency: 8, replicates: 2, helpersAtOnce: true })).toBe(one);
   });
 
+  it('warn when every case of an engine ended in a fault (a wrong path), and still write the report', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'pacebench-remote-'));
+    const io = memoryIo();
+    await backtest(
+      { scenario: TINY, engines: ['exp', `wrong=${url}/nothing/`], seed, replicates: 1, workers: 1, out, format: 'md', carryState: false, maxCalls: 100_000, money: DEFAULT_MONEY, bootstrap: 200, print: false },
+      io,
+    );
+    expect(io.err).toMatch(/warning: every case of wrong \(\d+\) ended in a fault, its figures measure nothing; the first: .*POST \S+\/nothing\/: HTTP 404/);
+    expect(io.err).not.toMatch(/every case of exp/);
+    expect(existsSync(path.join(out, 'cases.csv'))).toBe(true);
+  });
+
   it('refuse a service that cannot be reached before the run, and write nothing', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'pacebench-remote-')), 'report');
     await expect(

@@ -137,6 +137,10 @@ describe('POST /engines/{name}/decide', () => {
     const r = await post(await app(), '/engines/nope/decide', BODY);
     expect(r.statusCode).toBe(404);
     expect(r.json().detail).toMatch(/unknown engine "nope" \(served: exp, exp-decay/);
+    // Whatever the body: the engine is looked up before the body is validated.
+    const empty = await post(await app(), '/engines/nope/decide', {});
+    expect(empty.statusCode).toBe(404);
+    expect(empty.json().detail).toMatch(/unknown engine "nope"/);
   });
 });
 
@@ -319,6 +323,7 @@ describe('operations', () => {
     expect(docs.statusCode).toBe(200);
     const redoc = await a.inject({ method: 'GET', url: '/redoc' });
     expect(redoc.statusCode).toBe(200);
+    expect((await a.inject({ method: 'GET', url: '/redoc/' })).body).toBe(redoc.body);
     for (const page of [docs.body, redoc.body]) {
       const sources = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
       expect(sources.length).toBeGreaterThan(0);

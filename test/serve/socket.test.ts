@@ -96,6 +96,22 @@ describe('pacebench serve on a real socket', () => {
     for (const l of lines) expect(typeof l.latency_ms).toBe('number');
   }, 60_000);
 
+  it('stops with exit code 0 on SIGTERM during the warm-up, without opening its port', async () => {
+    const server = start(['--warm-up', '1000000', '--log-level', 'warn']);
+    server.url.catch(() => {});
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (!server.stderr().includes('warming up with 1000000 calls')) return;
+        clearInterval(check);
+        resolve();
+      }, 20);
+    });
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    expect(server.stderr()).toMatch(/SIGTERM before the port opened: stopping\npacebench serve: stopped/);
+    expect(server.stderr()).not.toMatch(/engines on http/);
+  }, 60_000);
+
   it('refuses a port in use with exit code 2', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
