@@ -1,7 +1,7 @@
 /** The shape of `npm run bench -- --json FILE`, and how a tinybench task becomes one entry. */
 import type { Task } from 'tinybench';
 import type { ParallelCeiling } from './ceiling.ts';
-import type { ServeBreakdown, ServeResult } from './serve.ts';
+import type { ServeBreakdown, ServeControl, ServeResult } from './serve.ts';
 
 export type BenchResult =
   | {
@@ -50,6 +50,8 @@ export interface BenchReport {
   readonly serve?: readonly ServeResult[];
   /** Where a served request's time goes: JSON parsing, validation, the engine. */
   readonly serve_breakdown?: readonly ServeBreakdown[];
+  /** The loopback echo control of the service's runs (bench/serve.ts). */
+  readonly serve_control?: ServeControl | null;
 }
 
 const ns = (ms: number): number => Math.round(ms * 1e6 * 10) / 10;

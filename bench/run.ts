@@ -12,7 +12,7 @@ import { isEntryPoint } from '../src/commands/io.ts';
 import { measureParallelCeiling, type ParallelCeiling } from './ceiling.ts';
 import { compareReports, isBenchReport, type Change } from './compare.ts';
 import { fromTask, type BenchReport, type BenchResult, type ThroughputResult } from './results.ts';
-import { measureServe, type ServeBreakdown, type ServeResult } from './serve.ts';
+import { measureServe, SERVE_CONNECTIONS, type ServeBreakdown, type ServeControl, type ServeResult } from './serve.ts';
 import { blackhole, decideSuite, harnessSuite, hotLoopSuite, type SuiteOptions } from './suites.ts';
 import { THROUGHPUT_CASES, measureThroughput } from './throughput.ts';
 
@@ -122,9 +122,10 @@ export async function runBench(args: Args): Promise<BenchReport> {
   // run stays as quick as it was.
   let serve: ServeResult[] = [];
   let serveBreakdown: ServeBreakdown[] = [];
+  let serveControl: ServeControl | null = null;
   if (args.filter === undefined ? !args.quick : args.filter.startsWith('serve')) {
     process.stderr.write('measuring pacebench serve with autocannon (server and load generator share this machine)…\n');
-    ({ results: serve, breakdown: serveBreakdown } = await measureServe({ quick: args.quick, filter: args.filter }));
+    ({ results: serve, breakdown: serveBreakdown, control: serveControl } = await measureServe({ quick: args.quick, filter: args.filter }));
   }
   const cpus = os.cpus();
   void blackhole();
@@ -143,6 +144,7 @@ export async function runBench(args: Args): Promise<BenchReport> {
     parallel_ceiling: ceiling,
     serve,
     serve_breakdown: serveBreakdown,
+    serve_control: serveControl,
   };
 }
 
@@ -160,6 +162,12 @@ async function main(): Promise<void> {
   process.stdout.write(`${resultsTable(report.results)}\n\n${throughputTable(report.throughput)}\n`);
   if (report.serve !== undefined && report.serve.length > 0) {
     process.stdout.write(`\n${serveTable(report.serve)}\n(one server process; autocannon on the same ${m.cpus}-core machine)\n`);
+    const control = report.serve_control;
+    if (control !== undefined && control !== null) {
+      process.stdout.write(
+        `control: a raw TCP echo between two processes over loopback, ${SERVE_CONNECTIONS} connections, made ${control.loopback_echo_before.toLocaleString('en-US')} round trips/s before these runs and ${control.loopback_echo_after.toLocaleString('en-US')} after (this machine's own speed at passing messages, no pacebench code)\n`,
+      );
+    }
     for (const b of report.serve_breakdown ?? []) {
       const engines = Object.entries(b.engines_us).map(([e, us]) => `${e} ${us} µs`).join(', ');
       process.stdout.write(`server time per request, ${b.invited} invited, one thread: JSON parse ${b.parse_us} µs, validation ${b.validate_us} µs; engine: ${engines}\n`);

@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -147,7 +148,60 @@ export async function startServer(args: readonly string[] = []): Promise<{ child
   return { child, base, stop };
 }
 
-export async function measureServe(o: { quick: boolean; filter: string | undefined }): Promise<{ results: ServeResult[]; breakdown: ServeBreakdown[] }> {
+/**
+ * A control for the figures above: how fast this machine passes small messages between two
+ * processes over loopback TCP right now, with no pacebench code involved: a raw echo server in
+ * a child process, `connections` connections each keeping one 100-byte message in flight, for
+ * `ms`. On a VM this moves by a third from one minute to the next, and the service's figures
+ * with it.
+ */
+export async function loopbackEcho(connections: number, ms: number): Promise<number> {
+  const server = spawn(
+    process.execPath,
+    ['-e', "const s=require('net').createServer(c=>{c.setNoDelay(true);c.on('data',d=>c.write(d))});s.listen(0,'127.0.0.1',()=>console.log(s.address().port))"],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      server.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+      server.once('exit', (code) => reject(new Error(`echo server exited (${code})`)));
+    });
+    const sockets = await Promise.all(
+      Array.from({ length: connections }, () => new Promise<Socket>((resolve, reject) => {
+        const c = connect(port, '127.0.0.1', () => resolve(c)).once('error', reject);
+        c.setNoDelay(true);
+      })),
+    );
+    const message = Buffer.alloc(100, 0x61);
+    let trips = 0;
+    let running = true;
+    const started = performance.now();
+    for (const c of sockets) {
+      c.on('data', () => {
+        trips++;
+        if (running) c.write(message);
+      });
+      c.write(message);
+    }
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    running = false;
+    const rate = Math.round(trips / ((performance.now() - started) / 1000));
+    for (const c of sockets) c.destroy();
+    return rate;
+  } finally {
+    server.kill();
+  }
+}
+
+export interface ServeControl {
+  /** Round trips per second of the loopback echo (`loopbackEcho`), before and after the service's runs. */
+  readonly loopback_echo_before: number;
+  readonly loopback_echo_after: number;
+}
+
+export async function measureServe(o: { quick: boolean; filter: string | undefined }): Promise<{ results: ServeResult[]; breakdown: ServeBreakdown[]; control: ServeControl }> {
+  const echoMs = o.quick ? 300 : 2000;
+  const before = await loopbackEcho(SERVE_CONNECTIONS, echoMs);
   const server = await startServer();
   let results: ServeResult[];
   try {
@@ -155,9 +209,10 @@ export async function measureServe(o: { quick: boolean; filter: string | undefin
   } finally {
     await server.stop();
   }
+  const after = await loopbackEcho(SERVE_CONNECTIONS, echoMs);
   const breakdown: ServeBreakdown[] = [];
   for (const invited of SERVE_INVITED) breakdown.push(await serveBreakdown(invited, o.quick ? 50 : 500));
-  return { results, breakdown };
+  return { results, breakdown, control: { loopback_echo_before: before, loopback_echo_after: after } };
 }
 
 export interface ServeBreakdown {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureServeAt, originalBody } from '../../bench/serve.ts';
+import { loopbackEcho, measureServeAt, originalBody } from '../../bench/serve.ts';
 import { resolveEngines } from '../../src/engines/load.ts';
 import { parseEngineList } from '../../src/engines/spec.ts';
 import { buildApp } from '../../src/serve/app.ts';
@@ -22,5 +22,11 @@ describe('the serve bench', () => {
     } finally {
       await app.close();
     }
+  }, 30_000);
+
+  it('measures the loopback control: round trips between two processes, no pacebench code; it asserts no time', async () => {
+    const rate = await loopbackEcho(4, 200);
+    expect(Number.isInteger(rate)).toBe(true);
+    expect(rate).toBeGreaterThan(0);
   }, 30_000);
 });
