@@ -63,6 +63,18 @@ async function build(options: Partial<AppOptions>, extra: ResolvedEngine[]): Pro
   return buildApp({ engines: [...registered, ...extra], seed: 1, logLevel: 'silent', ...options });
 }
 
+/** A log stream that keeps every line the app writes. */
+function captureLog(): { lines: string[]; logStream: Writable } {
+  const lines: string[] = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _e, done) {
+      lines.push(...chunk.toString().split('\n').filter((l) => l !== ''));
+      done();
+    },
+  });
+  return { lines, logStream };
+}
+
 const post = (a: FastifyInstance, url: string, payload: unknown) => a.inject({ method: 'POST', url, payload: payload as Record<string, unknown> });
 
 describe('the original paths', () => {
@@ -227,13 +239,7 @@ describe('errors, as FastAPI clients expect them', () => {
   });
 
   it('500 with the reason when an engine throws or returns an invalid decision, logged with the correlation id; serving goes on', async () => {
-    const lines: string[] = [];
-    const logStream = new Writable({
-      write(chunk: Buffer, _e, done) {
-        lines.push(...chunk.toString().split('\n').filter((l) => l !== ''));
-        done();
-      },
-    });
+    const { lines, logStream } = captureLog();
     const a = await app({ logLevel: 'info', logStream });
     const thrown = await post(a, '/engines/thrower/decide', { ...BODY, correlation_id: 'Boom_3' });
     expect(thrown.statusCode).toBe(500);
@@ -249,13 +255,7 @@ describe('errors, as FastAPI clients expect them', () => {
 
 describe('operations', () => {
   it('logs one line per request with the correlation id, the engine and the latency', async () => {
-    const lines: string[] = [];
-    const logStream = new Writable({
-      write(chunk: Buffer, _e, done) {
-        lines.push(...chunk.toString().split('\n').filter((l) => l !== ''));
-        done();
-      },
-    });
+    const { lines, logStream } = captureLog();
     const a = await app({ logLevel: 'info', logStream });
     await post(a, '/optim-nbinomial/', BODY);
     await post(a, '/engines/exp/decide', { ...BODY, num_vacancies: 0 });
@@ -268,13 +268,7 @@ describe('operations', () => {
   });
 
   it('neither logs nor traces the warm-up\'s calls, and forgets their cases when it ends', async () => {
-    const lines: string[] = [];
-    const logStream = new Writable({
-      write(chunk: Buffer, _e, done) {
-        lines.push(...chunk.toString().split('\n').filter((l) => l !== ''));
-        done();
-      },
-    });
+    const { lines, logStream } = captureLog();
     const traced: string[] = [];
     const a = await app({ logLevel: 'info', logStream, onDecision: (engine) => traced.push(engine) });
     a.warmingUp = true;
