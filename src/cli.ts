@@ -15,7 +15,7 @@ import { tune, type TuneOptions } from './commands/tune.ts';
 import type { ServeOptions } from './commands/serve.ts';
 import { DEFAULT_CASE_TTL_MS, DEFAULT_MAX_CASES, DEFAULT_WARM_UP_CALLS } from './serve/defaults.ts';
 import { parseDuration, parseSize } from './serve/units.ts';
-import { DEFAULT_REMOTE_TIMEOUT_MS } from './engines/spec.ts';
+import { DEFAULT_REMOTE_TIMEOUT_MS, splitEngineList } from './engines/spec.ts';
 import { report } from './commands/report.ts';
 import { DEFAULT_TOLERANCE } from './report/compare.ts';
 import { decide, type DecideOptions } from './commands/decide.ts';
@@ -161,7 +161,7 @@ function backtestOptions(a: RunArgs, defaults: { workers: number }): BacktestOpt
     baseline: a.baseline,
     seed: integer('seed', a.seed, 0),
     replicates: integer('replicates', a.replicates, 1),
-    workers: a.workers === undefined ? defaultWorkersFor((a.engines ?? []).flatMap((v) => v.split(',')), defaults.workers) : integer('workers', a.workers, 1),
+    workers: a.workers === undefined ? defaultWorkersFor(splitEngineList(a.engines ?? []), defaults.workers) : integer('workers', a.workers, 1),
     out: a.out,
     format: a.format,
     carryState: a['carry-state'],

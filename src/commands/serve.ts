@@ -153,7 +153,6 @@ async function serveUntilSignalled(options: ServeOptions, io: Io, signal: () => 
     return new UserError(`cannot listen on ${options.host}:${options.port}: ${reason}`);
   };
 
-
   // A port in use is said at once, not after the warm-up (port 0 is always free).
   const taken = options.port === 0 ? null : await portProblem(options.host, options.port);
   if (taken !== null) {

@@ -74,11 +74,15 @@ export function parseEngineSpec(text: string): EngineSpec {
 
 /** Splits `--engines a,b:x=1,c` (and repeated flags) into engine specs. */
 export function parseEngineList(values: readonly string[]): EngineSpec[] {
+  return splitEngineList(values).map(parseEngineSpec);
+}
+
+/** The engines of `--engines` values as written, one text each (`a,b` `c` → `a`, `b`, `c`), not yet checked. */
+export function splitEngineList(values: readonly string[]): string[] {
   return values
     .flatMap((v) => v.split(','))
     .map((v) => v.trim())
-    .filter((v) => v !== '')
-    .map(parseEngineSpec);
+    .filter((v) => v !== '');
 }
 
 /** Applies defaults and checks every given parameter against the definition. */
