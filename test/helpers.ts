@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import path from 'node:path';
 import type { BacktestOptions } from '../src/commands/backtest.ts';
 import type { CandidateRecord, Request } from '../src/contract/types.ts';
@@ -105,4 +106,17 @@ export function requestOf(list: CandidateRecord[], o: Partial<Request> = {}): Re
     impacted_candidates_data: list,
     ...o,
   };
+}
+
+/**
+ * A report page needs nothing from outside: no script but JSON data, no reference but to its
+ * charts and its own anchors, no CSS `url()` but to its own ids, and ids unique in the page.
+ */
+export function expectSelfContained(html: string): void {
+  expect(html).not.toMatch(/<script(?![^>]*type="application\/json")/);
+  const references = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
+  expect(references.filter((r) => !r.startsWith('charts/') && !r.startsWith('#'))).toEqual([]);
+  expect(html.match(/url\((?!#)/g)).toBeNull();
+  const ids = [...html.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
+  expect(new Set(ids).size).toBe(ids.length);
 }

@@ -7,27 +7,14 @@ import { backtest, type BacktestOptions } from '../../src/commands/backtest.ts';
 import { fit, type FitCommandOptions } from '../../src/commands/fit.ts';
 import { parseTimestamp } from '../../src/contract/time.ts';
 import { UserError } from '../../src/errors.ts';
-import { DEFAULT_MONEY } from '../../src/score/money.ts';
-import { memoryIo } from '../helpers.ts';
+import { backtestOptions, memoryIo } from '../helpers.ts';
 
 const temp = (): string => mkdtempSync(path.join(tmpdir(), 'pacebench-fit-'));
 const read = (file: string): string => readFileSync(file, 'utf8');
 
+/** A backtest of cold_start, unless told otherwise, that prints nothing. */
 function run(o: Partial<BacktestOptions>): BacktestOptions {
-  return {
-    scenario: 'cold_start',
-    engines: [],
-    seed: 1,
-    replicates: 1,
-    workers: 1,
-    format: 'md',
-    carryState: false,
-    maxCalls: 100_000,
-    money: DEFAULT_MONEY,
-    bootstrap: 500,
-    print: false,
-    ...o,
-  };
+  return backtestOptions({ scenario: 'cold_start', bootstrap: 500, print: false, ...o });
 }
 
 function fitOptions(o: Partial<FitCommandOptions> & { log: string; out: string }): FitCommandOptions {
