@@ -83,8 +83,8 @@ export function defaultWorkers(): number {
  * service on this machine (`http://127.0.0.1:8000/…`) keeps to one. The cases in flight
  * (`--concurrency`) already overlap the calls, one thread keeps up with a local service, and
  * the other cores are the service's: a second thread of the backtest would take CPU from the
- * service it waits for (cold_start -r 5 against a fresh `serve` of exp: 3 800 to 4 500
- * calls/s with two threads, 4 400 to 4 700 with one, measured in turn).
+ * service it waits for (cold_start -r 5 against a fresh `serve` of exp: 3 560 to 3 875
+ * calls/s with two threads, 4 734 to 4 973 with one, fresh servers measured in turn).
  */
 export function defaultWorkersFor(engines: readonly string[], cores: number = defaultWorkers()): number {
   const local = engines.some((text) => {
