@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fit, type FitCommandOptions } from '../../src/commands/fit.ts';
+import { UserError } from '../../src/errors.ts';
+import { memoryIo } from '../helpers.ts';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+/** A `serve --log-requests` log of original-path traffic (no correlation ids): see original-client.mjs beside it. */
+const SERVED = path.join(ROOT, 'test', 'fit', 'fixtures', 'original-path.jsonl.gz');
+const temp = (): string => mkdtempSync(path.join(tmpdir(), 'pacebench-fit-log-'));
+
+function fitOptions(o: Partial<FitCommandOptions> & { log: string; out: string }): FitCommandOptions {
+  return { delay: 'auto', bootstrap: 50, seed: 1, ...o };
+}
+
+describe('pacebench fit on what serve --log-requests wrote', () => {
+  it('fits original-path traffic: calls without correlation id, refusals sent as ir_rejected + not_in_ft', async () => {
+    const out = path.join(temp(), 'fitted');
+    const result = await fit(fitOptions({ log: SERVED, out }), memoryIo());
+    expect(result.openings).toBe(6);
+    expect(result.rejected).toBeGreaterThan(0);
+    const pools = readFileSync(path.join(out, 'pools.csv'), 'utf8').split('\n').filter((l) => /^nocid-/.test(l));
+    expect(pools).toHaveLength(6);
+    expect(pools[0]).toBe('nocid-20261105T090000-v2-p30,30,2,2026-11-02 09:00:00,2026-11-05 09:00:00,fitted');
+  });
+});
+
+describe('pacebench fit on a truncated gzip', () => {
+  it('says where reading stopped, exits 2 without a stack trace, and writes nothing', async () => {
+    const dir = temp();
+    const log = path.join(dir, 'cut.jsonl.gz');
+    const whole = readFileSync(SERVED);
+    writeFileSync(log, whole.subarray(0, Math.floor(whole.length / 2)));
+    const out = path.join(dir, 'out');
+    const error = await fit(fitOptions({ log, out }), memoryIo(dir)).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toMatch(/^cut\.jsonl\.gz: the gzip stream is truncated or corrupt \(unexpected end of file\): reading stopped after line \d+; nothing was fitted$/);
+    expect(existsSync(out)).toBe(false);
+
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'pacebench.mjs'), 'fit', log, '--out', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/truncated or corrupt .*reading stopped after line \d+/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+});
