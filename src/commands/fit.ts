@@ -6,7 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { UserError } from '../errors.ts';
 import { CaseBuilder, formatLogProblem, UNCORRELATED_HINT, type LogProblem, type ObservedCase } from '../fit/cases.ts';
 import { fitOpenings, type DelayChoice, type FitResult } from '../fit/estimate.ts';
-import { fitFiles } from '../fit/output.ts';
+import { fitFiles, warningLines } from '../fit/output.ts';
 import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
 import { notAFile } from '../scenario/read.ts';
 
@@ -144,7 +144,8 @@ export async function fit(options: FitCommandOptions, io: Io): Promise<FitResult
   io.stderr(
     `read ${display}: ${log.lines} lines, ${mb.toFixed(1)} MB${log.gzipped ? ` (${(log.fileBytes / 1e6).toFixed(1)} MB gzipped)` : ''} in ${seconds(read - began)} s (${(mb / Math.max(1e-9, (read - began) / 1000)).toFixed(0)} MB/s)\n` +
       `fitted ${result.openings} openings of ${result.engine} (${result.invited} candidates) in ${seconds(fitted - read)} s: 3 families and ${options.bootstrap} bootstrap refits, ${result.evaluations} likelihood evaluations\n` +
-      `scenario written to ${path.relative(io.cwd, dir) || '.'}/\n`,
+      `scenario written to ${path.relative(io.cwd, dir) || '.'}/\n` +
+      warningLines(result),
   );
   io.stdout(files['README.md'] ?? '');
   return result;

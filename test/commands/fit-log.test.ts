@@ -3,9 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { backtest } from '../../src/commands/backtest.ts';
 import { fit, type FitCommandOptions } from '../../src/commands/fit.ts';
 import { UserError } from '../../src/errors.ts';
-import { memoryIo } from '../helpers.ts';
+import { backtestOptions, memoryIo } from '../helpers.ts';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 /** A `serve --log-requests` log of original-path traffic (no correlation ids): see original-client.mjs beside it. */
@@ -49,5 +50,31 @@ describe('pacebench fit on a truncated gzip', () => {
     expect(r.stderr).toMatch(/truncated or corrupt .*reading stopped after line \d+/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('pacebench fit on too little data', () => {
+  it('warns on stderr, in README.md and in fit.json when two openings cannot support the fit', async () => {
+    const dir = temp();
+    const trace = path.join(dir, 'tiny.jsonl');
+    await backtest(backtestOptions({ engines: ['exp'], trace, out: path.join(dir, 'r'), print: false }), memoryIo());
+    const two = path.join(dir, 'two.jsonl');
+    const lines = readFileSync(trace, 'utf8').split('\n').filter((l) => /"correlation_id":"A[12]_/.test(l));
+    writeFileSync(two, `${lines.join('\n')}\n`);
+    const out = path.join(dir, 'fitted');
+    const io = memoryIo(dir);
+    const result = await fit(fitOptions({ log: two, out, bootstrap: 100 }), io);
+    expect(result.openings).toBe(2);
+    expect(io.err).toMatch(/^warning: only 2 openings: /m);
+    expect(io.err).toMatch(/^warning: only \d+ answers for the \d parameters of the response model/m);
+    // An estimate at the end of its own interval, like the issue's p_none 3.5e-13 [.., ..].
+    expect(io.err).toMatch(/^warning: .* is at the end of its own 95 % interval/m);
+    const readme = readFileSync(path.join(out, 'README.md'), 'utf8');
+    expect(readme).toContain('## Warning: the log cannot support this fit');
+    expect(readme).toMatch(/^\| `p_none` = 1 − both: never answers ⚠ \|/m);
+    expect(io.out).toBe(readme);
+    const json = JSON.parse(readFileSync(path.join(out, 'fit.json'), 'utf8'));
+    expect(json.warnings.length).toBe(result.warnings.length);
+    expect(json.warnings[0]).toEqual({ parameter: null, message: expect.stringMatching(/^only 2 openings/) });
   });
 });
