@@ -29,6 +29,32 @@ describe('pacebench fit on what serve --log-requests wrote', () => {
   });
 });
 
+describe('pacebench fit on calls it cannot group', () => {
+  it('lists the lines and says the grouping rule when two openings share deadline, vacancies and pool', async () => {
+    const dir = temp();
+    const log = path.join(dir, 'two.jsonl');
+    const pending = { notification_status: 'ir_pending', candidate_status: 'not_in_ft', time_to_respond_ir_minutes: 0 };
+    const line = (at: string, invited: number) =>
+      JSON.stringify({
+        engine: 'exp',
+        request: { correlation_id: '', now: `2021-01-01 ${at}:00`, deadline: '2021-01-02 00:00:00', num_vacancies: 1, num_remaining_in_pool: 5 - invited, impacted_candidates_data: Array(invited).fill(pending) },
+      });
+    // Two openings started five minutes apart, one inviting two at its first call, the other one.
+    writeFileSync(log, [line('10:00', 0), line('10:05', 0), line('10:10', 2), line('10:15', 1), ''].join('\n'));
+    const out = path.join(dir, 'out');
+    const error = await fit(fitOptions({ log, out }), memoryIo(dir)).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UserError);
+    const message = (error as UserError).message;
+    expect(message).toMatch(/^log two\.jsonl has \d+ problems?; nothing was fitted\n/);
+    expect(message).toMatch(/^two\.jsonl:4: request\.impacted_candidates_data: 1 candidates invited at call 3 of case nocid-20210102T000000-v1-p5 \(engine exp\), but 2 at call 2/m);
+    expect(message).toMatch(/\(4 calls without a correlation id: calls without a correlation id are grouped into openings by engine, deadline, num_vacancies and pool size/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('pacebench fit on a truncated gzip', () => {
   it('says where reading stopped, exits 2 without a stack trace, and writes nothing', async () => {
     const dir = temp();
