@@ -4,9 +4,9 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../errors.ts';
-import { CaseBuilder, formatLogProblem, type LogProblem, type ObservedCase } from '../fit/cases.ts';
+import { CaseBuilder, formatLogProblem, UNCORRELATED_HINT, type LogProblem, type ObservedCase } from '../fit/cases.ts';
 import { fitOpenings, type DelayChoice, type FitResult } from '../fit/estimate.ts';
-import { fitFiles } from '../fit/output.ts';
+import { fitFiles, warningLines } from '../fit/output.ts';
 import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
 import { notAFile } from '../scenario/read.ts';
 
@@ -74,30 +74,40 @@ export async function readLog(file: string, display: string, engine?: string): P
   let textBytes = 0;
   const skipped: Record<string, number> = {};
   const reader = createInterface({ input, crlfDelay: Infinity });
-  for await (const text of reader) {
-    lines++;
-    textBytes += Buffer.byteLength(text) + 1;
-    if (text.trim() === '') continue;
-    if (engine !== undefined) {
-      // Another engine's calls are not used: skip them unparsed, which makes fitting one
-      // engine out of a five-engine trace several times faster.
-      const m = LEADING_ENGINE.exec(text);
-      const name = m === null ? null : (JSON.parse(`"${m[1]}"`) as string);
-      if (name !== null && name !== engine) {
-        skipped[name] = (skipped[name] ?? 0) + 1;
+  try {
+    for await (const text of reader) {
+      lines++;
+      textBytes += Buffer.byteLength(text) + 1;
+      if (text.trim() === '') continue;
+      if (engine !== undefined) {
+        // Another engine's calls are not used: skip them unparsed, which makes fitting one
+        // engine out of a five-engine trace several times faster.
+        const m = LEADING_ENGINE.exec(text);
+        const name = m === null ? null : (JSON.parse(`"${m[1]}"`) as string);
+        if (name !== null && name !== engine) {
+          skipped[name] = (skipped[name] ?? 0) + 1;
+          continue;
+        }
+      }
+      const parsed = parseTraceLine(text);
+      if (!parsed.ok) {
+        for (const p of parsed.problems) problems.push({ line: lines, field: p.field, message: p.message });
         continue;
       }
+      builder.add(parsed.line, lines);
     }
-    const parsed = parseTraceLine(text);
-    if (!parsed.ok) {
-      for (const p of parsed.problems) problems.push({ line: lines, field: p.field, message: p.message });
-      continue;
-    }
-    builder.add(parsed.line, lines);
+  } catch (error) {
+    // The stream's error ends the loop (zlib's "unexpected end of file" on a truncated gzip).
+    failure ??= error instanceof Error ? error : new Error(String(error));
   }
   if (failure !== null) {
     const reason = (failure as Error).message;
-    throw new UserError(`${display}: could not be read${gzipped ? ' as gzip' : ''}: ${reason}`);
+    const where = lines === 0 ? 'before its first line' : `after line ${lines}`;
+    throw new UserError(
+      gzipped
+        ? `${display}: the gzip stream is truncated or corrupt (${reason}): reading stopped ${where}; nothing was fitted`
+        : `${display}: could not be read (${reason}): reading stopped ${where}; nothing was fitted`,
+    );
   }
   const cases = builder.finish();
   if (problems.length > 0) {
@@ -105,7 +115,8 @@ export async function readLog(file: string, display: string, engine?: string): P
     const shown = sorted.slice(0, SHOWN_PROBLEMS).map((p) => formatLogProblem(display, p));
     const more = sorted.length > SHOWN_PROBLEMS ? [`... and ${sorted.length - SHOWN_PROBLEMS} more`] : [];
     const count = sorted.length === 1 ? '1 problem' : `${sorted.length} problems`;
-    throw new UserError([`log ${display} has ${count}; nothing was fitted`, ...shown, ...more].join('\n'));
+    const hint = builder.uncorrelatedCalls > 0 ? [`(${builder.uncorrelatedCalls} ${builder.uncorrelatedCalls === 1 ? 'call' : 'calls'} without a correlation id: ${UNCORRELATED_HINT})`] : [];
+    throw new UserError([`log ${display} has ${count}; nothing was fitted`, ...shown, ...more, ...hint].join('\n'));
   }
   if (lines === 0) throw new UserError(`${display}: the log is empty`);
   return { cases, lines, fileBytes: statSync(file).size, textBytes, gzipped, skipped };
@@ -133,7 +144,8 @@ export async function fit(options: FitCommandOptions, io: Io): Promise<FitResult
   io.stderr(
     `read ${display}: ${log.lines} lines, ${mb.toFixed(1)} MB${log.gzipped ? ` (${(log.fileBytes / 1e6).toFixed(1)} MB gzipped)` : ''} in ${seconds(read - began)} s (${(mb / Math.max(1e-9, (read - began) / 1000)).toFixed(0)} MB/s)\n` +
       `fitted ${result.openings} openings of ${result.engine} (${result.invited} candidates) in ${seconds(fitted - read)} s: 3 families and ${options.bootstrap} bootstrap refits, ${result.evaluations} likelihood evaluations\n` +
-      `scenario written to ${path.relative(io.cwd, dir) || '.'}/\n`,
+      `scenario written to ${path.relative(io.cwd, dir) || '.'}/\n` +
+      warningLines(result),
   );
   io.stdout(files['README.md'] ?? '');
   return result;

@@ -21,6 +21,23 @@ export function formatLogProblem(file: string, p: LogProblem): string {
 
 const CASE_ID = /^[A-Za-z0-9_.-]+$/;
 
+/**
+ * The case id of a call logged without a correlation id (the original clients may send none,
+ * and `serve` logs `""`): what stays the same over one opening's calls, its deadline, vacancies
+ * and pool (remaining plus invited). Such a case's calls are numbered in time order at the end.
+ * Two openings that share all three cannot be told apart (docs/fit.md, "Calls without a
+ * correlation id").
+ */
+export function uncorrelatedCaseId(request: { deadline: string; num_vacancies: number; num_remaining_in_pool: number; impacted_candidates_data: readonly unknown[] }): string {
+  const deadline = new Date(parseTimestamp(request.deadline) as number).toISOString().replace(/\.000Z$/, '').replace(/[-:Z]/g, '');
+  const pool = request.num_remaining_in_pool + request.impacted_candidates_data.length;
+  return `nocid-${deadline}-v${request.num_vacancies}-p${pool}`;
+}
+
+/** Said under a log's problems when some of its calls had no correlation id. */
+export const UNCORRELATED_HINT =
+  'calls without a correlation id are grouped into openings by engine, deadline, num_vacancies and pool size (num_remaining_in_pool plus invited), and numbered in time order (docs/fit.md): two openings that share all of these cannot be told apart; give their calls correlation ids {case id}_{call number}';
+
 export const ACCEPTED = 1;
 export const REJECTED = 2;
 
@@ -83,6 +100,8 @@ interface CaseState {
   readonly callPool: number[];
   readonly callLine: number[];
   readonly candidates: CandidateState[];
+  /** Logged without correlation id: call numbers are given in time order by `finish`. */
+  readonly uncorrelated: boolean;
 }
 
 const NAMES = { [ACCEPTED]: 'ir_accepted', [REJECTED]: 'ir_rejected' } as const;
@@ -91,10 +110,14 @@ const NAMES = { [ACCEPTED]: 'ir_accepted', [REJECTED]: 'ir_rejected' } as const;
 export class CaseBuilder {
   private readonly cases = new Map<string, CaseState>();
   readonly problems: LogProblem[] = [];
+  /** Calls read without a correlation id. */
+  uncorrelatedCalls = 0;
 
   add(trace: TraceLine, line: number): void {
     const r = trace.request;
-    const id = splitCorrelationId(r.correlation_id);
+    const uncorrelated = r.correlation_id === '';
+    if (uncorrelated) this.uncorrelatedCalls++;
+    const id = uncorrelated ? { caseId: uncorrelatedCaseId(r), call: -1 } : splitCorrelationId(r.correlation_id);
     if (id === null) {
       this.problems.push({ line, field: 'request.correlation_id', message: `"${r.correlation_id}" is not {case id}_{call number}` });
       return;
@@ -123,6 +146,7 @@ export class CaseBuilder {
         callPool: [],
         callLine: [],
         candidates: [],
+        uncorrelated,
       };
       this.cases.set(key, c);
     } else {
@@ -177,11 +201,9 @@ export class CaseBuilder {
         continue;
       }
       const answer = rec.notification_status === 'ir_accepted' ? ACCEPTED : REJECTED;
-      if (answer === REJECTED && rec.candidate_status !== 'cancelled') {
-        this.problems.push({ line, field: `${field}.candidate_status`, message: `${rec.candidate_status} for a rejection; expected cancelled` });
-        continue;
-      }
-      const offer = rec.candidate_status === 'not_in_ft' ? null : rec.candidate_status === 'offer_accepted';
+      // A rejection is `cancelled`, or `not_in_ft` as the original clients sent it (and `serve`
+      // accepts); `offer_accepted` with it is refused by the contract's parser. It has no offer.
+      const offer = answer === REJECTED || rec.candidate_status === 'not_in_ft' ? null : rec.candidate_status === 'offer_accepted';
       if (s.answer === 0) {
         s.answer = answer;
         s.minutes = minutes;
@@ -218,6 +240,7 @@ export class CaseBuilder {
 
   private finishCase(c: CaseState): ObservedCase | null {
     const before = this.problems.length;
+    if (c.uncorrelated) numberByTime(c);
     const order = c.callNo.map((_, i) => i).sort((a, b) => (c.callNo[a] as number) - (c.callNo[b] as number));
     const where = `case ${c.caseId}${describeRun(c.engine, c.replicate)}`;
     for (let k = 1; k < order.length; k++) {
@@ -226,6 +249,14 @@ export class CaseBuilder {
       const line = c.callLine[i] as number;
       if (c.callNo[i] === c.callNo[p]) {
         this.problems.push({ line, field: 'request.correlation_id', message: `call ${c.callNo[i]} of ${where} is also on line ${c.callLine[p]}` });
+        continue;
+      }
+      if (c.uncorrelated && c.callTime[i] === c.callTime[p]) {
+        this.problems.push({
+          line,
+          field: 'request.reference_date_time',
+          message: `a call without correlation id at the same time as line ${c.callLine[p]}, both of ${where}: two openings, or one call logged twice`,
+        });
         continue;
       }
       if ((c.callTime[i] as number) <= (c.callTime[p] as number)) {
@@ -284,10 +315,17 @@ export class CaseBuilder {
       vacancies: c.vacancies,
       poolSize: c.callPool[first] as number,
       calls: c.callNo.length,
-      sawFirstCall: c.callNo[first] === 0,
+      // Without correlation ids, a first call is known by having invited no one yet.
+      sawFirstCall: c.uncorrelated ? c.callInvited[first] === 0 : c.callNo[first] === 0,
       candidates,
     };
   }
+}
+
+/** Numbers the calls of a case logged without correlation ids from 0, in time order (ties: line order). */
+function numberByTime(c: CaseState): void {
+  const order = c.callTime.map((_, i) => i).sort((a, b) => (c.callTime[a] as number) - (c.callTime[b] as number) || (c.callLine[a] as number) - (c.callLine[b] as number));
+  order.forEach((i, k) => (c.callNo[i] = k));
 }
 
 function describeRun(engine: string, replicate: number | null): string {

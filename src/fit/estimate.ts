@@ -8,6 +8,7 @@ import { quantileSorted } from '../stats/distributions.ts';
 import { stream } from '../sim/rng.ts';
 import type { ObservedCase } from './cases.ts';
 import { kaplanMeier, survivalAt } from './kaplan-meier.ts';
+import { fitWarnings, type FitWarning } from './warnings.ts';
 import { delayParameters, delayQuantile, delaySurvival, FAMILIES, FitIndex, fitFamily, naiveFit, type Estimate, type Family, type FitData } from './likelihood.ts';
 
 export type DelayChoice = Family | 'auto';
@@ -61,6 +62,8 @@ export interface FitResult {
   /** One row per case id for pools.csv, from its first observed opening. */
   readonly pools: readonly ObservedCase[];
   readonly evaluations: number;
+  /** Where the log cannot support the fit (src/fit/warnings.ts); empty when it can. */
+  readonly warnings: readonly FitWarning[];
 }
 
 /** The openings of the engine to fit: the one named, or the only one in the log. */
@@ -163,6 +166,15 @@ export function fitOpenings(all: readonly ObservedCase[], options: FitOptions, s
   }
   pools.sort((a, b) => a.start - b.start || (a.caseId < b.caseId ? -1 : 1));
   const replicates = new Set(cases.map((c) => c.replicate)).size;
+  const warnings = fitWarnings({
+    openings: cases.length,
+    invited: data.accepted + data.rejected + data.pending,
+    accepted: data.accepted,
+    rejected: data.rejected,
+    offerKnown: data.offerKnown,
+    delayParameters: Object.keys(delayParameters(best.delay)).length,
+    intervals,
+  });
   return {
     engine,
     engines,
@@ -184,5 +196,6 @@ export function fitOpenings(all: readonly ObservedCase[], options: FitOptions, s
     goodness,
     pools,
     evaluations,
+    warnings,
   };
 }

@@ -82,6 +82,7 @@ export function fitReadme(result: FitResult, source: FitSource): string {
   const e = result.estimate;
   const runs = result.replicates > 1 || result.openings !== result.cases ? ` (${result.cases} cases × ${result.replicates} replicates)` : '';
   const pct = (x: number) => `${((100 * x) / result.invited).toFixed(1)} %`;
+  const flagged = new Set(result.warnings.map((w) => w.parameter));
   const lines: string[] = [
     `# ${source.name}: fitted from \`${source.log}\``,
     '',
@@ -103,13 +104,14 @@ export function fitReadme(result: FitResult, source: FitSource): string {
       .map(([k, v]) => `\`${k}\` ${v}`)
       .join(', ')}.`,
     '',
+    ...warningSection(result),
     '## Estimates',
     '',
     `95 % intervals: percentiles of ${result.bootstrap.resamples} bootstrap refits over openings (seed ${source.seed})${result.bootstrap.failed > 0 ? `; ${result.bootstrap.failed} resamples had no answer and were skipped` : ''}.`,
     '',
     '| parameter | estimate | 95 % interval | naive estimate |',
     '| --- | ---: | --- | ---: |',
-    ...Object.entries(result.intervals).map(([k, v]) => `| ${LABELS[k] ?? k} | ${num(v.estimate)} | ${range(v)} | ${num(result.naive[k] ?? NaN)} |`),
+    ...Object.entries(result.intervals).map(([k, v]) => `| ${LABELS[k] ?? k}${flagged.has(k) ? ' ⚠' : ''} | ${num(v.estimate)} | ${range(v)} | ${num(result.naive[k] ?? NaN)} |`),
     '',
     '*Naive*, for contrast only: pending candidates counted as never answering and delays fitted to the answered alone, the two mistakes the censored likelihood avoids; where it differs from the estimate, the log stopped before the answers were in.',
     '',
@@ -146,6 +148,24 @@ export function fitReadme(result: FitResult, source: FitSource): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** The warnings of a fit, before its estimates: what they cannot be trusted for. */
+function warningSection(result: FitResult): string[] {
+  if (result.warnings.length === 0) return [];
+  return [
+    '## Warning: the log cannot support this fit',
+    '',
+    'Read the estimates below (marked ⚠) as rough: a longer log, or one of more openings, is needed to trust them (thresholds and reasons: docs/fit.md).',
+    '',
+    ...result.warnings.map((w) => `- ${w.message}`),
+    '',
+  ];
+}
+
+/** The warnings as stderr lines. */
+export function warningLines(result: FitResult): string {
+  return result.warnings.map((w) => `warning: ${w.message}\n`).join('');
 }
 
 function range(v: Interval): string {
@@ -188,6 +208,7 @@ export function fitJson(result: FitResult, source: FitSource): string {
       converged: f.converged,
     })),
     bootstrap: { resamples: result.bootstrap.resamples, failed: result.bootstrap.failed, seed: source.seed },
+    warnings: result.warnings,
     goodness_of_fit: result.goodness.map((g) => ({
       delay_quantile: g.level,
       minutes: g.minutes,

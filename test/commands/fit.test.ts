@@ -26,7 +26,7 @@ interface Figure {
   low: number;
   high: number;
 }
-type FitJson = { estimates: Record<string, Figure>; naive: Record<string, number>; delay_family: string; candidates: { pending: number; invited: number } };
+type FitJson = { warnings: unknown[]; estimates: Record<string, Figure>; naive: Record<string, number>; delay_family: string; candidates: { pending: number; invited: number } };
 const fitJson = (dir: string): FitJson => JSON.parse(read(path.join(dir, 'fit.json')));
 
 function expectInside(figures: Record<string, Figure>, truth: Record<string, number>): void {
@@ -113,6 +113,9 @@ describe('pacebench fit, the round trip', () => {
     expectInside(fitted.estimates, truth);
     expect(read(path.join(out, 'behaviours.csv'))).toMatch(/^fitted,all,1,0\.1\d*,0\.1\d*,0\.5\d*,weibull,2\.4\d*,10\.\d+$/m);
     expect(read(path.join(out, 'README.md'))).toContain('| weibull (used) |');
+    // 200 openings, thousands of answers: nothing to warn of.
+    expect(fitted.warnings).toEqual([]);
+    expect(read(path.join(out, 'README.md'))).not.toContain('## Warning');
 
     // Same seed, same case ids: under common random numbers only the estimation error differs.
     const original = values((await backtest(run({ out: path.join(dir, 'original'), bootstrap: 500 }), memoryIo())).dir);
@@ -142,6 +145,8 @@ describe('pacebench fit, the round trip', () => {
     expect(e.naive.delay_scale!).toBeLessThan(e.estimates.delay_scale!.low);
     expect(e.naive.p_accept!).toBeLessThan(e.estimates.p_accept!.low);
     expect(e.naive.p_accept!).toBeLessThan(0.05);
+    // Cut short but of 200 openings: wider intervals, still ones to trust.
+    expect(e.warnings).toEqual([]);
   });
 
   it('recovers slow_responders (log-normal, hours to days) from a gzipped trace', async () => {
@@ -157,6 +162,7 @@ describe('pacebench fit, the round trip', () => {
     expectInside(fitted.estimates, { p_accept: 0.08, p_reject: 0.05, p_none: 0.87, p_offer_accept: 0.7, delay_mu: 6.3969, delay_sigma: 1.2 });
     expect(fitted.naive.delay_mu!).toBeLessThan(fitted.estimates.delay_mu!.low);
     expect(fitted.naive.p_accept!).toBeLessThan(fitted.estimates.p_accept!.low);
+    expect(fitted.warnings).toEqual([]);
   });
 });
 

@@ -108,3 +108,37 @@ describe('CaseBuilder', () => {
     expect(formatLogProblem('log.jsonl', back)).toMatch(/^log\.jsonl:5: request\.impacted_candidates_data\[0\]\.notification_status: ir_pending, but ir_rejected .*line 4.*does not go back to pending/);
   });
 });
+
+/** A call as the original clients send it, without correlation id (`serve` logs `""`). */
+function bare(at: string, records: CandidateRecord[], o: { pool?: number; vacancies?: number; deadline?: string } = {}): TraceLine {
+  const line = call('x', 0, at, records, o);
+  return { engine: 'exp', request: { ...line.request, correlation_id: '' }, decision: line.decision };
+}
+
+/** A refusal as the original clients sent it, and `serve` accepts. */
+const RN = (minutes: number): CandidateRecord => ({ notification_status: 'ir_rejected', candidate_status: 'not_in_ft', time_to_respond_ir_minutes: minutes });
+
+describe('CaseBuilder on calls without correlation id', () => {
+  it('groups them by deadline, vacancies and pool, numbers them by time, and reads ir_rejected with not_in_ft as a refusal', () => {
+    const one = [bare('10:00', []), bare('10:10', [P(10), A(7)]), bare('10:30', [RN(12), A(7), P(20)])];
+    const two = [bare('10:05', [], { pool: 12 }), bare('10:15', [P(10)], { pool: 12 })];
+    const lines = [one[2]!, two[1]!, one[0]!, two[0]!, one[1]!];
+    const { cases, problems } = build(lines);
+    expect(problems).toEqual([]);
+    expect(cases.map((c) => [c.caseId, c.calls, c.poolSize, c.sawFirstCall])).toEqual([
+      ['nocid-20210103T000000-v2-p10', 3, 10, true],
+      ['nocid-20210103T000000-v2-p12', 2, 12, true],
+    ]);
+    // The same candidates as the correlated calls of the first test: the refusal is a refusal.
+    expect(cases[0]!.candidates).toEqual(build(calls).cases[0]!.candidates);
+    expect(cases[0]!.replicate).toBeNull();
+  });
+
+  it('refuses two openings it cannot tell apart, naming the line', () => {
+    const { cases, problems } = build([bare('10:00', []), bare('10:00', []), bare('10:10', [P(10), A(7)])]);
+    expect(cases).toEqual([]);
+    expect(problems).toEqual([
+      { line: 2, field: 'request.reference_date_time', message: expect.stringMatching(/^a call without correlation id at the same time as line 1, both of case nocid-20210103T000000-v2-p10 \(engine exp\): two openings/) },
+    ]);
+  });
+});
