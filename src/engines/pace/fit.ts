@@ -10,30 +10,8 @@ const EM_STEPS = 4;
 /** Each pending group's age to the power k, for the shape being fitted. */
 let ageToK = new Float64Array(64);
 
-/** `ln SHAPES[j]`, and `ln(SHAPES[j] / shape)` for the last preferred shape seen: constants of a fit's likelihood. */
+/** `ln SHAPES[j]`: a constant of a fit's likelihood. */
 const logShape = Float64Array.from(SHAPES, (k) => Math.log(k));
-let leanFor = Number.NaN;
-const leanLog = new Float64Array(SHAPES.length);
-
-function leanOf(j: number, shape: number): number {
-  if (shape !== leanFor) {
-    for (let i = 0; i < SHAPES.length; i++) leanLog[i] = Math.log((SHAPES[i] as number) / shape);
-    leanFor = shape;
-  }
-  return leanLog[j] as number;
-}
-
-/** `medianDelay^SHAPES[j]` for the last prior median seen: the same prior on every call. */
-let medianPowFor = Number.NaN;
-const medianPow = new Float64Array(SHAPES.length);
-
-function medianToK(j: number, medianDelay: number): number {
-  if (medianDelay !== medianPowFor) {
-    for (let i = 0; i < SHAPES.length; i++) medianPow[i] = Math.pow(medianDelay, SHAPES[i] as number);
-    medianPowFor = medianDelay;
-  }
-  return medianPow[j] as number;
-}
 
 /**
  * Fits the cure-rate Weibull model for one shape: EM over the pending groups, the E-step
@@ -43,7 +21,7 @@ function medianToK(j: number, medianDelay: number): number {
 export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carried, options: FitOptions, weights: Float64Array, out = new FitBuffer()): FitBuffer {
   const k = SHAPES[j] as number;
   const a0 = prior.delayStrength;
-  const b0 = (a0 * medianToK(j, prior.medianDelay)) / Math.LN2;
+  const b0 = (a0 * Math.pow(prior.medianDelay, k)) / Math.LN2;
   const aH = prior.strength * prior.hireRate + carried.hires;
   const aN = prior.strength * Math.max(0, prior.answerRate - prior.hireRate) + carried.nonHires;
   const aZ = prior.strength * (1 - prior.answerRate) + carried.never;
@@ -96,7 +74,7 @@ export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carri
     }
   }
   out.hasAgeSurvival = options.censoring;
-  const lean = leanOf(j, prior.shape);
+  const lean = Math.log(k / prior.shape);
   ll -= prior.shapeWeight * lean * lean;
   const resolved = s.pending - still;
   out.j = j;
