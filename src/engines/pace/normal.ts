@@ -1,4 +1,8 @@
-/** The standard normal's CDF and inverse as pace computes them. */
+/**
+ * The standard normal as pace computes it. Not stats/distributions.ts's `erfc` and jStat's
+ * inverse: their last bits differ, which changes `--carry-state` decisions, and they cost the
+ * decision more (docs/performance.md, "pace's own mechanisms").
+ */
 
 export function normalPdf(z: number): number {
   return Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);

@@ -5,7 +5,8 @@ export const SHAPES: readonly number[] = [0.5, 0.75, 1.1, 1.6, 2.4, 3.4];
 
 // Powers of whole and half minutes, memoised: delays and ages are whole minutes, and the
 // same few hundred values recur on every call. Pure functions of their argument, so a
-// module-wide memo changes no result.
+// module-wide memo changes no result. It stays for the decision's cost (docs/performance.md,
+// "pace's own mechanisms").
 
 export const MEMO_LIMIT = 1 << 17;
 const powMemo: Float64Array<ArrayBuffer>[] = SHAPES.map(() => new Float64Array(0));
