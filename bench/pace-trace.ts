@@ -5,7 +5,11 @@
  *   npx tsx bench/pace-trace.ts SCENARIO CASE_INDEX [pace:key=value…] [--seed n]
  */
 import type { Decision, Request } from '../src/contract/types.ts';
-import { emptyCarried, fitModel, ListSummary, pace, type Prior } from '../src/engines/pace.ts';
+import { emptyCarried } from '../src/engines/pace/carry.ts';
+import { fitModel } from '../src/engines/pace/fit.ts';
+import { pace } from '../src/engines/pace/index.ts';
+import { paceParams, priorOf } from '../src/engines/pace/params.ts';
+import { ListSummary } from '../src/engines/pace/summary.ts';
 import { parseEngineSpec, resolveParams } from '../src/engines/spec.ts';
 import type { Case } from '../src/scenario/types.ts';
 import { readScenario } from '../src/scenario/read.ts';
@@ -21,17 +25,8 @@ const { scenario } = readScenario(scenarioName);
 const c = scenario.cases[Number(index)] as Case;
 const pool = drawLatentPool(scenario, c, seed, 1);
 const params = resolveParams(pace, parseEngineSpec(spec));
-const p = (key: string): number => params[key] as number;
-const prior: Prior = {
-  hireRate: p('hireRate'),
-  answerRate: Math.max(p('answerRate'), p('hireRate')),
-  strength: p('strength'),
-  medianDelay: p('medianDelay'),
-  delayStrength: p('delayStrength'),
-  shape: p('shape'),
-  shapeWeight: p('shapeWeight'),
-  sigma: p('sigma'),
-};
+const settings = paceParams(params);
+const prior = priorOf(settings);
 const inner = pace.create({ random: () => 0.5, params });
 let potential = 0;
 for (let i = 0; i < pool.size; i++) potential += pool.offerAccepted[i] as number;
@@ -40,7 +35,7 @@ const engine = {
   decide(r: Request): Decision {
     const d = inner.decide(r);
     const s = new ListSummary().read(r.impacted_candidates_data);
-    const f = fitModel(s, prior, emptyCarried(), { censoring: p('censoring') === 1 }, [new Float64Array(s.groups + 1), new Float64Array(s.groups + 1)]);
+    const f = fitModel(s, prior, emptyCarried(), { censoring: settings.censoring === 1 }, [new Float64Array(s.groups + 1), new Float64Array(s.groups + 1)]);
     const model = f.j < 0 ? `log-normal median ${Math.exp(f.mu as number).toFixed(0)} σ ${(f.sigma as number).toFixed(2)}` : `Weibull k ${f.k} median ${Math.pow(Math.LN2 / f.theta, 1 / f.k).toFixed(0)}`;
     const decision = d.finished ? 'finished' : `invite ${d.num_candidates_needed}, call back in ${d.callback_time_minutes} min`;
     console.log(

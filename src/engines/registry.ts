@@ -2,7 +2,7 @@ import { allAtOnce } from './all-at-once.ts';
 import { expDecay } from './exp-decay.ts';
 import { exp } from './exp.ts';
 import { nbinomial } from './nbinomial.ts';
-import { pace } from './pace.ts';
+import { pace } from './pace/index.ts';
 import { stochConstraint } from './stoch-constraint.ts';
 import type { EngineDefinition, SyncEngine } from './types.ts';
 

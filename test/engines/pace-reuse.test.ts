@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { hire, pending, rejected } from '../helpers.ts';
 import type { CandidateRecord, Request } from '../../src/contract/types.ts';
-import { FitBuffer, ListSummary, SHAPES, emptyCarried, expOf, fitLogNormal, fitModel, fitShape, pace, survival, survivalAtAge, type Fit, type Prior } from '../../src/engines/pace.ts';
+import { emptyCarried } from '../../src/engines/pace/carry.ts';
+import { survival, survivalAtAge } from '../../src/engines/pace/delay.ts';
+import { fitCureRateLogNormal, fitModel, fitShape } from '../../src/engines/pace/fit.ts';
+import { pace } from '../../src/engines/pace/index.ts';
+import { FitBuffer, expOf, type Fit, type Prior } from '../../src/engines/pace/model.ts';
+import { SHAPES } from '../../src/engines/pace/powers.ts';
+import { ListSummary } from '../../src/engines/pace/summary.ts';
 import { resolveParams, parseEngineSpec } from '../../src/engines/spec.ts';
 
 // What the engine reuses from call to call to allocate (almost) nothing per decision must give
@@ -64,7 +70,7 @@ describe('pace: memos and reused buffers give the plain numbers', () => {
   it("the survivals at the groups' ages a fit's likelihood took are survival's numbers, for every family", () => {
     const s = new ListSummary().read([hire(3), pending(40), rejected(9), pending(40), hire(14), pending(25), pending(0), pending(70_000), pending(1)]);
     for (const censoring of [true, false]) {
-      const fits = [...SHAPES.map((_, j) => fitShape(j, s, PRIOR, emptyCarried(), { censoring }, new Float64Array(8))), fitLogNormal(s, PRIOR, emptyCarried(), { censoring }, new Float64Array(8))];
+      const fits = [...SHAPES.map((_, j) => fitShape(j, s, PRIOR, emptyCarried(), { censoring }, new Float64Array(8))), fitCureRateLogNormal(s, PRIOR, emptyCarried(), { censoring }, new Float64Array(8))];
       for (const fit of fits) {
         expect(fit.hasAgeSurvival).toBe(censoring || fit.j < 0);
         if (!fit.hasAgeSurvival) continue;

@@ -1,22 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { cancelled, hire, pending, rejected, requestOf } from '../helpers.ts';
 import type { CandidateRecord, Request } from '../../src/contract/types.ts';
-import {
-  ListSummary,
-  SHAPES,
-  callbackMinutes,
-  emptyCarried,
-  fitShape,
-  marginalGain,
-  moneyBatch,
-  pace,
-  probBelow,
-  survival,
-  type BatchInputs,
-  type Fit,
-  type Money,
-  type Prior,
-} from '../../src/engines/pace.ts';
+import { marginalGain, moneyBatch, probBelow, type BatchInputs } from '../../src/engines/pace/batch.ts';
+import { callbackMinutes } from '../../src/engines/pace/callback.ts';
+import { emptyCarried } from '../../src/engines/pace/carry.ts';
+import { survival } from '../../src/engines/pace/delay.ts';
+import { fitShape } from '../../src/engines/pace/fit.ts';
+import { pace } from '../../src/engines/pace/index.ts';
+import type { Fit, Prior } from '../../src/engines/pace/model.ts';
+import { SHAPES } from '../../src/engines/pace/powers.ts';
+import { ListSummary } from '../../src/engines/pace/summary.ts';
+import type { Money } from '../../src/score/money.ts';
 import { resolveParams, parseEngineSpec } from '../../src/engines/spec.ts';
 
 
