@@ -25,7 +25,7 @@ import { isEntryPoint, processIo, type Io } from './commands/io.ts';
 import { listEngines, listScenarios, validateScenarioCommand } from './commands/listing.ts';
 import { UserError } from './errors.ts';
 import { hostEngines } from './sim/guard.ts';
-import { DEFAULT_MONEY } from './score/money.ts';
+import { DEFAULT_MONEY } from './scenario/money.ts';
 import { DEFAULT_BOOTSTRAP, MIN_BOOTSTRAP } from './score/summary.ts';
 import { DEFAULT_ENGINE_TIMEOUT_MS, DEFAULT_MAX_CALLS } from './sim/play.ts';
 import { DEFAULT_CONCURRENCY, defaultWorkers, defaultWorkersFor } from './sim/workers.ts';

@@ -16,7 +16,7 @@ import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
 import { TraceFileWriter, traceTargetProblem } from '../trace/write.ts';
 import { readScenario } from '../scenario/read.ts';
 import type { Scenario } from '../scenario/types.ts';
-import type { Money } from '../score/money.ts';
+import type { Money } from '../scenario/money.ts';
 import { alwaysFaulted, type CaseRow } from '../score/rows.ts';
 import { summarize, type Summary } from '../score/summary.ts';
 import { warmUpCharts } from '../report/charts-warm-up.ts';

@@ -6,7 +6,7 @@ import { DEFAULT_ENGINE_TIMEOUT_MS } from '../sim/play.ts';
 import { checkRemotes, closeRemotes } from './backtest.ts';
 import { parseEngineSpec } from '../engines/spec.ts';
 import { readUserFile } from '../scenario/read.ts';
-import { stream } from '../sim/rng.ts';
+import { stream } from '../stats/rng.ts';
 import { activeEngine } from '../sim/run.ts';
 import type { Io } from './io.ts';
 

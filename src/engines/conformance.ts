@@ -3,7 +3,7 @@ import type { CandidateRecord, Decision, Request } from '../contract/types.ts';
 import { LiveCandidateRecord, SimClock } from '../sim/records.ts';
 import { DecisionTimeout, faultOfThrow, withTimeout } from '../sim/play.ts';
 import { decisionProblem } from '../contract/validate.ts';
-import { stream, type Random } from '../sim/rng.ts';
+import { stream, type Random } from '../stats/rng.ts';
 import type { Engine, EngineDefinition } from './types.ts';
 
 /**

@@ -1,6 +1,7 @@
 import { FINISHED, type CandidateRecord, type Decision, type Request } from '../contract/types.ts';
 import { RequestClock, caseIdOf, isOver, minutesBetween } from './common.ts';
 import { defineEngine } from './types.ts';
+import type { Money } from '../scenario/money.ts';
 
 /**
  * `pace`: censoring-aware Bayesian pacing that weighs the money (docs/pace.md).
@@ -609,12 +610,6 @@ export function probBelow(s: number, mean: number, cv2: number): number {
     pmf *= poisson ? ratio / (h + 1) : (ratio * (h + r)) / (h + 1);
   }
   return Math.min(1, sum);
-}
-
-export interface Money {
-  readonly valuePerHire: number;
-  readonly costPerInvite: number;
-  readonly costPerOverbooking: number;
 }
 
 export interface BatchInputs {

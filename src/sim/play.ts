@@ -3,7 +3,7 @@ import type { Decision, Request } from '../contract/types.ts';
 import { decisionProblem } from '../contract/validate.ts';
 import type { Engine, SyncEngine } from '../engines/types.ts';
 import type { Case } from '../scenario/types.ts';
-import { ACCEPT, type LatentPool } from './latent.ts';
+import { ACCEPT, type LatentPool } from '../world/latent.ts';
 import { LiveCandidateRecord, SimClock } from './records.ts';
 
 export const DEFAULT_MAX_CALLS = 100_000;

@@ -5,7 +5,7 @@
  * sampling never does, because jStat's samplers read a global random function.
  */
 import jstatPkg from 'jstat';
-import type { Random } from '../sim/rng.ts';
+import type { Random } from './rng.ts';
 
 const { jStat } = jstatPkg;
 

@@ -14,10 +14,10 @@ import {
   survival,
   type BatchInputs,
   type Fit,
-  type Money,
   type Prior,
 } from '../../src/engines/pace.ts';
 import { resolveParams, parseEngineSpec } from '../../src/engines/spec.ts';
+import type { Money } from '../../src/scenario/money.ts';
 
 
 const MONEY: Money = { valuePerHire: 2500, costPerInvite: 20, costPerOverbooking: 250 };
