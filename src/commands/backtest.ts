@@ -22,7 +22,7 @@ import { summarize, type Summary } from '../score/summary.ts';
 import { warmUpCharts } from '../report/charts-warm-up.ts';
 import { planUnits, type RunConfig } from '../sim/run.ts';
 import { estimateMemory, memoryProblem, type MemoryLimits } from '../sim/memory.ts';
-import { DEFAULT_ENGINE_TIMEOUT_MS } from '../sim/play.ts';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engines/call.ts';
 import { runUnits } from '../sim/workers.ts';
 import { progressLine, type Io } from './io.ts';
 

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { UserError } from '../errors.ts';
 import type { ResolvedEngine } from '../engines/load.ts';
 import { isServedHere, isUserModule, parseRemoteSpec, type EngineSpec } from '../engines/spec.ts';
@@ -8,8 +8,10 @@ import type { CaseRow } from '../score/rows.ts';
 import { bundleWorker, type WorkerBundle } from './bundle.ts';
 import { guardBuffer, runningCall } from './guard.ts';
 import { LatencyHistogram, type LatencyData } from './latency.ts';
-import { DEFAULT_ENGINE_TIMEOUT_MS, type StopAt } from './play.ts';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engines/call.ts';
+import type { StopAt } from './play.ts';
 import { runUnit, stopKey, type RunConfig, type Unit } from './run.ts';
+import { THREAD_BOOT, ThreadPool } from './threads.ts';
 import { traceText } from '../trace/observe.ts';
 
 export interface WorkerInput {
@@ -273,23 +275,33 @@ async function startHelpers(
     measure: options.now !== undefined,
     trace: options.onTrace !== undefined,
   };
-  const start = bundle?.entry ?? new URL('./worker-boot.mjs', import.meta.url);
+  const start = bundle?.entry ?? THREAD_BOOT;
   const timeoutMs = options.config.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
   // Units awaiting an asynchronous engine may be many per thread; synchronous ones need one
   // in hand and one queued, so a thread never sits idle while this one answers.
   const slots = Math.max(2, options.concurrency ?? DEFAULT_CONCURRENCY);
-  let stopped = false;
-  let started = 0;
   let watchdogStops = 0;
   let live = 0;
-  const threads = new Map<Worker, { inHand: Set<number>; buffer: SharedArrayBuffer | null; booted: boolean }>();
-  let watchdog: NodeJS.Timeout | null = null;
-  const stop = (): void => {
-    if (stopped) return;
-    stopped = true;
-    if (watchdog !== null) clearInterval(watchdog);
-    for (const w of threads.keys()) void w.terminate();
-  };
+  interface Thread {
+    readonly inHand: Set<number>;
+    readonly buffer: SharedArrayBuffer | null;
+  }
+  const pool: ThreadPool<Thread> = new ThreadPool<Thread>({
+    timeoutMs,
+    elapsed: (state, now) => (state.buffer === null ? null : (runningCall(state.buffer, now)?.elapsedMs ?? null)),
+    onStuck: (worker) =>
+      replace(worker, (call, caseId, engine) =>
+        call < 0
+          ? `${describeEngine(options, engine)} could not be created for ${caseId}: no engine within ${timeoutMs} ms (its thread was stopped)`
+          : `no decision within ${timeoutMs} ms at ${caseId}_${call} (its thread was stopped)`,
+      ),
+  });
+  const stop = (): void => pool.stop();
+  /**
+   * A thread that hung in a call, or ended in one, is replaced: the unit it was playing is
+   * played again with that engine stopped at that call, and its other units go back first.
+   */
+  let replace: (worker: Worker, fault: (call: number, caseId: string, engine: number) => string) => boolean = () => false;
 
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => {
@@ -302,7 +314,7 @@ async function startHelpers(
       reject(error);
     };
     const feed = (worker: Worker, n: number): void => {
-      const state = threads.get(worker);
+      const state = pool.state(worker);
       if (state === undefined) return;
       for (let k = 0; k < n; k++) {
         const index = queue.take();
@@ -314,12 +326,8 @@ async function startHelpers(
         worker.postMessage({ kind: 'unit', index, stops: queue.stopsOf(index) } satisfies ToWorker);
       }
     };
-    /**
-     * A thread that hung in a call, or ended in one, is replaced: the unit it was playing is
-     * played again with that engine stopped at that call, and its other units go back first.
-     */
-    const replace = (worker: Worker, fault: (call: number, caseId: string) => string): boolean => {
-      const state = threads.get(worker);
+    replace = (worker, fault) => {
+      const state = pool.state(worker);
       if (state === undefined || state.buffer === null) return false;
       const running = runningCall(state.buffer, performance.timeOrigin + performance.now());
       if (running === null) return false;
@@ -327,43 +335,25 @@ async function startHelpers(
       const theCase = options.scenario.cases[running.caseIndex];
       if (unit === undefined || theCase === undefined) return false;
       const stopsOfUnit = queue.stops.get(running.unit) ?? new Map<string, StopAt>();
-      stopsOfUnit.set(stopKey(running.engine, running.caseIndex), { call: running.call, fault: fault(running.call, theCase.id) });
+      stopsOfUnit.set(stopKey(running.engine, running.caseIndex), { call: running.call, fault: fault(running.call, theCase.id, running.engine) });
       queue.stops.set(running.unit, stopsOfUnit);
-      threads.delete(worker);
+      pool.drop(worker, true);
       live--;
       watchdogStops++;
-      void worker.terminate();
       for (const index of state.inHand) queue.putBack(index);
       spawn();
       return true;
     };
-    const check = (): void => {
-      const now = performance.timeOrigin + performance.now();
-      for (const [worker, state] of threads) {
-        if (state.buffer === null) continue;
-        const running = runningCall(state.buffer, now);
-        if (running !== null && running.elapsedMs > timeoutMs) {
-          replace(worker, (call, caseId) =>
-            call < 0
-              ? `${describeEngine(options, running.engine)} could not be created for ${caseId}: no engine within ${timeoutMs} ms (its thread was stopped)`
-              : `no decision within ${timeoutMs} ms at ${caseId}_${call} (its thread was stopped)`,
-          );
-        }
-      }
-    };
     const spawn = (): void => {
-      if (stopped) return;
+      if (pool.stopped) return;
       const buffer = guarded ? guardBuffer() : null;
-      const worker = new Worker(start, { workerData: { ...input, guard: buffer } satisfies WorkerInput, execArgv: [] });
-      threads.set(worker, { inHand: new Set(), buffer, booted: false });
-      started++;
+      const worker = pool.spawn(start, { ...input, guard: buffer } satisfies WorkerInput, { inHand: new Set(), buffer }, guarded);
       live++;
       worker.on('message', (message: FromWorker) => {
-        const state = threads.get(worker);
+        const state = pool.state(worker);
         if (state === undefined) return;
         switch (message.kind) {
           case 'ready':
-            state.booted = true;
             feed(worker, slots);
             if (++booted === count) markReady();
             break;
@@ -376,7 +366,7 @@ async function startHelpers(
             break;
           case 'finished':
             message.latency.forEach((data, i) => latency[i]?.merge(data));
-            threads.delete(worker);
+            pool.drop(worker);
             live--;
             if (live === 0 && queue.left === 0) {
               stop();
@@ -391,21 +381,20 @@ async function startHelpers(
         }
       });
       worker.on('error', (error) => {
-        if (!threads.has(worker)) return;
+        if (pool.state(worker) === undefined) return;
         if (replace(worker, (call, caseId) => `crashed its thread at ${caseId}_${call}: ${error.name}: ${error.message}`)) return;
         fail(error);
       });
       worker.on('exit', (code) => {
-        if (stopped || !threads.has(worker)) return;
+        if (pool.stopped || pool.state(worker) === undefined) return;
         if (replace(worker, (call, caseId) => `ended its thread at ${caseId}_${call} (exit code ${code})`)) return;
         fail(new Error(`worker exited with code ${code} outside any engine call`));
       });
     };
     for (let w = 0; w < count; w++) spawn();
-    if (guarded) watchdog = setInterval(check, Math.max(10, Math.min(250, timeoutMs / 4)));
   });
   // A helper that fails before it is ready must not leave anyone waiting for it; the failure
   // itself reaches whoever awaits `done`.
   done.catch(() => markReady());
-  return { ready, done, stop, started: () => started, stopped: () => watchdogStops };
+  return { ready, done, stop, started: () => pool.started, stopped: () => watchdogStops };
 }
