@@ -5,7 +5,7 @@ import { hostEngines, SharedCallGuard } from './guard.ts';
 import { LatencyHistogram } from './latency.ts';
 import type { StopAt } from './play.ts';
 import { activeEngine, runUnit } from './run.ts';
-import type { FromWorker, ToWorker, WorkerInput } from './workers.ts';
+import type { FromWorker, ToWorker, WorkerInput } from './helpers.ts';
 import type { CaseRow } from '../score/rows.ts';
 import { traceText } from '../trace/observe.ts';
 
