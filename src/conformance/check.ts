@@ -1,5 +1,5 @@
 import { formatTimestamp, MS_PER_MINUTE } from '../contract/time.ts';
-import type { CandidateRecord, Decision, Request } from '../contract/types.ts';
+import type { CandidateRecord, Request } from '../contract/types.ts';
 import { checkDecision, createInstance, DecisionTimeout, decideWithin, DEFAULT_ENGINE_TIMEOUT_MS, faultOfThrow } from '../engines/call.ts';
 import type { Engine, EngineDefinition } from '../engines/types.ts';
 import { LiveCandidateRecord, SimClock } from '../sim/records.ts';

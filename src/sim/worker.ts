@@ -4,7 +4,7 @@ import { resolveEngines } from '../engines/load.ts';
 import { hostEngines, SharedCallGuard } from './guard.ts';
 import { LatencyHistogram } from './latency.ts';
 import type { StopAt } from './play.ts';
-import { activeEngine, runUnit } from './run.ts';
+import { runUnit } from './run.ts';
 import type { FromWorker, ToWorker, WorkerInput } from './helpers.ts';
 import type { CaseRow } from '../score/rows.ts';
 import { traceText } from '../trace/observe.ts';

@@ -131,10 +131,6 @@ export function binomialPmf(k: number, n: number, p: number): number {
   return jStat.binomial.pdf(k, n, p);
 }
 
-export function betaCdf(x: number, alpha: number, beta: number): number {
-  return jStat.beta.cdf(x, alpha, beta);
-}
-
 /** Chebyshev coefficients of erfc (Numerical Recipes, 3rd ed., §6.2.2, `Erf::erfccheb`). */
 const ERFC_COF = [
   -1.3026537197817094, 6.4196979235649026e-1, 1.9476473204185836e-2, -9.561514786808631e-3, -9.46595344482036e-4,
