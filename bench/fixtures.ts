@@ -5,7 +5,7 @@
 import { formatTimestamp, MS_PER_MINUTE } from '../src/contract/time.ts';
 import type { CandidateRecord, Request } from '../src/contract/types.ts';
 import type { Case, Scenario } from '../src/scenario/types.ts';
-import { drawLatentPool, ACCEPT } from '../src/sim/latent.ts';
+import { drawLatentPool, ACCEPT } from '../src/world/latent.ts';
 import { LiveCandidateRecord, SimClock } from '../src/sim/records.ts';
 
 const START = Date.UTC(2021, 0, 4, 9, 0, 0);

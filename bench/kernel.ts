@@ -9,7 +9,7 @@ import { resolveEngines } from '../src/engines/load.ts';
 import { ENGINE_NAMES } from '../src/engines/registry.ts';
 import { parseEngineList } from '../src/engines/spec.ts';
 import { readScenario } from '../src/scenario/read.ts';
-import { DEFAULT_MONEY } from '../src/score/money.ts';
+import { DEFAULT_MONEY } from '../src/scenario/money.ts';
 import { planUnits, runUnit } from '../src/sim/run.ts';
 
 const { scenario } = readScenario('large_pools');

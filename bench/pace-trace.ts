@@ -13,7 +13,7 @@ import { ListSummary } from '../src/engines/pace/summary.ts';
 import { parseEngineSpec, resolveParams } from '../src/engines/spec.ts';
 import type { Case } from '../src/scenario/types.ts';
 import { readScenario } from '../src/scenario/read.ts';
-import { drawLatentPool } from '../src/sim/latent.ts';
+import { drawLatentPool } from '../src/world/latent.ts';
 import { playCase, windowMinutes } from '../src/sim/play.ts';
 
 const args = process.argv.slice(2);

@@ -11,9 +11,9 @@ import { resolveParams, parseEngineSpec } from '../src/engines/spec.ts';
 import { CallbackMemory, InvitationProgramme } from '../src/engines/stoch-constraint.ts';
 import type { Engine, SyncEngine } from '../src/engines/types.ts';
 import type { Case } from '../src/scenario/types.ts';
-import { drawLatentPool } from '../src/sim/latent.ts';
+import { drawLatentPool } from '../src/world/latent.ts';
 import { playCase } from '../src/sim/play.ts';
-import { stream } from '../src/sim/rng.ts';
+import { stream } from '../src/stats/rng.ts';
 import { betaFromMoments, fitLogNormal, logNormalQuantile, sampleBeta } from '../src/stats/distributions.ts';
 import { benchRequest, benchScenario } from './fixtures.ts';
 

@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTimestamp } from '../src/contract/time.ts';
-import { stream, type Random } from '../src/sim/rng.ts';
+import { stream, type Random } from '../src/stats/rng.ts';
 import { sampleBeta } from '../src/stats/distributions.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

@@ -15,7 +15,8 @@ import { tune, type TuneOptions } from './commands/tune.ts';
 import type { ServeOptions } from './commands/serve.ts';
 import { DEFAULT_CASE_TTL_MS, DEFAULT_MAX_CASES, DEFAULT_WARM_UP_CALLS } from './serve/defaults.ts';
 import { parseDuration, parseSize } from './serve/units.ts';
-import { DEFAULT_REMOTE_TIMEOUT_MS, splitEngineList } from './engines/spec.ts';
+import { splitEngineList } from './engines/spec.ts';
+import { DEFAULT_ENGINE_TIMEOUT_MS, DEFAULT_ENGINE_TIMEOUT_MS as DEFAULT_REMOTE_TIMEOUT_MS } from './engines/call.ts';
 import { report } from './commands/report.ts';
 import { DEFAULT_TOLERANCE } from './report/compare.ts';
 import { decide, type DecideOptions } from './commands/decide.ts';
@@ -25,9 +26,9 @@ import { isEntryPoint, processIo, type Io } from './commands/io.ts';
 import { listEngines, listScenarios, validateScenarioCommand } from './commands/listing.ts';
 import { UserError } from './errors.ts';
 import { hostEngines } from './sim/guard.ts';
-import { DEFAULT_MONEY } from './score/money.ts';
+import { DEFAULT_MONEY } from './scenario/money.ts';
 import { DEFAULT_BOOTSTRAP, MIN_BOOTSTRAP } from './score/summary.ts';
-import { DEFAULT_ENGINE_TIMEOUT_MS, DEFAULT_MAX_CALLS } from './sim/play.ts';
+import { DEFAULT_MAX_CALLS } from './sim/play.ts';
 import { DEFAULT_CONCURRENCY, defaultWorkers, defaultWorkersFor } from './sim/workers.ts';
 
 export type Command =

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { BacktestOptions } from '../src/commands/backtest.ts';
 import type { CandidateRecord, Request } from '../src/contract/types.ts';
 import type { Scenario } from '../src/scenario/types.ts';
-import { DEFAULT_MONEY } from '../src/score/money.ts';
+import { DEFAULT_MONEY } from '../src/scenario/money.ts';
 import { validateScenario, type ScenarioCheck } from '../src/scenario/validate.ts';
 
 export const POOLS_HEADER = 'case_id,pool_size,num_vacancies,start,deadline,behaviour';

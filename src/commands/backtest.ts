@@ -16,13 +16,13 @@ import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
 import { TraceFileWriter, traceTargetProblem } from '../trace/write.ts';
 import { readScenario } from '../scenario/read.ts';
 import type { Scenario } from '../scenario/types.ts';
-import type { Money } from '../score/money.ts';
+import type { Money } from '../scenario/money.ts';
 import { alwaysFaulted, type CaseRow } from '../score/rows.ts';
 import { summarize, type Summary } from '../score/summary.ts';
 import { warmUpCharts } from '../report/charts-warm-up.ts';
 import { planUnits, type RunConfig } from '../sim/run.ts';
 import { estimateMemory, memoryProblem, type MemoryLimits } from '../sim/memory.ts';
-import { DEFAULT_ENGINE_TIMEOUT_MS } from '../sim/play.ts';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engines/call.ts';
 import { runUnits } from '../sim/workers.ts';
 import { progressLine, type Io } from './io.ts';
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.ts';
 import { checkReportFolder } from '../report/write.ts';
 import { listScenarioNames, readScenario } from '../scenario/read.ts';
-import { DEFAULT_MONEY } from '../score/money.ts';
+import { DEFAULT_MONEY } from '../scenario/money.ts';
 import { DEFAULT_BOOTSTRAP } from '../score/summary.ts';
 import { DEFAULT_MAX_CALLS } from '../sim/play.ts';
 import { backtest, REPORT_FILES } from './backtest.ts';

@@ -1,10 +1,10 @@
-import { checkConformance, type ConformanceResult } from '../engines/conformance.ts';
+import { checkConformance, type ConformanceResult } from '../conformance/check.ts';
 import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
 import { ENGINE_NAMES } from '../engines/registry.ts';
 import { isUserModule, parseEngineList } from '../engines/spec.ts';
 import { checkRemotes, closeRemotes } from './backtest.ts';
-import { checkInGuardedThread } from '../sim/conformance-thread.ts';
-import { DEFAULT_ENGINE_TIMEOUT_MS } from '../sim/play.ts';
+import { checkInGuardedThread } from '../conformance/thread.ts';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engines/call.ts';
 import type { Io } from './io.ts';
 
 export interface ConformanceOptions {

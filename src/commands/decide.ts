@@ -1,12 +1,12 @@
-import type { Decision, Request } from '../contract/types.ts';
-import { decisionProblem, parseRequest } from '../contract/validate.ts';
+import type { Request } from '../contract/types.ts';
+import { parseRequest } from '../contract/validate.ts';
 import { UserError } from '../errors.ts';
 import { resolveEngine, type ResolvedEngine } from '../engines/load.ts';
-import { DEFAULT_ENGINE_TIMEOUT_MS } from '../sim/play.ts';
+import { callEngine, createInstance, DEFAULT_ENGINE_TIMEOUT_MS, type CallResult } from '../engines/call.ts';
 import { checkRemotes, closeRemotes } from './backtest.ts';
 import { parseEngineSpec } from '../engines/spec.ts';
 import { readUserFile } from '../scenario/read.ts';
-import { stream } from '../sim/rng.ts';
+import { stream } from '../stats/rng.ts';
 import { activeEngine } from '../sim/run.ts';
 import type { Io } from './io.ts';
 
@@ -108,22 +108,23 @@ async function answer(engine: ResolvedEngine, options: DecideOptions, io: Io, in
   if (inputs.length === 0) throw new UserError(`${source}: no request (an empty list; expected a JSON object, a JSON array or JSON Lines)`);
   const wholeArray = text.trim().startsWith('[');
   const requests = parseRequests(inputs, source, wholeArray);
-  const instance = engine.definition.create({ random: stream('decide', options.seed, engine.label), params: engine.params });
+  const instance = createInstance(engine, stream('decide', options.seed, engine.label));
   for (const [i, request] of requests.entries()) {
     const line = inputs[i]?.line ?? i + 1;
-    let decision: unknown;
     activeEngine.label = engine.label;
+    // No time limit here: a person waits for each answer, as before.
+    let result: CallResult;
     try {
-      decision = await instance.decide(request);
-    } catch (error) {
-      throw new UserError(`${source}:${line}: engine ${engine.label} threw: ${error instanceof Error ? error.message : String(error)}`, 1);
+      result = await callEngine(instance, request, Number.POSITIVE_INFINITY);
     } finally {
       activeEngine.label = '';
     }
-    const problem = decisionProblem(decision);
-    if (problem !== null) throw new UserError(`${source}:${line}: engine ${engine.label} returned an invalid decision: ${problem}`, 1);
-    const d = decision as Decision;
-    io.stdout(`${JSON.stringify({ finished: d.finished, num_candidates_needed: d.num_candidates_needed, callback_time_minutes: d.callback_time_minutes })}\n`);
+    if ('failed' in result) {
+      if (result.failed === 'invalid') throw new UserError(`${source}:${line}: engine ${engine.label} returned an invalid decision: ${result.problem}`, 1);
+      const error = result.failed === 'threw' ? result.error : new Error(result.message);
+      throw new UserError(`${source}:${line}: engine ${engine.label} threw: ${error instanceof Error ? error.message : String(error)}`, 1);
+    }
+    io.stdout(`${JSON.stringify(result.decision)}\n`);
   }
   return 0;
 }

@@ -1,5 +1,5 @@
 import { parseTimestamp } from './time.ts';
-import type { CandidateRecord, CandidateStatus, Decision, NotificationStatus, Request } from './types.ts';
+import type { CandidateRecord, CandidateStatus, NotificationStatus, Request } from './types.ts';
 
 /**
  * Why `value` is not a valid decision (contract.md, "Validity"), or `null` when it is.
@@ -22,10 +22,6 @@ export function decisionProblem(value: unknown): string | null {
     }
   }
   return null;
-}
-
-export function isDecision(value: unknown): value is Decision {
-  return decisionProblem(value) === null;
 }
 
 function describe(value: unknown): string {

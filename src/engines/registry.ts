@@ -21,6 +21,9 @@ export const ENGINES = {
 
 export type EngineName = keyof typeof ENGINES;
 
+/** Reserved: the hindsight row of every report, never an engine to run. */
+export const ORACLE = 'oracle';
+
 export const ENGINE_NAMES = Object.keys(ENGINES) as EngineName[];
 
 export function isEngineName(name: string): name is EngineName {

@@ -15,11 +15,10 @@ import { decisionProblem } from '../contract/validate.ts';
 import { UserError } from '../errors.ts';
 import type { EngineContext } from './types.ts';
 
-import { DEFAULT_REMOTE_TIMEOUT_MS } from './spec.ts';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from './call.ts';
 
 export { isRemoteSpec, parseRemoteSpec } from './spec.ts';
 
-export const DEFAULT_TIMEOUT_MS = DEFAULT_REMOTE_TIMEOUT_MS;
 export const DEFAULT_RETRIES = 3;
 export const DEFAULT_BACKOFF_MS = 50;
 export const DEFAULT_CONNECTIONS = 64;
@@ -208,7 +207,7 @@ export function remoteEngine(url: string, label?: string, options: RemoteOptions
     throw new UserError(`engine "${url}" is not a URL`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UserError(`engine "${url}": only http and https URLs are served`);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
   const retries = options.retries ?? DEFAULT_RETRIES;
   const backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
   if (!(timeoutMs > 0)) throw new UserError(`--timeout-ms must be > 0, got ${timeoutMs}`);
@@ -290,7 +289,7 @@ export function remoteEngine(url: string, label?: string, options: RemoteOptions
  * (exit 2) otherwise, so that a run against a service that is down writes nothing.
  */
 export async function checkReachable(url: string, options: { timeoutMs?: number; dispatcher?: Dispatcher } = {}): Promise<void> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
   const agent = options.dispatcher ?? new Agent({ connections: 1, connectTimeout: timeoutMs });
   try {
     const response = await httpRequest(url, { dispatcher: agent, method: 'GET', signal: AbortSignal.timeout(timeoutMs) });

@@ -16,9 +16,6 @@ export interface EngineSpec {
   readonly label?: string | undefined;
 }
 
-/** Per call to a remote engine (remote.ts), unless `--timeout-ms` says otherwise. */
-export const DEFAULT_REMOTE_TIMEOUT_MS = 10_000;
-
 const REMOTE = /^(?:([^=/:]+)=)?(https?:\/\/\S+)$/i;
 
 /** `http://…`, `https://…`, or `label=http…`: an engine behind HTTP (remote.ts), not a name or module path. */

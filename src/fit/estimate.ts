@@ -5,7 +5,7 @@
  */
 import { UserError } from '../errors.ts';
 import { quantileSorted } from '../stats/distributions.ts';
-import { stream } from '../sim/rng.ts';
+import { stream } from '../stats/rng.ts';
 import type { ObservedCase } from './cases.ts';
 import { kaplanMeier, survivalAt } from './kaplan-meier.ts';
 import { fitWarnings, type FitWarning } from './warnings.ts';

@@ -12,13 +12,10 @@
  * Nelder–Mead on an unconstrained scale. Identical (L, U) and c are pooled with weights,
  * so one evaluation costs the number of distinct values, not of candidates.
  */
-import jstatPkg from 'jstat';
 import type { DelayDistribution } from '../scenario/types.ts';
-import { erfc } from '../stats/distributions.ts';
+import { erfc, normalQuantile } from '../stats/distributions.ts';
 import { minimize, nelderMead } from '../stats/nelder-mead.ts';
 import { ACCEPTED, REJECTED, type ObservedCase } from './cases.ts';
-
-const { jStat } = jstatPkg;
 
 export const FAMILIES = ['weibull', 'lognormal', 'exponential'] as const;
 export type Family = (typeof FAMILIES)[number];
@@ -182,7 +179,7 @@ export function delayQuantile(delay: DelayDistribution, p: number): number {
     case 'weibull':
       return delay.scale * Math.pow(-Math.log1p(-p), 1 / delay.shape);
     case 'lognormal':
-      return Math.exp(delay.mu + delay.sigma * jStat.normal.inv(p, 0, 1));
+      return Math.exp(delay.mu + delay.sigma * normalQuantile(p));
     case 'exponential':
       return -delay.mean * Math.log1p(-p);
     case 'fixed':

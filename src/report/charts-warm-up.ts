@@ -8,7 +8,7 @@
  * it draws never reaches a report: the real charts are drawn afterwards from the real rows,
  * and a chart's bytes do not depend on what the thread drew before (render.ts).
  */
-import { DEFAULT_MONEY } from '../score/money.ts';
+import { DEFAULT_MONEY } from '../scenario/money.ts';
 import { ORACLE, type CaseRow } from '../score/rows.ts';
 import { MIN_BOOTSTRAP, summarize } from '../score/summary.ts';
 import { reportCharts, type ChartSpec } from './charts.ts';

@@ -1,6 +1,6 @@
-import type { LatentPool } from '../sim/latent.ts';
-import { fillingArrival } from '../sim/outcome.ts';
-import { value, type Money } from './money.ts';
+import type { LatentPool } from '../world/latent.ts';
+import { fillingArrival } from '../world/outcome.ts';
+import { value, type Money } from '../scenario/money.ts';
 
 export interface OracleResult {
   /** `oracle_invites`: the length of the best prefix. */

@@ -1,5 +1,6 @@
-import type { Outcome } from '../sim/outcome.ts';
-import { value, type Money } from './money.ts';
+import { ORACLE } from '../engines/registry.ts';
+import type { Outcome } from '../world/outcome.ts';
+import { value, type Money } from '../scenario/money.ts';
 import type { OracleResult } from './oracle.ts';
 
 /**
@@ -51,7 +52,8 @@ export const CASE_COLUMNS = [
   'fault',
 ] as const satisfies readonly (keyof CaseRow)[];
 
-export const ORACLE = 'oracle';
+// The oracle's row is named by the registry, which reserves the name; reports read it from here.
+export { ORACLE };
 
 /** Decimals kept of money figures (value, regret) in rows. */
 export const MONEY_DIGITS = 6;

@@ -1,6 +1,6 @@
 import { quantileSorted } from '../stats/distributions.ts';
-import { stream } from '../sim/rng.ts';
-import type { Money } from './money.ts';
+import { stream } from '../stats/rng.ts';
+import type { Money } from '../scenario/money.ts';
 import { ORACLE, roundTo, type CaseRow } from './rows.ts';
 
 export const SCHEMA_VERSION = 1;

@@ -27,7 +27,7 @@ import { caseIdOf } from '../engines/common.ts';
 import type { ResolvedEngine } from '../engines/load.ts';
 import { isEngineName } from '../engines/registry.ts';
 import type { Engine } from '../engines/types.ts';
-import { engineStream } from '../sim/rng.ts';
+import { engineStream } from '../stats/rng.ts';
 import { CaseStore } from './cases.ts';
 import { compileValidator, toRequest, type ValidationDetail } from './validation.ts';
 

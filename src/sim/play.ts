@@ -1,14 +1,13 @@
 import { formatTimestamp, MS_PER_MINUTE } from '../contract/time.ts';
 import type { Decision, Request } from '../contract/types.ts';
 import { decisionProblem } from '../contract/validate.ts';
+import { DecisionTimeout, DEFAULT_ENGINE_TIMEOUT_MS, faultOfThrow, isPending, withTimeout } from '../engines/call.ts';
 import type { Engine, SyncEngine } from '../engines/types.ts';
 import type { Case } from '../scenario/types.ts';
-import { ACCEPT, type LatentPool } from './latent.ts';
+import { ACCEPT, type LatentPool } from '../world/latent.ts';
 import { LiveCandidateRecord, SimClock } from './records.ts';
 
 export const DEFAULT_MAX_CALLS = 100_000;
-/** Per-call limit on a decision, sync or async, unless `--engine-timeout` says otherwise. */
-export const DEFAULT_ENGINE_TIMEOUT_MS = 10_000;
 
 /** Minutes from a case's start to its deadline (may be fractional when the seconds differ). */
 export function windowMinutes(c: Case): number {
@@ -53,26 +52,6 @@ export interface PlayOptions {
   readonly guard?: { begin(call: number): void; end(): void } | undefined;
   /** Called once per engine call, after the decision (`null` with the fault when it faulted); for `backtest --trace`. */
   readonly observe?: ((request: Request, decision: Decision | null, fault: string | null) => void) | undefined;
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
-
-/** Errors an engine gets from writing to its request, whose records and list are read-only. */
-const MUTATION = /only a getter|read.only|not extensible|Cannot assign|Cannot add property|Cannot delete|object is not extensible/i;
-
-export function faultOfThrow(correlationId: string, error: unknown): string {
-  const text = describeError(error);
-  if (error instanceof TypeError && MUTATION.test(error.message)) {
-    return `modified its request at ${correlationId} (${text}); requests are read-only`;
-  }
-  return `threw at ${correlationId}: ${text}`;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /**
@@ -273,8 +252,7 @@ export function playCase(c: Case, pool: LatentPool, engine: Engine, options: Pla
       state.threw(error);
       break;
     }
-    // A valid decision has a boolean `finished`; only something else can be a Promise.
-    if (typeof (decision as { finished?: unknown } | null)?.finished !== 'boolean' && isThenable(decision)) {
+    if (isPending(decision)) {
       return finishAsync(state, engine, decision, began);
     }
     if (timer !== undefined) timer.end(began);
@@ -282,18 +260,6 @@ export function playCase(c: Case, pool: LatentPool, engine: Engine, options: Pla
   }
   return state.result();
 }
-
-/** An asynchronous decision raced against the time limit; shared with conformance. */
-export function withTimeout(pending: PromiseLike<unknown>, ms: number, correlationId: string): Promise<unknown> {
-  if (!Number.isFinite(ms)) return Promise.resolve(pending);
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DecisionTimeout(`no decision within ${ms} ms at ${correlationId}`)), ms);
-  });
-  return Promise.race([Promise.resolve(pending), limit]).finally(() => clearTimeout(timer));
-}
-
-export class DecisionTimeout extends Error {}
 
 async function finishAsync(state: CaseState, engine: Engine, first: PromiseLike<unknown>, firstBegan: number): Promise<Play> {
   const timeoutMs = state.options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;

@@ -1,14 +1,14 @@
 import type { ResolvedEngine } from '../engines/load.ts';
 import type { Engine, EngineContext } from '../engines/types.ts';
 import type { Case, Scenario } from '../scenario/types.ts';
-import type { Money } from '../score/money.ts';
+import type { Money } from '../scenario/money.ts';
 import { hindsightOracle } from '../score/oracle.ts';
 import { caseRow, oracleRow, type CaseFacts, type CaseRow } from '../score/rows.ts';
-import { drawLatentPool } from './latent.ts';
+import { drawLatentPool } from '../world/latent.ts';
 import { LatencyHistogram } from './latency.ts';
-import { readOutcome } from './outcome.ts';
+import { readOutcome } from '../world/outcome.ts';
 import { playCase, windowMinutes, type DecisionTimer, type Play, type StopAt } from './play.ts';
-import { engineStream, type Random } from './rng.ts';
+import { engineStream, type Random } from '../stats/rng.ts';
 import { traceObserver } from '../trace/observe.ts';
 
 export interface RunConfig {

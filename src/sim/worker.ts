@@ -4,10 +4,8 @@ import { resolveEngines } from '../engines/load.ts';
 import { hostEngines, SharedCallGuard } from './guard.ts';
 import { LatencyHistogram } from './latency.ts';
 import type { StopAt } from './play.ts';
-import { activeEngine, runUnit } from './run.ts';
-import { checkConformance } from '../engines/conformance.ts';
-import { PASSES, type ConformanceThreadInput, type FromConformanceThread } from './conformance-thread.ts';
-import type { FromWorker, ToWorker, WorkerInput } from './workers.ts';
+import { runUnit } from './run.ts';
+import type { FromWorker, ToWorker, WorkerInput } from './helpers.ts';
 import type { CaseRow } from '../score/rows.ts';
 import { traceText } from '../trace/observe.ts';
 
@@ -21,36 +19,7 @@ function send(message: FromWorker): void {
 // Engines' console output goes to stderr, marked; process.exit becomes a fault.
 hostEngines({ trapExit: true, hostOnly: true });
 
-if ((workerData as { kind?: string }).kind === 'conformance') await conformanceThread(workerData as ConformanceThreadInput);
-else await backtestThread(workerData as WorkerInput);
-
-async function conformanceThread(input: ConformanceThreadInput): Promise<void> {
-  const reply = (message: FromConformanceThread): void => port.postMessage(message);
-  try {
-    const [engine] = await resolveEngines([input.spec], input.cwd);
-    if (engine === undefined) throw new Error('no engine');
-    const slots = new Float64Array(input.probe);
-    activeEngine.label = input.label;
-    const result = await checkConformance(engine.definition, engine.params, {
-      timeoutMs: input.timeoutMs,
-      probe: {
-        begin(situation, label) {
-          slots[1] = situation;
-          slots[2] = PASSES.indexOf(label as (typeof PASSES)[number]);
-          slots[0] = performance.timeOrigin + performance.now();
-        },
-        end() {
-          slots[0] = 0;
-        },
-      },
-    });
-    reply({ kind: 'result', result });
-  } catch (error) {
-    reply({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
-  }
-  // Ends the thread once its output is flushed: the main thread waits for that.
-  port.close();
-}
+await backtestThread(workerData as WorkerInput);
 
 async function backtestThread(input: WorkerInput): Promise<void> {
 try {

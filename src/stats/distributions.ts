@@ -5,7 +5,7 @@
  * sampling never does, because jStat's samplers read a global random function.
  */
 import jstatPkg from 'jstat';
-import type { Random } from '../sim/rng.ts';
+import type { Random } from './rng.ts';
 
 const { jStat } = jstatPkg;
 
@@ -129,10 +129,6 @@ export function normalQuantile(p: number): number {
 
 export function binomialPmf(k: number, n: number, p: number): number {
   return jStat.binomial.pdf(k, n, p);
-}
-
-export function betaCdf(x: number, alpha: number, beta: number): number {
-  return jStat.beta.cdf(x, alpha, beta);
 }
 
 /** Chebyshev coefficients of erfc (Numerical Recipes, 3rd ed., §6.2.2, `Erf::erfccheb`). */

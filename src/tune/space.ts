@@ -5,7 +5,7 @@
  */
 import { UserError } from '../errors.ts';
 import type { EngineDefinition, ParamSpec } from '../engines/types.ts';
-import { stream } from '../sim/rng.ts';
+import { stream } from '../stats/rng.ts';
 
 /** A grid larger than this is refused: it is a typo (a step too small) more often than a plan. */
 export const MAX_GRID = 2000;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
 import { tune, type TuneOptions } from '../../src/commands/tune.ts';
 import { UserError } from '../../src/errors.ts';
-import { DEFAULT_MONEY } from '../../src/score/money.ts';
+import { DEFAULT_MONEY } from '../../src/scenario/money.ts';
 import { expectSelfContained, memoryIo } from '../helpers.ts';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');

@@ -10,9 +10,8 @@ import { pace } from '../../src/engines/pace/index.ts';
 import type { Fit, Prior } from '../../src/engines/pace/model.ts';
 import { SHAPES } from '../../src/engines/pace/powers.ts';
 import { ListSummary } from '../../src/engines/pace/summary.ts';
-import type { Money } from '../../src/score/money.ts';
+import type { Money } from '../../src/scenario/money.ts';
 import { resolveParams, parseEngineSpec } from '../../src/engines/spec.ts';
-
 
 const MONEY: Money = { valuePerHire: 2500, costPerInvite: 20, costPerOverbooking: 250 };
 

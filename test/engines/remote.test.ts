@@ -13,7 +13,7 @@ import { parseEngineList, parseEngineSpec } from '../../src/engines/spec.ts';
 import { UserError } from '../../src/errors.ts';
 import { buildApp } from '../../src/serve/app.ts';
 import { backtest, type BacktestOptions } from '../../src/commands/backtest.ts';
-import { DEFAULT_MONEY } from '../../src/score/money.ts';
+import { DEFAULT_MONEY } from '../../src/scenario/money.ts';
 import { memoryIo } from '../helpers.ts';
 
 const REQUEST: Request = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CandidateRecord, Request } from '../../src/contract/types.ts';
 import { CallbackMemory, InvitationProgramme, stochConstraint } from '../../src/engines/stoch-constraint.ts';
-import { stream } from '../../src/sim/rng.ts';
+import { stream } from '../../src/stats/rng.ts';
 import { betaFromMoments, quantileSorted, sampleBeta } from '../../src/stats/distributions.ts';
 
 /**

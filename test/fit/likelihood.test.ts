@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CandidateObservation, ObservedCase } from '../../src/fit/cases.ts';
 import { delayQuantile, delaySurvival, FitIndex, fitFamily, logLikelihood, naiveFit } from '../../src/fit/likelihood.ts';
 import { kaplanMeier, survivalAt } from '../../src/fit/kaplan-meier.ts';
-import { stream } from '../../src/sim/rng.ts';
+import { stream } from '../../src/stats/rng.ts';
 import type { DelayDistribution } from '../../src/scenario/types.ts';
 
 const TRUE = { pAccept: 0.2, pReject: 0.1, pOffer: 0.6 };

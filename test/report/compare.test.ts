@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { backtest } from '../../src/commands/backtest.ts';
 import { compareRuns, comparisonMarkdown, regressionsOf, type RunSide } from '../../src/report/compare.ts';
 import { factsOf, parseRunRecord } from '../../src/report/run.ts';
-import { DEFAULT_MONEY } from '../../src/score/money.ts';
+import { DEFAULT_MONEY } from '../../src/scenario/money.ts';
 import type { CaseRow } from '../../src/score/rows.ts';
 import { summarize } from '../../src/score/summary.ts';
 import { memoryIo } from '../helpers.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backtest, type BacktestOptions } from '../../src/commands/backtest.ts';
 import { merge } from '../../src/commands/merge.ts';
-import { DEFAULT_MONEY } from '../../src/score/money.ts';
+import { DEFAULT_MONEY } from '../../src/scenario/money.ts';
 import { memoryIo, TINY, backtestOptions } from '../helpers.ts';
 
 const temp = (): string => mkdtempSync(path.join(tmpdir(), 'pacebench-merge-'));

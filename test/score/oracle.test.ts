@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MONEY } from '../../src/score/money.ts';
+import { DEFAULT_MONEY } from '../../src/scenario/money.ts';
 import { hindsightOracle } from '../../src/score/oracle.ts';
-import { ACCEPT, NEVER, REJECT, type LatentPool } from '../../src/sim/latent.ts';
+import { ACCEPT, NEVER, REJECT, type LatentPool } from '../../src/world/latent.ts';
 
 type Who = 'hire' | 'cancel' | 'reject' | 'never';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapIntervals, clustersOf, MIN_BOOTSTRAP } from '../../src/score/summary.ts';
-import { stream } from '../../src/sim/rng.ts';
+import { stream } from '../../src/stats/rng.ts';
 
 /** 40 cases of a skewed figure, like a case's value. */
 function cases(n = 40): Float64Array {

@@ -9,7 +9,7 @@ import { parseEngineList } from '../../src/engines/spec.ts';
 import type { EngineDefinition } from '../../src/engines/types.ts';
 import { buildApp, type AppOptions } from '../../src/serve/app.ts';
 import { traceLine } from '../../src/serve/trace.ts';
-import { engineStream } from '../../src/sim/rng.ts';
+import { engineStream } from '../../src/stats/rng.ts';
 
 const BODY = { ...CONTRACT_REQUEST, correlation_id: 'Case7_0' };
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backtest } from '../../src/commands/backtest.ts';
-import { DEFAULT_MONEY } from '../../src/score/money.ts';
+import { DEFAULT_MONEY } from '../../src/scenario/money.ts';
 import { bootstrapIntervals } from '../../src/score/summary.ts';
 import { binomialPmf } from '../../src/stats/distributions.ts';
 import { BEHAVIOURS_HEADER, POOLS_HEADER, lines, memoryIo } from '../helpers.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backtest, type BacktestOptions } from '../../src/commands/backtest.ts';
 import { conformance } from '../../src/commands/conformance.ts';
-import { DEFAULT_MONEY } from '../../src/score/money.ts';
+import { DEFAULT_MONEY } from '../../src/scenario/money.ts';
 import type { CaseRow } from '../../src/score/rows.ts';
 import { memoryIo } from '../helpers.ts';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision, Request } from '../../src/contract/types.ts';
 import type { SyncEngine as Engine } from '../../src/engines/types.ts';
-import { DEFAULT_MONEY } from '../../src/score/money.ts';
+import { DEFAULT_MONEY } from '../../src/scenario/money.ts';
 import { hindsightOracle } from '../../src/score/oracle.ts';
 import { caseRow } from '../../src/score/rows.ts';
-import { drawLatentPool } from '../../src/sim/latent.ts';
-import { readOutcome } from '../../src/sim/outcome.ts';
+import { drawLatentPool } from '../../src/world/latent.ts';
+import { readOutcome } from '../../src/world/outcome.ts';
 import { playCase, windowMinutes } from '../../src/sim/play.ts';
 import { CANDIDATES_HEADER, POOLS_HEADER, lines, scenarioOf } from '../helpers.ts';
 

@@ -4,7 +4,7 @@ import { resolveEngines, type ResolvedEngine } from '../../src/engines/load.ts';
 import { parseEngineList } from '../../src/engines/spec.ts';
 import { checkScenario } from '../../src/scenario/read.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
-import { DEFAULT_MONEY } from '../../src/score/money.ts';
+import { DEFAULT_MONEY } from '../../src/scenario/money.ts';
 import type { CaseRow } from '../../src/score/rows.ts';
 import { planUnits, runUnit, type RunConfig } from '../../src/sim/run.ts';
 import { runUnits } from '../../src/sim/workers.ts';

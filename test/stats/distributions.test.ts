@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { stream } from '../../src/sim/rng.ts';
+import { stream } from '../../src/stats/rng.ts';
 import {
   betaFromMoments,
   fitLogNormal,

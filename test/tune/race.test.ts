@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseRow } from '../../src/score/rows.ts';
-import { stream } from '../../src/sim/rng.ts';
+import { stream } from '../../src/stats/rng.ts';
 import { holm, pairedTTest, race, type Evaluate, type Racer } from '../../src/tune/race.ts';
 import { paretoFront, rankRacers } from '../../src/tune/study.ts';
 

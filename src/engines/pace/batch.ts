@@ -1,5 +1,5 @@
 /** pace's batch: the predictive distribution of hires, and the largest invitation batch worth sending now. */
-import type { Money } from '../../score/money.ts';
+import type { Money } from '../../scenario/money.ts';
 import { normalCdf } from './normal.ts';
 
 const NORMAL_FROM = 150;

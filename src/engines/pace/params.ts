@@ -1,5 +1,5 @@
 /** pace's parameters: the one table of their defaults, bounds and descriptions, and what the engine reads from them. */
-import type { Money } from '../../score/money.ts';
+import type { Money } from '../../scenario/money.ts';
 import type { ParamSpec } from '../types.ts';
 import type { Prior } from './model.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../src/scenario/types.ts';
-import { ACCEPT, NEVER, REJECT, drawLatentPool } from '../../src/sim/latent.ts';
+import { ACCEPT, NEVER, REJECT, drawLatentPool } from '../../src/world/latent.ts';
 import { BEHAVIOURS_HEADER, POOLS_HEADER, lines, scenarioOf } from '../helpers.ts';
 
 function scenarioWith(poolSize: number, behaviourRows: string[]): Scenario {

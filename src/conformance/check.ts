@@ -1,10 +1,9 @@
 import { formatTimestamp, MS_PER_MINUTE } from '../contract/time.ts';
-import type { CandidateRecord, Decision, Request } from '../contract/types.ts';
+import type { CandidateRecord, Request } from '../contract/types.ts';
+import { checkDecision, createInstance, DecisionTimeout, decideWithin, DEFAULT_ENGINE_TIMEOUT_MS, faultOfThrow } from '../engines/call.ts';
+import type { Engine, EngineDefinition } from '../engines/types.ts';
 import { LiveCandidateRecord, SimClock } from '../sim/records.ts';
-import { DecisionTimeout, faultOfThrow, withTimeout } from '../sim/play.ts';
-import { decisionProblem } from '../contract/validate.ts';
-import { stream, type Random } from '../sim/rng.ts';
-import type { Engine, EngineDefinition } from './types.ts';
+import { stream, type Random } from '../stats/rng.ts';
 
 /**
  * The rules every engine must keep (spec/contract.md, spec/engines.md), checked on
@@ -111,7 +110,7 @@ export function conformanceSituations(): Situation[] {
 }
 
 function make(definition: EngineDefinition, params: Readonly<Record<string, number>>, seed: string): Engine {
-  return definition.create({ random: stream('conformance-engine', seed), params });
+  return createInstance({ definition, params }, stream('conformance-engine', seed));
 }
 
 function describe(d: unknown): string {
@@ -129,7 +128,7 @@ export interface ConformanceProbe {
 }
 
 export interface ConformanceOptions {
-  /** Limit on an asynchronous decision (default 10 000 ms). */
+  /** Limit on an asynchronous decision (default `DEFAULT_ENGINE_TIMEOUT_MS`). */
   readonly timeoutMs?: number;
   readonly probe?: ConformanceProbe;
 }
@@ -172,7 +171,7 @@ export async function checkConformance(
 ): Promise<ConformanceResult> {
   const violations: Violation[] = [];
   const warnings: Violation[] = [];
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
   const probe = options.probe;
   const attempt = async (engine: () => Engine, s: Situation, index: number, label: string): Promise<Attempt> => {
     const list = s.request.impacted_candidates_data as CandidateRecord[];
@@ -180,11 +179,9 @@ export async function checkConformance(
     const request = { ...s.request, impacted_candidates_data: list };
     try {
       probe?.begin(index, label);
-      let decision: unknown = engine().decide(request);
+      const answer = decideWithin(engine(), request, timeoutMs);
       probe?.end();
-      if (typeof (decision as { then?: unknown } | null)?.then === 'function') {
-        decision = await withTimeout(decision as PromiseLike<unknown>, timeoutMs, s.request.correlation_id);
-      }
+      const decision = answer instanceof Promise ? await answer : answer;
       const after = list.length;
       const changed = after !== before.length || before.some((r, i) => list[i] !== r);
       const field = changedField(request, s.request);
@@ -229,12 +226,12 @@ export async function checkConformance(
         return;
       }
       const raw = a.decision;
-      const problem = decisionProblem(raw);
-      if (problem !== null) {
-        violations.push({ rule: RULES.valid, request: at, detail: problem });
+      const checked = checkDecision(raw);
+      if ('problem' in checked) {
+        violations.push({ rule: RULES.valid, request: at, detail: checked.problem });
         return;
       }
-      const d = raw as Decision;
+      const d = checked.decision;
       if (!d.finished && d.num_candidates_needed > s.request.num_remaining_in_pool) {
         warnings.push({
           rule: RULES.overAsk,
@@ -243,7 +240,7 @@ export async function checkConformance(
         });
       }
       if (s.mustFinish && !d.finished) {
-        violations.push({ rule: RULES.finishes, request: at, detail: `answered ${describe(d)}` });
+        violations.push({ rule: RULES.finishes, request: at, detail: `answered ${describe(raw)}` });
       }
     });
   }

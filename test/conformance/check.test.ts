@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkConformance, RULES } from '../../src/engines/conformance.ts';
+import { checkConformance, RULES } from '../../src/conformance/check.ts';
 import { resolveEngine } from '../../src/engines/load.ts';
 import { ENGINES, ENGINE_NAMES } from '../../src/engines/registry.ts';
 import { parseEngineSpec } from '../../src/engines/spec.ts';

@@ -1,8 +1,8 @@
-import { Worker } from 'node:worker_threads';
-import { conformanceSituations, RULES, type ConformanceResult } from '../engines/conformance.ts';
+import { bundleEngineModule } from '../sim/bundle.ts';
 import type { ResolvedEngine } from '../engines/load.ts';
 import { UserError } from '../errors.ts';
-import { bundleWorker } from './bundle.ts';
+import { THREAD_BOOT, ThreadPool } from '../sim/threads.ts';
+import { conformanceSituations, RULES, type ConformanceResult } from './check.ts';
 
 /** What the conformance thread sends back. */
 export type FromConformanceThread =
@@ -28,25 +28,23 @@ export const PASSES = ['fresh instance', 'one instance', 'one instance, again'] 
  * instead of hanging `pacebench conformance`.
  */
 export async function checkInGuardedThread(engine: ResolvedEngine, timeoutMs: number): Promise<ConformanceResult> {
-  let bundle: Awaited<ReturnType<typeof bundleWorker>> | null = null;
+  let ref = engine.spec.ref;
   try {
-    bundle = await bundleWorker([engine.spec.ref]);
+    ref = await bundleEngineModule(ref);
   } catch {
-    bundle = null;
+    // The thread bundles it again, and reports what it finds.
   }
   const probe = new SharedArrayBuffer(3 * Float64Array.BYTES_PER_ELEMENT);
   const slots = new Float64Array(probe);
   const input: ConformanceThreadInput = {
     kind: 'conformance',
-    entry: new URL('./worker.ts', import.meta.url).href,
-    spec: { ...engine.spec, ref: bundle?.modules.get(engine.spec.ref) ?? engine.spec.ref },
+    entry: new URL('./thread-main.ts', import.meta.url).href,
+    spec: { ...engine.spec, ref },
     label: engine.label,
     cwd: process.cwd(),
     timeoutMs,
     probe,
   };
-  const start = bundle?.entry ?? new URL('./worker-boot.mjs', import.meta.url);
-  const worker = new Worker(start, { workerData: input, execArgv: [] });
   const situations = conformanceSituations();
   const where = (): string => {
     const situation = situations[slots[1] as number];
@@ -57,21 +55,21 @@ export async function checkInGuardedThread(engine: ResolvedEngine, timeoutMs: nu
     const settle = (f: () => void): void => {
       if (settled) return;
       settled = true;
-      clearInterval(watchdog);
-      void worker.terminate();
+      pool.stop();
       f();
     };
-    const watchdog = setInterval(() => {
-      const started = slots[0] as number;
-      if (started !== 0 && performance.timeOrigin + performance.now() - started > timeoutMs) {
+    const pool = new ThreadPool<Float64Array>({
+      timeoutMs,
+      elapsed: (s, now) => (s[0] === 0 ? null : now - (s[0] as number)),
+      onStuck: () =>
         settle(() =>
           resolve({
             violations: [{ rule: RULES.timely, request: where(), detail: `no decision within ${timeoutMs} ms; its thread was stopped, so the checks after it did not run` }],
             warnings: [],
           }),
-        );
-      }
-    }, Math.max(10, Math.min(250, timeoutMs / 4)));
+        ),
+    });
+    const worker = pool.spawn(THREAD_BOOT, input, slots, true);
     // The result is kept until the thread ends on its own, so that what the engine printed
     // has reached stderr before the command goes on.
     let result: ConformanceResult | null = null;
@@ -79,7 +77,6 @@ export async function checkInGuardedThread(engine: ResolvedEngine, timeoutMs: nu
       if (message.kind === 'result') {
         const done = message.result;
         result = done;
-        clearInterval(watchdog);
         // An engine's own timers could keep its thread alive: a second is all it gets.
         setTimeout(() => settle(() => resolve(done)), 1000).unref();
       } else settle(() => reject(new UserError(message.message)));

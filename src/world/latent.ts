@@ -1,6 +1,6 @@
 import type { Case, DelayDistribution, Scenario, Segment } from '../scenario/types.ts';
 import { normalQuantile } from '../stats/distributions.ts';
-import { latentStream } from './rng.ts';
+import { latentStream } from '../stats/rng.ts';
 
 export const NEVER = 0;
 export const ACCEPT = 1;
