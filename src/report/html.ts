@@ -6,7 +6,7 @@ import type { ScenarioComparison } from './compare.ts';
 import type { EngineSummary, Interval, Summary } from '../score/summary.ts';
 import { fixed, money, percent, signed, signedMoney } from './format.ts';
 import { pairedVerdict } from './markdown.ts';
-import { engineColours } from './charts.ts';
+import { engineColours } from './charts/palette.ts';
 
 export interface DrawnChart {
   readonly name: string;
