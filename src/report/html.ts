@@ -4,7 +4,8 @@
  */
 import type { ScenarioComparison } from './compare.ts';
 import type { EngineSummary, Interval, Summary } from '../score/summary.ts';
-import { fixed, money, percent, signed, signedMoney } from './format.ts';
+import { SUMMARY_COLUMNS } from './columns.ts';
+import { fixed, money, signed, signedMoney } from './format.ts';
 import { pairedVerdict } from './markdown.ts';
 import { engineColours } from './charts/palette.ts';
 
@@ -105,40 +106,17 @@ export function chartFigures(charts: readonly DrawnChart[], linkSvg = true): str
 
 function engineRow(e: EngineSummary, colour: string | undefined): string {
   // Keys are relative to the row's engine (data-engine): an engine's label may hold dots.
-  const k = (field: string): string => field;
-  const cells = [
-    `${swatch(colour)}<code>${escapeHtml(e.engine)}</code>`,
-    interval(k('fill_rate'), e.fill_rate, (x) => fixed(x, 3)),
-    figure(k('filled_share'), e.filled_share, (x) => percent(x)),
-    figure(k('invited'), e.invited, (x) => fixed(x, 1)),
-    figure(k('excess_invites'), e.excess_invites, (x) => fixed(x, 1)),
-    figure(k('overbooked'), e.overbooked, (x) => fixed(x, 2)),
-    figure(k('time_to_fill_minutes_median'), e.time_to_fill_minutes_median, (x) => fixed(x, 0)),
-    figure(k('time_to_fill_ratio'), e.time_to_fill_ratio, (x) => percent(x, 1)),
-    interval(k('value'), e.value, money),
-    interval(k('regret'), e.regret, money),
-    figure(k('calls'), e.calls, (x) => fixed(x, 1)),
-    figure(k('faults'), e.faults, (x) => String(x)),
-  ];
+  const cells = SUMMARY_COLUMNS.map((c) => {
+    if (c.kind === 'engine') return `${swatch(colour)}<code>${escapeHtml(e.engine)}</code>`;
+    if (c.kind === 'interval') return interval(c.key, e[c.key], c.showOnPage ?? c.show);
+    return figure(c.key, e[c.key], c.show);
+  });
   return `<tr data-engine="${escapeHtml(e.engine)}">${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
 }
 
 function engineTable(summary: Summary): string[] {
   const colours = engineColours(summary.engines.map((e) => e.engine));
-  const heads = [
-    'engine',
-    'fill rate [95 % CI]',
-    'filled',
-    'invited',
-    'excess invites',
-    'overbooked',
-    'time to fill (median min)',
-    'time to fill (share of window)',
-    'value [95 % CI]',
-    'regret [95 % CI]',
-    'calls',
-    'faults',
-  ];
+  const heads = SUMMARY_COLUMNS.map((c) => c.header);
   return [
     '<div class="table-wrap"><table id="engines">',
     `<thead><tr>${heads.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`,

@@ -1,5 +1,6 @@
 import type { EngineSummary, Interval, Summary } from '../score/summary.ts';
-import { escapeCell, fixed, money, percent, share, signed, signedMoney } from './format.ts';
+import { SUMMARY_COLUMNS } from './columns.ts';
+import { escapeCell, fixed, money, percent, signed, signedMoney } from './format.ts';
 
 /** `mean [low, high]`, or `mean (no interval)`: how every report shows an interval. */
 export function ci(interval: Interval, show: (x: number) => string): string {
@@ -14,6 +15,7 @@ export function pairedVerdict(diff: Interval): 'better' | 'worse' | 'no clear di
   if (diff.ci95[1] < 0) return 'worse';
   return 'no clear difference';
 }
+
 
 function mermaidLabel(name: string): string {
   // Mermaid point labels cannot hold ':' or brackets.
@@ -58,20 +60,12 @@ function valueChart(summary: Summary): string[] {
 }
 
 function engineRow(e: EngineSummary): string {
-  return [
-    escapeCell(e.engine),
-    ci(e.fill_rate, (x) => share(x, 3)),
-    percent(e.filled_share),
-    fixed(e.invited, 1),
-    fixed(e.excess_invites, 1),
-    fixed(e.overbooked, 2),
-    e.time_to_fill_minutes_median === null ? '–' : fixed(e.time_to_fill_minutes_median, 0),
-    percent(e.time_to_fill_ratio, 1),
-    ci(e.value, money),
-    ci(e.regret, money),
-    fixed(e.calls, 1),
-    String(e.faults),
-  ].join(' | ');
+  return SUMMARY_COLUMNS.map((c) => {
+    if (c.kind === 'engine') return escapeCell(e.engine);
+    if (c.kind === 'interval') return ci(e[c.key], c.show);
+    const value = e[c.key];
+    return value === null ? '–' : c.show(value);
+  }).join(' | ');
 }
 
 /**
@@ -92,8 +86,8 @@ export function summaryMarkdown(summary: Summary): string {
     '',
   );
   out.push(
-    '| engine | fill rate [95 % CI] | filled | invited | excess invites | overbooked | time to fill (median min) | time to fill (share of window) | value [95 % CI] | regret [95 % CI] | calls | faults |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: |',
+    `| ${SUMMARY_COLUMNS.map((c) => c.header).join(' | ')} |`,
+    `| ${SUMMARY_COLUMNS.map((c) => (c.align === 'left' ? '---' : '---:')).join(' | ')} |`,
   );
   for (const e of summary.engines) out.push(`| ${engineRow(e)} |`);
   out.push(
