@@ -1,6 +1,6 @@
 import type { EngineSummary, Interval, Summary } from '../score/summary.ts';
 import { SUMMARY_COLUMNS } from './columns.ts';
-import { escapeCell, fixed, money, percent, signed, signedMoney } from './format.ts';
+import { escapeCell, fixed, money, moneyFacts, percent, signed, signedMoney } from './format.ts';
 
 /** `mean [low, high]`, or `mean (no interval)`: how every report shows an interval. */
 export function ci(interval: Interval, show: (x: number) => string): string {
@@ -80,8 +80,7 @@ export function summaryMarkdown(summary: Summary): string {
   if (summary.description !== '') out.push(`> ${summary.description}`, '');
   const reps = summary.replicates === 1 ? '1 replicate' : `${summary.replicates} replicates`;
   out.push(
-    `${summary.cases} case${summary.cases === 1 ? '' : 's'} × ${reps} · pools of ${fixed(summary.pool_size_mean, 0)} and ${fixed(summary.num_vacancies_mean, 1)} vacancies on average · seed ${summary.seed} · a hire is worth ${money(p.value_per_hire)}, ` +
-      `an invitation costs ${money(p.cost_per_invite)}, an overbooking ${money(p.cost_per_overbooking)}` +
+    `${summary.cases} case${summary.cases === 1 ? '' : 's'} × ${reps} · pools of ${fixed(summary.pool_size_mean, 0)} and ${fixed(summary.num_vacancies_mean, 1)} vacancies on average · seed ${summary.seed} · ${moneyFacts(p)}` +
       `${p.carry_state ? ' · engine state carried across cases' : ''}`,
     '',
   );
