@@ -119,7 +119,8 @@ export async function compare(options: CompareOptions, io: Io): Promise<number> 
  * paired difference from its run's baseline, old and new side by side.
  */
 async function writeComparisonPage(file: string, title: string, pages: readonly { comparison: ScenarioComparison; old: RunSide; new: RunSide }[], notes: readonly string[]): Promise<void> {
-  const { forestRows, forestSpec } = await import('../report/charts.ts');
+  const { forestRows } = await import('../report/charts/data.ts');
+  const { forestChart } = await import('../report/charts/specs.ts');
   const { drawCharts } = await import('../report/html-files.ts');
   const { compareHtml } = await import('../report/html.ts');
   const runs = ['old', 'new'];
@@ -128,7 +129,7 @@ async function writeComparisonPage(file: string, title: string, pages: readonly 
     if (rows.length === 0) return [];
     const engines = n.summary.engines.map((e) => e.engine);
     const baselines = o.summary.baseline === n.summary.baseline ? `\`${n.summary.baseline ?? ''}\`` : `${o.summary.baseline ?? 'none'} (old) and ${n.summary.baseline ?? 'none'} (new)`;
-    return [{ index: i, spec: forestSpec(`compare-${i + 1}`, rows, engines, `${c.scenario}: paired difference from ${baselines.replace(/`/g, '')}, old and new`, 'mean per-case difference with its 95 % interval; circle: old run, square: new run', runs) }];
+    return [{ index: i, spec: { name: `compare-${i + 1}`, ...forestChart(rows, engines, `${c.scenario}: paired difference from ${baselines.replace(/`/g, '')}, old and new`, 'mean per-case difference with its 95 % interval; circle: old run, square: new run', runs) } }];
   });
   const drawn = await drawCharts(specs.map((s) => s.spec));
   const sections = pages.map(({ comparison }, i) => {

@@ -13,7 +13,8 @@ import { stream } from '../stats/rng.ts';
 import { runUnits } from '../sim/workers.ts';
 import type { CaseKey } from '../tune/intervals.ts';
 import { DEFAULT_RACE, race, type Evaluate, type Objective, type RaceProgress, type RaceSettings, type Racer } from '../tune/race.ts';
-import { configsCsv, tuneJson, tuneMarkdown, winnerEdges, type Method, type TuneReport } from '../tune/report.ts';
+import { configsCsv, tuneJson, tuneMarkdown } from '../report/tune-files.ts';
+import { winnerEdges, type Method, type TuneReport } from '../tune/report.ts';
 import {
   buildSpace,
   defaultPoint,

@@ -197,13 +197,21 @@ const VERDICT_TEXT: Record<Verdict, string> = {
   mixed: 'mixed',
 };
 
+/** How both pages say that the two runs were compared case by case. */
+export const PAIRED_NOTE = 'Same cases and seed on both sides: each change is tested case by case (paired 95 % bootstrap interval of the differences).';
+
+/** A change's 95 % interval after its figure, ` [low, high]`; nothing without one. */
+export function intervalSuffix(ci95: readonly [number, number] | null, show: (x: number) => string): string {
+  return ci95 === null ? '' : ` [${show(ci95[0])}, ${show(ci95[1])}]`;
+}
+
 /** The markdown of one scenario's comparison: a table and a one-line verdict. */
 export function comparisonMarkdown(c: ScenarioComparison): string {
   const out: string[] = [];
   out.push(`### \`${c.scenario}\`: ${c.old} → ${c.new}`, '');
   out.push(
     c.test === 'paired'
-      ? 'Same cases and seed on both sides: each change is tested case by case (paired 95 % bootstrap interval of the differences).'
+      ? PAIRED_NOTE
       : `Not paired (${c.unpairedBecause}): a change counts when each mean lies outside the other's 95 % interval; a side without intervals (one case, or too few bootstrap resamples) gives no verdict.`,
     '',
   );
@@ -211,8 +219,8 @@ export function comparisonMarkdown(c: ScenarioComparison): string {
   for (const e of c.engines) {
     const f = e.fill_rate;
     const v = e.value;
-    const ciFill = f.ci95 === null ? '' : ` [${signed(f.ci95[0], 3)}, ${signed(f.ci95[1], 3)}]`;
-    const ciValue = v.ci95 === null ? '' : ` [${signedMoney(v.ci95[0])}, ${signedMoney(v.ci95[1])}]`;
+    const ciFill = intervalSuffix(f.ci95, (x) => signed(x, 3));
+    const ciValue = intervalSuffix(v.ci95, signedMoney);
     out.push(
       `| ${escapeCell(e.engine)} | ${arrow(share(f.old, 3), share(f.new, 3))} | ${signed(f.diff, 3)}${ciFill}${f.significant ? ' ✱' : ''} | ` +
         `${arrow(money(v.old), money(v.new))} | ${signedMoney(v.diff)}${relative(v)}${ciValue}${v.significant ? ' ✱' : ''} | ` +

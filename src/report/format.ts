@@ -48,3 +48,8 @@ export function signed(x: number, digits: number): string {
 export function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
+
+/** What a run's money is, as every report's facts line says it. */
+export function moneyFacts(p: { readonly value_per_hire: number; readonly cost_per_invite: number; readonly cost_per_overbooking: number }): string {
+  return `a hire is worth ${money(p.value_per_hire)}, an invitation costs ${money(p.cost_per_invite)}, an overbooking ${money(p.cost_per_overbooking)}`;
+}

@@ -1,11 +1,9 @@
-import { reportCharts, type ChartInput, type ChartSpec } from './charts.ts';
+import { reportCharts, type ChartInput, type ChartName, type ChartSpec } from './charts.ts';
 import { renderThreads, startRenderer, type ChartRenderer } from './charts-loader.ts';
 import { reportHtml, type DrawnChart } from './html.ts';
 import type { TuneReport } from '../tune/report.ts';
 import { tuneCharts } from './tune-charts.ts';
 import { tuneHtml } from './tune-html.ts';
-
-
 
 /**
  * Draws the charts with `renderer`, or with one started here and stopped after. All are
@@ -25,7 +23,8 @@ export async function drawCharts(specs: readonly ChartSpec[], renderer?: ChartRe
 export async function htmlReportFiles(input: ChartInput, renderer?: ChartRenderer): Promise<Record<string, string>> {
   const drawn = await drawCharts(reportCharts(input), renderer);
   const notes: string[] = [];
-  if (!drawn.some((c) => c.name === 'latency')) {
+  const latency: ChartName = 'latency';
+  if (!drawn.some((c) => c.name === latency)) {
     notes.push('No decision-latency chart: this folder\'s timings.json holds no latencies (a merged run keeps them in each shard\'s, a baseline has none).');
   }
   const files: Record<string, string> = { 'report.html': reportHtml(input.summary, drawn, notes) };

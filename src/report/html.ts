@@ -2,11 +2,12 @@
  * report.html: one self-contained page (styles, data and charts inline, no script, no
  * network) that opens from disk or as a CI artifact. Pure: it gets the charts already drawn.
  */
-import type { ScenarioComparison } from './compare.ts';
+import { intervalSuffix, PAIRED_NOTE, type ScenarioComparison } from './compare.ts';
 import type { EngineSummary, Interval, Summary } from '../score/summary.ts';
-import { fixed, money, percent, signed, signedMoney } from './format.ts';
+import { SUMMARY_COLUMNS } from './columns.ts';
+import { fixed, money, moneyFacts, signed, signedMoney } from './format.ts';
 import { pairedVerdict } from './markdown.ts';
-import { engineColours } from './charts.ts';
+import { engineColours } from './charts/palette.ts';
 
 export interface DrawnChart {
   readonly name: string;
@@ -39,8 +40,20 @@ export function interval(key: string, i: Interval, show: (x: number) => string):
   return `${figure(`${key}.mean`, i.mean, show)} <span class="ci">[${figure(`${key}.ci95.0`, i.ci95[0], show)}, ${figure(`${key}.ci95.1`, i.ci95[1], show)}]</span>`;
 }
 
-function swatch(colour: string | undefined): string {
+export function swatch(colour: string | undefined): string {
   return `<span class="swatch" style="background:${colour ?? '#000'}"></span>`;
+}
+
+/** A table of the page, scrolling sideways when wider than the page. */
+export function table(id: string, heads: readonly string[], rows: readonly string[]): string[] {
+  return [
+    `<div class="table-wrap"><table id="${id}">`,
+    `<thead><tr>${heads.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
+    '<tbody>',
+    ...rows,
+    '</tbody>',
+    '</table></div>',
+  ];
 }
 
 const STYLE = `
@@ -105,47 +118,19 @@ export function chartFigures(charts: readonly DrawnChart[], linkSvg = true): str
 
 function engineRow(e: EngineSummary, colour: string | undefined): string {
   // Keys are relative to the row's engine (data-engine): an engine's label may hold dots.
-  const k = (field: string): string => field;
-  const cells = [
-    `${swatch(colour)}<code>${escapeHtml(e.engine)}</code>`,
-    interval(k('fill_rate'), e.fill_rate, (x) => fixed(x, 3)),
-    figure(k('filled_share'), e.filled_share, (x) => percent(x)),
-    figure(k('invited'), e.invited, (x) => fixed(x, 1)),
-    figure(k('excess_invites'), e.excess_invites, (x) => fixed(x, 1)),
-    figure(k('overbooked'), e.overbooked, (x) => fixed(x, 2)),
-    figure(k('time_to_fill_minutes_median'), e.time_to_fill_minutes_median, (x) => fixed(x, 0)),
-    figure(k('time_to_fill_ratio'), e.time_to_fill_ratio, (x) => percent(x, 1)),
-    interval(k('value'), e.value, money),
-    interval(k('regret'), e.regret, money),
-    figure(k('calls'), e.calls, (x) => fixed(x, 1)),
-    figure(k('faults'), e.faults, (x) => String(x)),
-  ];
+  const cells = SUMMARY_COLUMNS.map((c) => {
+    if (c.kind === 'engine') return `${swatch(colour)}<code>${escapeHtml(e.engine)}</code>`;
+    if (c.kind === 'interval') return interval(c.key, e[c.key], c.showOnPage ?? c.show);
+    return figure(c.key, e[c.key], c.show);
+  });
   return `<tr data-engine="${escapeHtml(e.engine)}">${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
 }
 
 function engineTable(summary: Summary): string[] {
   const colours = engineColours(summary.engines.map((e) => e.engine));
-  const heads = [
-    'engine',
-    'fill rate [95 % CI]',
-    'filled',
-    'invited',
-    'excess invites',
-    'overbooked',
-    'time to fill (median min)',
-    'time to fill (share of window)',
-    'value [95 % CI]',
-    'regret [95 % CI]',
-    'calls',
-    'faults',
-  ];
+  const heads = SUMMARY_COLUMNS.map((c) => c.header);
   return [
-    '<div class="table-wrap"><table id="engines">',
-    `<thead><tr>${heads.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
-    '<tbody>',
-    ...summary.engines.map((e) => engineRow(e, colours.get(e.engine))),
-    '</tbody>',
-    '</table></div>',
+    ...table('engines', heads, summary.engines.map((e) => engineRow(e, colours.get(e.engine)))),
     '<p class="note">Means per case; intervals are 95 % bootstrap intervals over cases. <em>Excess invites</em> are invitations beyond what the hindsight oracle needed; <em>regret</em> is the oracle\'s value minus the engine\'s.</p>',
   ];
 }
@@ -157,16 +142,11 @@ function pairedTable(summary: Summary): string[] {
   if (rows.length === 0) return [];
   return [
     `<h3>Against <code>${escapeHtml(summary.baseline)}</code>, paired over the same cases</h3>`,
-    '<div class="table-wrap"><table id="paired">',
-    '<thead><tr><th>engine</th><th>Δ value [95 % CI]</th><th>Δ fill rate [95 % CI]</th><th>on value</th></tr></thead>',
-    '<tbody>',
-    ...rows.map((e) => {
+    ...table('paired', ['engine', 'Δ value [95 % CI]', 'Δ fill rate [95 % CI]', 'on value'], rows.map((e) => {
       const d = e.vs_baseline as NonNullable<EngineSummary['vs_baseline']>;
       const k = 'vs_baseline';
       return `<tr data-engine="${escapeHtml(e.engine)}"><td>${swatch(colours.get(e.engine))}<code>${escapeHtml(e.engine)}</code></td><td>${interval(`${k}.value_diff`, d.value_diff, signedMoney)}</td><td>${interval(`${k}.fill_rate_diff`, d.fill_rate_diff, (x) => signed(x, 3))}</td><td>${pairedVerdict(d.value_diff)}</td></tr>`;
-    }),
-    '</tbody>',
-    '</table></div>',
+    })),
   ];
 }
 
@@ -190,7 +170,7 @@ function factsLine(summary: Summary): string {
   const reps = summary.replicates === 1 ? '1 replicate' : `${summary.replicates} replicates`;
   return (
     `${summary.cases} cases × ${reps} · pools of ${fixed(summary.pool_size_mean, 0)} and ${fixed(summary.num_vacancies_mean, 1)} vacancies on average · seed ${summary.seed} · ` +
-    `a hire is worth ${money(p.value_per_hire)}, an invitation costs ${money(p.cost_per_invite)}, an overbooking ${money(p.cost_per_overbooking)} · ` +
+    `${moneyFacts(p)} · ` +
     `${p.bootstrap} bootstrap resamples${p.carry_state ? ' · engine state carried across cases' : ''}`
   );
 }
@@ -229,7 +209,7 @@ export function compareHtml(title: string, sections: readonly { comparison: Scen
     body.push(
       `<p class="note">${escapeHtml(
         c.test === 'paired'
-          ? 'Same cases and seed on both sides: each change is tested case by case (paired 95 % bootstrap interval of the differences).'
+          ? PAIRED_NOTE
           : `Not paired (${c.unpairedBecause ?? ''}): a change counts when each mean lies outside the other's 95 % interval.`,
       )}</p>`,
     );
@@ -240,8 +220,8 @@ export function compareHtml(title: string, sections: readonly { comparison: Scen
     for (const e of c.engines) {
       const f = e.fill_rate;
       const v = e.value;
-      const ciF = f.ci95 === null ? '' : ` [${signed(f.ci95[0], 3)}, ${signed(f.ci95[1], 3)}]`;
-      const ciV = v.ci95 === null ? '' : ` [${signedMoney(v.ci95[0])}, ${signedMoney(v.ci95[1])}]`;
+      const ciF = intervalSuffix(f.ci95, (x) => signed(x, 3));
+      const ciV = intervalSuffix(v.ci95, signedMoney);
       body.push(
         `<tr><td><code>${escapeHtml(e.engine)}</code></td><td>${fixed(f.old, 3)} → ${fixed(f.new, 3)}</td><td>${escapeHtml(signed(f.diff, 3) + ciF)}${f.significant ? ' ✱' : ''}</td>` +
           `<td>${escapeHtml(`${money(v.old)} → ${money(v.new)}`)}</td><td>${escapeHtml(signedMoney(v.diff) + ciV)}${v.significant ? ' ✱' : ''}</td><td>${escapeHtml(VERDICT[e.verdict] ?? e.verdict)}</td></tr>`,

@@ -1,5 +1,6 @@
 import type { EngineSummary, Interval, Summary } from '../score/summary.ts';
-import { escapeCell, fixed, money, percent, share, signed, signedMoney } from './format.ts';
+import { SUMMARY_COLUMNS } from './columns.ts';
+import { escapeCell, fixed, money, moneyFacts, percent, signed, signedMoney } from './format.ts';
 
 /** `mean [low, high]`, or `mean (no interval)`: how every report shows an interval. */
 export function ci(interval: Interval, show: (x: number) => string): string {
@@ -14,6 +15,7 @@ export function pairedVerdict(diff: Interval): 'better' | 'worse' | 'no clear di
   if (diff.ci95[1] < 0) return 'worse';
   return 'no clear difference';
 }
+
 
 function mermaidLabel(name: string): string {
   // Mermaid point labels cannot hold ':' or brackets.
@@ -58,20 +60,12 @@ function valueChart(summary: Summary): string[] {
 }
 
 function engineRow(e: EngineSummary): string {
-  return [
-    escapeCell(e.engine),
-    ci(e.fill_rate, (x) => share(x, 3)),
-    percent(e.filled_share),
-    fixed(e.invited, 1),
-    fixed(e.excess_invites, 1),
-    fixed(e.overbooked, 2),
-    e.time_to_fill_minutes_median === null ? '–' : fixed(e.time_to_fill_minutes_median, 0),
-    percent(e.time_to_fill_ratio, 1),
-    ci(e.value, money),
-    ci(e.regret, money),
-    fixed(e.calls, 1),
-    String(e.faults),
-  ].join(' | ');
+  return SUMMARY_COLUMNS.map((c) => {
+    if (c.kind === 'engine') return escapeCell(e.engine);
+    if (c.kind === 'interval') return ci(e[c.key], c.show);
+    const value = e[c.key];
+    return value === null ? '–' : c.show(value);
+  }).join(' | ');
 }
 
 /**
@@ -86,14 +80,13 @@ export function summaryMarkdown(summary: Summary): string {
   if (summary.description !== '') out.push(`> ${summary.description}`, '');
   const reps = summary.replicates === 1 ? '1 replicate' : `${summary.replicates} replicates`;
   out.push(
-    `${summary.cases} case${summary.cases === 1 ? '' : 's'} × ${reps} · pools of ${fixed(summary.pool_size_mean, 0)} and ${fixed(summary.num_vacancies_mean, 1)} vacancies on average · seed ${summary.seed} · a hire is worth ${money(p.value_per_hire)}, ` +
-      `an invitation costs ${money(p.cost_per_invite)}, an overbooking ${money(p.cost_per_overbooking)}` +
+    `${summary.cases} case${summary.cases === 1 ? '' : 's'} × ${reps} · pools of ${fixed(summary.pool_size_mean, 0)} and ${fixed(summary.num_vacancies_mean, 1)} vacancies on average · seed ${summary.seed} · ${moneyFacts(p)}` +
       `${p.carry_state ? ' · engine state carried across cases' : ''}`,
     '',
   );
   out.push(
-    '| engine | fill rate [95 % CI] | filled | invited | excess invites | overbooked | time to fill (median min) | time to fill (share of window) | value [95 % CI] | regret [95 % CI] | calls | faults |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: |',
+    `| ${SUMMARY_COLUMNS.map((c) => c.header).join(' | ')} |`,
+    `| ${SUMMARY_COLUMNS.map((c) => (c.align === 'left' ? '---' : '---:')).join(' | ')} |`,
   );
   for (const e of summary.engines) out.push(`| ${engineRow(e)} |`);
   out.push(

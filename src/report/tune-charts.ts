@@ -3,10 +3,10 @@
  * Pareto front of fill rate against invitations. Pure builders of each chart's data from
  * tune.json, and the Vega-Lite specification that draws it (only the library's types here).
  */
-import type { TopLevelSpec } from 'vega-lite';
 import type { TuneReport } from '../tune/report.ts';
 import type { ConfigSummary } from '../tune/study.ts';
-import { CONFIG, OKABE_ITO, type ChartSpec } from './charts.ts';
+import { OKABE_ITO } from './charts/palette.ts';
+import { colourChannel, HEIGHT, themed, WIDTH, type ChartSpec } from './charts/theme.ts';
 
 /** What a configuration is in the charts; the winner and the defaults stand out. */
 export type Role = 'winner' | 'defaults' | 'winner = defaults' | 'survived' | 'dropped';
@@ -131,19 +131,9 @@ export function profileChartName(key: string): string {
 const ON_FRONT = 'on the front';
 const OFF_FRONT = 'behind it';
 
-const WIDTH = 460;
-const HEIGHT = 300;
-
-function roleColour(present: readonly Role[], legend = true) {
+function roleColour(present: readonly Role[]) {
   const domain = ROLES.filter((r) => present.includes(r));
-  return {
-    field: 'role',
-    type: 'nominal' as const,
-    title: 'configuration',
-    sort: domain,
-    scale: { domain, range: domain.map((r) => ROLE_COLOURS[r]) },
-    ...(legend ? {} : { legend: null }),
-  };
+  return colourChannel('role', 'configuration', domain, (r) => ROLE_COLOURS[r]);
 }
 
 /** Configurations dropped before the last case are placed by estimate: drawn faint. */
@@ -237,6 +227,5 @@ function paretoSpec(report: TuneReport): ChartSpec {
 
 /** Every chart of a tuning report, in the page's order: one per profiled parameter, then the front. */
 export function tuneCharts(report: TuneReport): ChartSpec[] {
-  const charts = [...profiledKeys(report).map((key) => profileSpec(report, key)), paretoSpec(report)];
-  return charts.map((c) => ({ ...c, spec: { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config: CONFIG, ...c.spec } as TopLevelSpec }));
+  return themed([...profiledKeys(report).map((key) => profileSpec(report, key)), paretoSpec(report)]);
 }

@@ -5,17 +5,13 @@
  */
 import type { TuneReport } from '../tune/report.ts';
 import type { ConfigSummary, Figures, VsDefaults } from '../tune/study.ts';
-import { fixed, money, percent, signed, signedMoney } from './format.ts';
-import { chartFigures, escapeHtml, figure, interval, page, type DrawnChart } from './html.ts';
+import { fixed, money, moneyFacts, percent, signed, signedMoney } from './format.ts';
+import { chartFigures, escapeHtml, figure, interval, page, swatch, table, type DrawnChart } from './html.ts';
 import { pairedVerdict } from './markdown.ts';
 import { roleOf, ROLE_COLOURS } from './tune-charts.ts';
 
 /** Rows of the ranking shown at most; tune.json and configs.csv hold them all. */
 export const MAX_HTML_ROWS = 40;
-
-function swatch(colour: string): string {
-  return `<span class="swatch" style="background:${colour}"></span>`;
-}
 
 function figureCells(prefix: string, f: Figures): string[] {
   return [
@@ -47,21 +43,20 @@ function rankingTable(report: TuneReport): string[] {
   const heads = ['rank', 'configuration', 'cases', 'value', 'fill rate', 'invited', 'regret', 'Δ value vs defaults [95 % CI]', 'Δ fill rate [95 % CI]', 'Δ invited [95 % CI]', 'on value', 'status', 'front'];
   const status = (c: ConfigSummary): string => (c.status === 'survived' ? 'survived' : `dropped after ${c.dropped_after ?? '?'} cases`);
   return [
-    '<div class="table-wrap"><table id="configurations">',
-    `<thead><tr>${heads.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
-    '<tbody>',
-    ...shown.map((c) =>
-      row(`data-config="${c.id}"`, [
-        String(c.rank),
-        `${swatch(ROLE_COLOURS[roleOf(c, winnerId)])}<code>${escapeHtml(c.spec)}</code>${c.is_default ? ' (defaults)' : ''}`,
-        ...figureCells('overall', c.overall),
-        ...vsCells('vs_defaults', c.vs_defaults),
-        escapeHtml(status(c)),
-        c.pareto ? '✓' : '',
-      ]),
+    ...table(
+      'configurations',
+      heads,
+      shown.map((c) =>
+        row(`data-config="${c.id}"`, [
+          String(c.rank),
+          `${swatch(ROLE_COLOURS[roleOf(c, winnerId)])}<code>${escapeHtml(c.spec)}</code>${c.is_default ? ' (defaults)' : ''}`,
+          ...figureCells('overall', c.overall),
+          ...vsCells('vs_defaults', c.vs_defaults),
+          escapeHtml(status(c)),
+          c.pareto ? '✓' : '',
+        ]),
+      ),
     ),
-    '</tbody>',
-    '</table></div>',
     report.configurations.length > shown.length
       ? `<p class="note">The first ${shown.length} of ${report.configurations.length} configurations; tune.json and configs.csv hold them all.</p>`
       : '',
@@ -71,23 +66,22 @@ function rankingTable(report: TuneReport): string[] {
 
 function holdoutTable(report: TuneReport): string[] {
   return [
-    '<div class="table-wrap"><table id="holdout">',
-    '<thead><tr><th>role</th><th>configuration</th><th>value in sample</th><th>value on holdout</th><th>fill rate in sample</th><th>fill rate on holdout</th><th>Δ value vs defaults on holdout [95 % CI]</th><th>on value</th></tr></thead>',
-    '<tbody>',
-    ...report.holdout.map((h) =>
-      row(`data-config="${h.id}"`, [
-        escapeHtml(h.roles.join(', ')),
-        `<code>${escapeHtml(h.spec)}</code>`,
-        figure('in_sample.value', h.in_sample.value, money),
-        figure('holdout.value', h.holdout.value, money),
-        figure('in_sample.fill_rate', h.in_sample.fill_rate, (x) => fixed(x, 3)),
-        figure('holdout.fill_rate', h.holdout.fill_rate, (x) => fixed(x, 3)),
-        h.holdout_vs_defaults === null ? 'reference' : interval('holdout_vs_defaults.value_diff', h.holdout_vs_defaults.value_diff, signedMoney),
-        h.holdout_vs_defaults === null ? '' : pairedVerdict(h.holdout_vs_defaults.value_diff),
-      ]),
+    ...table(
+      'holdout',
+      ['role', 'configuration', 'value in sample', 'value on holdout', 'fill rate in sample', 'fill rate on holdout', 'Δ value vs defaults on holdout [95 % CI]', 'on value'],
+      report.holdout.map((h) =>
+        row(`data-config="${h.id}"`, [
+          escapeHtml(h.roles.join(', ')),
+          `<code>${escapeHtml(h.spec)}</code>`,
+          figure('in_sample.value', h.in_sample.value, money),
+          figure('holdout.value', h.holdout.value, money),
+          figure('in_sample.fill_rate', h.in_sample.fill_rate, (x) => fixed(x, 3)),
+          figure('holdout.fill_rate', h.holdout.fill_rate, (x) => fixed(x, 3)),
+          h.holdout_vs_defaults === null ? 'reference' : interval('holdout_vs_defaults.value_diff', h.holdout_vs_defaults.value_diff, signedMoney),
+          h.holdout_vs_defaults === null ? '' : pairedVerdict(h.holdout_vs_defaults.value_diff),
+        ]),
+      ),
     ),
-    '</tbody>',
-    '</table></div>',
     `<p class="note">The holdout replays every case on fresh candidates (seed ${report.holdout_seed}): a winner that only fits the sample loses its lead here.</p>`,
   ];
 }
@@ -101,7 +95,7 @@ function factsLine(report: TuneReport): string {
     `${report.configurations_evaluated} configurations by ${method} on ${scenarios} · objective: mean ${report.objective} per case · ` +
     `${report.replicates === 1 ? '' : `${report.replicates} replicates · `}seed ${report.seed}, holdout seed ${report.holdout_seed} · ` +
     `${report.evaluations} of ${report.full_evaluations} case-evaluations${report.method === 'race' ? ` (${percent(saved, 0)} saved; stopped: ${report.stopped})` : ''} · ` +
-    `a hire is worth ${money(p.value_per_hire)}, an invitation costs ${money(p.cost_per_invite)}, an overbooking ${money(p.cost_per_overbooking)} · ${p.bootstrap} bootstrap resamples`
+    `${moneyFacts(p)} · ${p.bootstrap} bootstrap resamples`
   );
 }
 

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { main } from '../../src/cli.ts';
+import { CHART_NAMES, type ChartName } from '../../src/report/charts.ts';
 import type { Summary } from '../../src/score/summary.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -63,7 +64,7 @@ async function run(): Promise<void> {
   });
   check(`backtest ${scenario} exits 0`, code === 0, String(code));
   const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
-  const expectedCharts = ['deadline', 'fill-vs-spend', 'value', 'paired', 'win-rates', 'latency'];
+  const expectedCharts: readonly string[] = CHART_NAMES;
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
@@ -110,7 +111,7 @@ async function run(): Promise<void> {
       check(`chart ${c.name}: ${c.marks} marks drawn, ${Math.round(c.width)}×${Math.round(c.height)} px, titled`, c.marks > 0 && c.width > 100 && c.height > 50 && c.title !== '' && c.axisTitles > 0);
     }
     const engines = summary.engines.length;
-    const minimum: Record<string, number> = {
+    const minimum: Partial<Record<ChartName, number>> = {
       // A line per engine; a dot per case and engine; a rule, a box, a tick and a dot per engine; a cell per pair.
       deadline: engines,
       'fill-vs-spend': engines * summary.cases * summary.replicates,

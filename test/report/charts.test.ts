@@ -3,20 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backtest, type BacktestOptions, type BacktestResult } from '../../src/commands/backtest.ts';
-import {
-  deadlineCurve,
-  engineColours,
-  forestRows,
-  latencyPoints,
-  OKABE_ITO,
-  ORACLE_COLOUR,
-  reportCharts,
-  spendMeans,
-  spendPoints,
-  valueBoxes,
-  winCells,
-  type CurvePoint,
-} from '../../src/report/charts.ts';
+import { CHART_NAMES, reportCharts } from '../../src/report/charts.ts';
+import { deadlineCurve, forestRows, latencyPoints, spendMeans, spendPoints, valueBoxes, winCells, type CurvePoint } from '../../src/report/charts/data.ts';
+import { engineColours, OKABE_ITO, ORACLE_COLOUR } from '../../src/report/charts/palette.ts';
 import { ORACLE, type CaseRow } from '../../src/score/rows.ts';
 import type { Summary } from '../../src/score/summary.ts';
 import { memoryIo, TINY, backtestOptions } from '../helpers.ts';
@@ -191,7 +180,7 @@ describe('colours', () => {
   it('the same in every chart of a report', () => {
     const timings = JSON.parse(readFileSync(path.join(run.dir, 'timings.json'), 'utf8'));
     const charts = reportCharts({ summary, rows: run.rows, timings });
-    expect(charts.map((c) => c.name)).toEqual(['deadline', 'fill-vs-spend', 'value', 'paired', 'win-rates', 'latency']);
+    expect(charts.map((c) => c.name)).toEqual(CHART_NAMES);
     const expected = engineColours(summary.engines.map((e) => e.engine));
     let scales = 0;
     const walk = (x: unknown): void => {
@@ -208,5 +197,11 @@ describe('colours', () => {
     };
     for (const c of charts) walk(c.spec);
     expect(scales).toBeGreaterThanOrEqual(charts.length);
+  });
+});
+
+describe('the registry', () => {
+  it('names the charts/ files users see, in the page\'s order: renaming one is a change users see', () => {
+    expect(CHART_NAMES).toEqual(['deadline', 'fill-vs-spend', 'value', 'paired', 'win-rates', 'latency']);
   });
 });
