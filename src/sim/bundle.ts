@@ -1,20 +1,17 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { BuildOptions } from 'esbuild';
+import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.ts';
+import { BUILT, fromRoot } from '../paths.ts';
 
 /**
- * Worker threads do not inherit tsx's loader, and registering it in each worker costs
- * about 400 ms on this machine: longer than a whole cold_start run. So the worker's code is
- * bundled with esbuild into plain JavaScript that a thread starts in about 60 ms. Bundles
- * are cached under node_modules/.cache/pacebench, keyed by what went into them (every input
- * file's size and modification time), so a repeated run spends nothing on building.
- * Packages stay external in pacebench's own bundle and resolve from the project's
- * node_modules, which is why the cache lives there.
+ * How a simulation thread starts. Built, it runs dist/worker.mjs (`npm run build`). From the
+ * sources (tests, tsx) a thread has no TypeScript loader, so worker-boot.mjs registers tsx's
+ * and imports the thread's TypeScript entry, `WORKER_SOURCE`.
  */
-const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
-const CACHE = path.join(PROJECT, 'node_modules', '.cache', 'pacebench');
+export const WORKER_START: URL = pathToFileURL(fromRoot(BUILT ? 'dist/worker.mjs' : 'src/sim/worker-boot.mjs'));
+export const WORKER_SOURCE: string = pathToFileURL(fromRoot('src/sim/worker.ts')).href;
 
 export interface WorkerBundle {
   /** The worker entry to start. */
@@ -27,95 +24,36 @@ export interface WorkerBundle {
 const REQUIRE_BANNER =
   "import { createRequire as __pacebenchCreateRequire } from 'node:module'; const require = __pacebenchCreateRequire(import.meta.url);";
 
-interface CacheRecord {
-  readonly inputs: readonly { readonly file: string; readonly size: number; readonly mtimeMs: number }[];
-}
+/** Where this process writes engine modules' bundles; removed when it exits. */
+const PREFIX = 'pacebench-engines-';
+let folder: string | null = null;
+const bundled = new Map<string, Promise<string>>();
 
-function fingerprint(file: string): { size: number; mtimeMs: number } | null {
-  try {
-    const s = statSync(file);
-    return { size: s.size, mtimeMs: s.mtimeMs };
-  } catch {
-    return null;
+function bundleFolder(): string {
+  if (folder === null) {
+    const made = mkdtempSync(path.join(tmpdir(), PREFIX));
+    process.on('exit', () => rmSync(made, { recursive: true, force: true }));
+    folder = made;
   }
+  return folder;
 }
 
-/** Whether the bundle at `out` was built from the files as they are now. */
-export function isBundleCurrent(out: string): boolean {
-  const record = `${out}.inputs.json`;
-  if (!existsSync(out) || !existsSync(record)) return false;
-  try {
-    const { inputs } = JSON.parse(readFileSync(record, 'utf8')) as CacheRecord;
-    return inputs.every((i) => {
-      const f = fingerprint(i.file);
-      return f !== null && f.size === i.size && f.mtimeMs === i.mtimeMs;
-    });
-  } catch {
-    return false;
-  }
-}
-
-/** A cache name for an entry file: readable, and unique per absolute path. */
-function cacheName(entry: string, kind: string): string {
-  let h = 0;
-  for (let i = 0; i < entry.length; i++) h = (Math.imul(h, 31) + entry.charCodeAt(i)) | 0;
-  const base = path.basename(entry).replace(/[^A-Za-z0-9_.-]/g, '_');
-  return path.join(CACHE, `${kind}-${base}-${(h >>> 0).toString(16)}.mjs`);
-}
-
-/**
- * Builds `entry` into `out` unless the bundle there is current. `options` are esbuild's, on top
- * of a Node 20 bundle; `replaced` runs just before a new bundle takes the old one's place.
- */
-export async function bundleCached(entry: string, out: string, options: BuildOptions, replaced?: () => void): Promise<void> {
-  if (isBundleCurrent(out)) return;
+async function build(file: string): Promise<string> {
+  const out = path.join(bundleFolder(), `${bundled.size}-${path.basename(file).replace(/[^A-Za-z0-9_.-]/g, '_')}.mjs`);
   mkdirSync(path.dirname(out), { recursive: true });
-  // Built beside the target and renamed, so a concurrent run never loads half a file.
-  const temp = `${out}.tmp-${process.pid}`;
   try {
-    // Loaded only when a bundle is stale: esbuild costs a third of a second to import.
-    const { build } = await import('esbuild');
-    const result = await build({
-      entryPoints: [entry],
-      outfile: temp,
+    // Loaded only for engine modules: esbuild takes a while to import.
+    const esbuild = await import('esbuild');
+    await esbuild.build({
+      entryPoints: [file],
+      outfile: out,
       bundle: true,
       format: 'esm',
       platform: 'node',
       target: 'node20',
       logLevel: 'silent',
-      ...options,
-      metafile: true,
+      banner: { js: REQUIRE_BANNER },
     });
-    const inputs = Object.keys(result.metafile.inputs)
-      .map((file) => path.resolve(file))
-      // Modules a plugin made up (no file on disk) are no input that can change.
-      .flatMap((file) => {
-        const f = fingerprint(file);
-        return f === null ? [] : [{ file, ...f }];
-      });
-    writeFileSync(`${temp}.inputs.json`, JSON.stringify({ inputs } satisfies CacheRecord));
-    replaced?.();
-    renameSync(temp, out);
-    renameSync(`${temp}.inputs.json`, `${out}.inputs.json`);
-  } finally {
-    rmSync(temp, { force: true });
-    rmSync(`${temp}.inputs.json`, { force: true });
-  }
-}
-
-/**
- * A user's engine module bundled whole, as plain JavaScript: what both the main thread and the
- * helper threads import, whatever the module's language (TypeScript or JavaScript) and
- * whatever its folder's package.json says about module formats. A module that does not
- * compile is a UserError naming its file, line and column.
- */
-export async function bundleEngineModule(file: string): Promise<string> {
-  // Helper threads are handed the bundle itself. (Not compared with CACHE: inside the worker's
-  // own bundle, paths computed from import.meta.url start from the bundle's folder.)
-  if (path.dirname(path.resolve(file)).endsWith(path.join('.cache', 'pacebench')) && path.basename(file).startsWith('engine-')) return file;
-  const out = cacheName(file, 'engine');
-  try {
-    await bundleCached(file, out, { banner: { js: REQUIRE_BANNER } });
   } catch (error) {
     const errors = (error as { errors?: readonly { text: string; location: { file: string; line: number; column: number } | null }[] }).errors;
     if (Array.isArray(errors) && errors.length > 0) {
@@ -128,14 +66,28 @@ export async function bundleEngineModule(file: string): Promise<string> {
 }
 
 /**
- * The worker bundle, and each user's engine module bundled whole (its own imports resolve
- * from where it lives), built or taken from the cache.
+ * A user's engine module bundled whole, as plain JavaScript: what both the main thread and the
+ * helper threads import, whatever the module's folder and language (TypeScript or JavaScript)
+ * and whatever its folder's package.json says about module formats. Built once per process.
+ * A module that does not compile is a UserError naming its file, line and column.
  */
+export function bundleEngineModule(file: string): Promise<string> {
+  // Helper threads are handed the main thread's bundle, ready to import.
+  if (path.basename(path.dirname(file)).startsWith(PREFIX)) return Promise.resolve(file);
+  const key = path.resolve(file);
+  let out = bundled.get(key);
+  if (out === undefined) {
+    out = build(key);
+    bundled.set(key, out);
+    // A failure is not kept: the file may be fixed and loaded again in this process.
+    out.catch(() => bundled.delete(key));
+  }
+  return out;
+}
+
+/** The simulation thread's entry, and each user's engine module bundled whole (its own imports resolve from where it lives). */
 export async function bundleWorker(modulePaths: readonly string[]): Promise<WorkerBundle> {
-  const workerEntry = fileURLToPath(new URL('./worker.ts', import.meta.url));
-  const workerOut = cacheName(workerEntry, 'worker');
-  await bundleCached(workerEntry, workerOut, { packages: 'external' });
   const modules = new Map<string, string>();
   for (const file of modulePaths) modules.set(file, await bundleEngineModule(file));
-  return { entry: pathToFileURL(workerOut), modules };
+  return { entry: WORKER_START, modules };
 }

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { conformanceSituations, RULES, type ConformanceResult } from '../engines/conformance.ts';
 import type { ResolvedEngine } from '../engines/load.ts';
 import { UserError } from '../errors.ts';
-import { bundleWorker } from './bundle.ts';
+import { bundleWorker, WORKER_SOURCE, WORKER_START } from './bundle.ts';
 
 /** What the conformance thread sends back. */
 export type FromConformanceThread =
@@ -38,14 +38,14 @@ export async function checkInGuardedThread(engine: ResolvedEngine, timeoutMs: nu
   const slots = new Float64Array(probe);
   const input: ConformanceThreadInput = {
     kind: 'conformance',
-    entry: new URL('./worker.ts', import.meta.url).href,
+    entry: WORKER_SOURCE,
     spec: { ...engine.spec, ref: bundle?.modules.get(engine.spec.ref) ?? engine.spec.ref },
     label: engine.label,
     cwd: process.cwd(),
     timeoutMs,
     probe,
   };
-  const start = bundle?.entry ?? new URL('./worker-boot.mjs', import.meta.url);
+  const start = bundle?.entry ?? WORKER_START;
   const worker = new Worker(start, { workerData: input, execArgv: [] });
   const situations = conformanceSituations();
   const where = (): string => {

@@ -5,7 +5,7 @@ import type { ResolvedEngine } from '../engines/load.ts';
 import { isServedHere, isUserModule, parseRemoteSpec, type EngineSpec } from '../engines/spec.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { CaseRow } from '../score/rows.ts';
-import { bundleWorker, type WorkerBundle } from './bundle.ts';
+import { bundleWorker, WORKER_SOURCE, WORKER_START, type WorkerBundle } from './bundle.ts';
 import { guardBuffer, runningCall } from './guard.ts';
 import { LatencyHistogram, type LatencyData } from './latency.ts';
 import { DEFAULT_ENGINE_TIMEOUT_MS, type StopAt } from './play.ts';
@@ -13,7 +13,7 @@ import { runUnit, stopKey, type RunConfig, type Unit } from './run.ts';
 import { traceText } from '../trace/observe.ts';
 
 export interface WorkerInput {
-  /** For the tsx fallback: the TypeScript entry that worker-boot.mjs imports. */
+  /** Run from the sources: the TypeScript entry that worker-boot.mjs imports. */
   readonly entry: string;
   readonly scenario: Scenario;
   /** Specs to resolve in the worker (module paths pointing at loadable files), with the labels the main thread gave them. */
@@ -257,11 +257,11 @@ async function startHelpers(
   try {
     bundle = await bundleWorker(modulePaths);
   } catch {
-    // No writable cache or no esbuild: fall back to tsx in every worker, slower to start.
+    // An engine module that does not compile: each thread says so when it loads it.
     bundle = null;
   }
   const input: Omit<WorkerInput, 'guard'> = {
-    entry: new URL('./worker.ts', import.meta.url).href,
+    entry: WORKER_SOURCE,
     scenario: options.scenario,
     engines: options.engines.map((e) => ({
       spec: { ...e.spec, ref: bundle?.modules.get(e.spec.ref) ?? e.spec.ref },
@@ -273,7 +273,7 @@ async function startHelpers(
     measure: options.now !== undefined,
     trace: options.onTrace !== undefined,
   };
-  const start = bundle?.entry ?? new URL('./worker-boot.mjs', import.meta.url);
+  const start = bundle?.entry ?? WORKER_START;
   const timeoutMs = options.config.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
   // Units awaiting an asynchronous engine may be many per thread; synchronous ones need one
   // in hand and one queued, so a thread never sits idle while this one answers.
