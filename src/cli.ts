@@ -43,8 +43,6 @@ export type Command =
   | { readonly kind: 'fit'; readonly options: FitCommandOptions }
   | { readonly kind: 'serve'; readonly options: ServeOptions }
   | { readonly kind: 'report'; readonly dir: string }
-  /** Builds the caches a first run would build (npm's `prepare` script). */
-  | { readonly kind: 'prepare' }
   | { readonly kind: 'baseline'; readonly scenarios: readonly string[]; readonly workers: number; readonly out: string | undefined }
   | { readonly kind: 'tune'; readonly options: TuneOptions }
   /** `--help` or `--version`: yargs produced text and nothing is to be run. */
@@ -182,7 +180,7 @@ function backtestOptions(a: RunArgs, defaults: { workers: number }): BacktestOpt
 }
 
 /** Parses a command line into a `Command`; no IO, so tests can call it directly. */
-const COMMANDS = ['backtest', 'scenarios', 'engines', 'decide', 'conformance', 'compare', 'merge', 'report', 'baseline', 'fit', 'tune', 'serve', 'prepare'] as const;
+const COMMANDS = ['backtest', 'scenarios', 'engines', 'decide', 'conformance', 'compare', 'merge', 'report', 'baseline', 'fit', 'tune', 'serve'] as const;
 
 /** Edits (insertions, deletions, substitutions, swaps of neighbours) from `a` to `b`. */
 function distance(a: string, b: string): number {
@@ -202,7 +200,7 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
   // A mistyped command would otherwise read as unknown arguments ("scenario, backtets").
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && !(COMMANDS as readonly string[]).includes(first)) {
-    const near = COMMANDS.filter((c) => c !== 'prepare' && distance(first, c) <= 2);
+    const near = COMMANDS.filter((c) => distance(first, c) <= 2);
     throw new UserError(`unknown command "${first}"${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : ''}\nsee pacebench --help`);
   }
   let command: Command | null = null;
@@ -304,14 +302,6 @@ export async function parseArgv(argv: readonly string[], defaults = { workers: d
           .option('html', { type: 'boolean', default: true, describe: 'write report.html and charts/ (--no-html: skip them)' }),
       (a) => {
         command = { kind: 'merge', options: { dirs: a.dirs, out: a.out, format: a.format, html: a.html } };
-      },
-    )
-    .command(
-      'prepare',
-      false,
-      (y) => y,
-      () => {
-        command = { kind: 'prepare' };
       },
     )
     .command(
@@ -515,8 +505,6 @@ export async function run(command: Command, io: Io): Promise<number> {
       return (await import('./commands/serve.ts')).serve(command.options, io);
     case 'report':
       return report(command.dir, io);
-    case 'prepare':
-      return (await import('./commands/prepare.ts')).prepare(io);
     case 'baseline':
       return baseline(capWorkers({ scenarios: command.scenarios, workers: command.workers, out: command.out }, io), io);
     case 'tune':

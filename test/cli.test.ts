@@ -124,8 +124,6 @@ describe('parseArgv', () => {
     const backtest = await parseArgv(['backtest', '-s', 'cold_start', '--no-html'], defaults);
     expect(backtest.kind === 'backtest' && backtest.options.html).toBe(false);
     expect(await parseArgv(['report', 'reports/x'], defaults)).toEqual({ kind: 'report', dir: 'reports/x' });
-    // npm's prepare script; not listed in --help.
-    expect(await parseArgv(['prepare'], defaults)).toEqual({ kind: 'prepare' });
     const compare = await parseArgv(['compare', 'a', 'b', '--html', 'c.html'], defaults);
     expect(compare.kind === 'compare' && compare.options).toEqual({ old: 'a', new: 'b', tolerance: 0.01, html: 'c.html' });
     const merge = await parseArgv(['merge', 's1', 's2', '--out', 'm'], defaults);

@@ -19,7 +19,6 @@ import type { Scenario } from '../scenario/types.ts';
 import type { Money } from '../scenario/money.ts';
 import { alwaysFaulted, type CaseRow } from '../score/rows.ts';
 import { summarize, type Summary } from '../score/summary.ts';
-import { warmUpCharts } from '../report/charts-warm-up.ts';
 import { planUnits, type RunConfig } from '../sim/run.ts';
 import { estimateMemory, memoryProblem, type MemoryLimits } from '../sim/memory.ts';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engines/call.ts';
@@ -145,14 +144,10 @@ export function processMemoryLimits(): MemoryLimits {
   return { heapBytes: getHeapStatistics().heap_size_limit, machineBytes: totalmem() };
 }
 
-/** When the simulation's pace is judged, and how much of it must be left for the renderer to warm up. */
-const WARM_UP_JUDGED_AFTER_MS = 250;
-const WARM_UP_WORTH_MS = 800;
-
 export async function backtest(options: BacktestOptions, io: Io): Promise<BacktestResult> {
   const began = io.now();
-  // The chart renderer's threads start first: they load their libraries and warm up while
-  // the scenario is read and simulated, and the charts are drawn sooner after.
+  // The chart renderer's threads start first: they load their libraries while the scenario
+  // is read and simulated, and the charts are drawn sooner after.
   const loader = options.html === true && options.shard === undefined ? await import('../report/charts-loader.ts') : null;
   const renderer: ChartRenderer | null = loader === null ? null : loader.startRenderer(loader.renderThreads(options.workers));
   try {
@@ -211,19 +206,7 @@ async function runBacktest(
   const progress = progressLine(io, label);
   const started = io.now();
   const traceFile = options.trace === undefined ? null : new TraceFileWriter(path.resolve(io.cwd, options.trace), units.length);
-  // The renderer warms up (charts-warm-up.ts) only when the simulation will last long enough
-  // for it: a warm-up chart cannot be interrupted, and one begun as the simulation ends would
-  // delay the real charts. Judged from the pace of the first quarter second.
-  let warmUpPending = renderer !== null;
-  const onProgress = (done: number, total: number): void => {
-    progress.update(done, total);
-    if (!warmUpPending || done === 0) return;
-    const elapsed = io.now() - started;
-    if (elapsed < WARM_UP_JUDGED_AFTER_MS) return;
-    warmUpPending = false;
-    // Built only then: some 20 ms that a short run would spend for nothing.
-    if ((elapsed * (total - done)) / done >= WARM_UP_WORTH_MS) renderer?.warmUp(warmUpCharts(engines.map((e) => e.label), baseline));
-  };
+  const onProgress = (done: number, total: number): void => progress.update(done, total);
 
   const result = await runUnits({
     scenario,

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.ts';
+import { fromRoot } from '../paths.ts';
 import { checkReportFolder } from '../report/write.ts';
 import { listScenarioNames, readScenario } from '../scenario/read.ts';
 import { DEFAULT_MONEY } from '../scenario/money.ts';
@@ -10,7 +10,7 @@ import { backtest, REPORT_FILES } from './backtest.ts';
 import type { Io } from './io.ts';
 
 /** Where the committed baselines live: reports/baseline/<scenario>/ in the project. */
-export const BASELINE_DIR = fileURLToPath(new URL('../../reports/baseline/', import.meta.url));
+export const BASELINE_DIR = fromRoot('reports/baseline') + path.sep;
 
 /**
  * `pacebench baseline` (`npm run baseline`): backtests every shipped scenario with the

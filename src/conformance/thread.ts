@@ -1,7 +1,7 @@
-import { bundleEngineModule } from '../sim/bundle.ts';
+import { bundleEngineModule } from '../engines/module-bundle.ts';
 import type { ResolvedEngine } from '../engines/load.ts';
 import { UserError } from '../errors.ts';
-import { THREAD_BOOT, ThreadPool } from '../sim/threads.ts';
+import { threadStart, ThreadPool } from '../sim/threads.ts';
 import { conformanceSituations, RULES, type ConformanceResult } from './check.ts';
 
 /** What the conformance thread sends back. */
@@ -34,11 +34,12 @@ export async function checkInGuardedThread(engine: ResolvedEngine, timeoutMs: nu
   } catch {
     // The thread bundles it again, and reports what it finds.
   }
+  const { start, entry } = threadStart('conformance');
   const probe = new SharedArrayBuffer(3 * Float64Array.BYTES_PER_ELEMENT);
   const slots = new Float64Array(probe);
   const input: ConformanceThreadInput = {
     kind: 'conformance',
-    entry: new URL('./thread-main.ts', import.meta.url).href,
+    entry,
     spec: { ...engine.spec, ref },
     label: engine.label,
     cwd: process.cwd(),
@@ -69,7 +70,7 @@ export async function checkInGuardedThread(engine: ResolvedEngine, timeoutMs: nu
           }),
         ),
     });
-    const worker = pool.spawn(THREAD_BOOT, input, slots, true);
+    const worker = pool.spawn(start, input, slots, true);
     // The result is kept until the thread ends on its own, so that what the engine printed
     // has reached stderr before the command goes on.
     let result: ConformanceResult | null = null;

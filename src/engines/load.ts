@@ -34,7 +34,7 @@ export async function importEngineModule(file: string): Promise<EngineDefinition
   if (!existsSync(file)) throw new UserError(`engine module ${file} does not exist`);
   // Bundled as the helper threads run it: TypeScript or JavaScript, ES module or CommonJS,
   // inside this project or anywhere, and a syntax error named with its line.
-  const { bundleEngineModule } = await import('../sim/bundle.ts');
+  const { bundleEngineModule } = await import('./module-bundle.ts');
   const bundled = await bundleEngineModule(file);
   let mod: Record<string, unknown>;
   try {

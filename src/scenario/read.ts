@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.ts';
+import { fromRoot } from '../paths.ts';
 import { formatProblem, sortProblems, type Problem } from './problems.ts';
 import type { Scenario } from './types.ts';
 import { validateScenario, type ScenarioCheck, type ScenarioFile } from './validate.ts';
 
 /** The project's own `scenarios/` folder, wherever the command is run from. */
-export const SHIPPED_SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+export const SHIPPED_SCENARIOS = fromRoot('scenarios') + path.sep;
 
 const NAME = /^[A-Za-z0-9_-]+$/;
 

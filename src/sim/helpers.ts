@@ -4,12 +4,12 @@ import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engines/call.ts';
 import { isUserModule, type EngineSpec } from '../engines/spec.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { CaseRow } from '../score/rows.ts';
-import { bundleWorker, type WorkerBundle } from './bundle.ts';
+import { bundleEngineModule } from '../engines/module-bundle.ts';
 import { guardBuffer, runningCall } from './guard.ts';
 import type { LatencyData, LatencyHistogram } from './latency.ts';
 import type { StopAt } from './play.ts';
 import { stopKey, type RunConfig, type Unit } from './run.ts';
-import { THREAD_BOOT, ThreadPool } from './threads.ts';
+import { threadStart, ThreadPool } from './threads.ts';
 import type { RunUnitsOptions } from './workers.ts';
 
 /** The backtest's helper threads: what they are told and answer, the units they share, and their start. */
@@ -18,7 +18,7 @@ import type { RunUnitsOptions } from './workers.ts';
 export const DEFAULT_CONCURRENCY = 32;
 
 export interface WorkerInput {
-  /** For the tsx fallback: the TypeScript entry that worker-boot.mjs imports. */
+  /** Run from the sources: the TypeScript entry that worker-boot.mjs imports. */
   readonly entry: string;
   readonly scenario: Scenario;
   /** Specs to resolve in the worker (module paths pointing at loadable files), with the labels the main thread gave them. */
@@ -94,18 +94,21 @@ export async function startHelpers(
   guarded: boolean,
 ): Promise<Helpers> {
   const modulePaths = options.engines.filter((e) => isUserModule(e.spec.ref)).map((e) => e.spec.ref);
-  let bundle: WorkerBundle | null = null;
-  try {
-    bundle = await bundleWorker(modulePaths);
-  } catch {
-    // No writable cache or no esbuild: fall back to tsx in every worker, slower to start.
-    bundle = null;
+  // Each thread imports the main thread's bundle of a user's module (engines/module-bundle.ts).
+  const bundled = new Map<string, string>();
+  for (const file of modulePaths) {
+    try {
+      bundled.set(file, await bundleEngineModule(file));
+    } catch {
+      // An engine module that does not compile: each thread says so when it loads it.
+    }
   }
+  const { start, entry } = threadStart('simulation');
   const input: Omit<WorkerInput, 'guard'> = {
-    entry: new URL('./worker.ts', import.meta.url).href,
+    entry,
     scenario: options.scenario,
     engines: options.engines.map((e) => ({
-      spec: { ...e.spec, ref: bundle?.modules.get(e.spec.ref) ?? e.spec.ref },
+      spec: { ...e.spec, ref: bundled.get(e.spec.ref) ?? e.spec.ref },
       label: e.label,
     })),
     cwd: process.cwd(),
@@ -114,7 +117,6 @@ export async function startHelpers(
     measure: options.now !== undefined,
     trace: options.onTrace !== undefined,
   };
-  const start = bundle?.entry ?? THREAD_BOOT;
   const timeoutMs = options.config.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
   // Units awaiting an asynchronous engine may be many per thread; synchronous ones need one
   // in hand and one queued, so a thread never sits idle while this one answers.

@@ -1,4 +1,6 @@
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { BUILT, fromRoot } from '../paths.ts';
 
 /**
  * pacebench's one pool of worker threads and its one watchdog: backtests' helper threads and
@@ -15,8 +17,23 @@ export interface ThreadPoolOptions<S> {
   readonly onStuck: (worker: Worker, state: S) => void;
 }
 
-/** The module a thread starts from when no bundle is given: it registers tsx, then imports `entry`. */
-export const THREAD_BOOT = new URL('./worker-boot.mjs', import.meta.url);
+/** The threads pacebench starts: their TypeScript entry under src/, and their bundle in dist/ (`npm run build`). */
+const THREAD_ENTRIES = {
+  simulation: { source: 'src/sim/worker.ts', built: 'dist/worker.mjs' },
+  conformance: { source: 'src/conformance/thread-main.ts', built: 'dist/conformance-worker.mjs' },
+} as const;
+
+/**
+ * How a thread starts. Built, from its bundle in dist/. From the sources (tests, tsx) a thread
+ * has no TypeScript loader, so worker-boot.mjs registers tsx's and imports `entry`.
+ */
+export function threadStart(kind: keyof typeof THREAD_ENTRIES): { readonly start: URL; readonly entry: string } {
+  const { source, built } = THREAD_ENTRIES[kind];
+  return {
+    start: pathToFileURL(fromRoot(BUILT ? built : 'src/sim/worker-boot.mjs')),
+    entry: pathToFileURL(fromRoot(source)).href,
+  };
+}
 
 export class ThreadPool<S> {
   private readonly threads = new Map<Worker, S>();

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
@@ -9,67 +10,65 @@ const ROOT = path.join(import.meta.dirname, '..', '..');
 /** A checkout of its own (sources copied, node_modules shared), so its sources can be edited. */
 function checkout(): string {
   const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'pacebench-launcher-')));
-  for (const f of ['bin', 'src', 'scenarios']) cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
+  for (const f of ['bin', 'src', 'scenarios', 'scripts']) cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
   cpSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   return dir;
 }
 
-function run(dir: string, args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [path.join(dir, 'bin', 'pacebench.mjs'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
+function run(dir: string, args: string[], cwd = dir) {
+  const r = spawnSync(process.execPath, [path.join(dir, 'bin', 'pacebench.mjs'), ...args], { cwd, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+function build(dir: string) {
+  const r = spawnSync(process.execPath, [path.join(dir, 'scripts', 'build.mjs')], { cwd: dir, encoding: 'utf8' });
+  return { code: r.status, stderr: r.stderr };
+}
+
 describe('bin/pacebench.mjs, the start of every npm script', () => {
-  // One checkout for both tests, in this order: the edits of the second come last.
+  // One checkout for the tests, in this order: the edits of the last come last.
   const dir = checkout();
 
-  it('gives the same report as the sources run through tsx, the shipped scenarios found from anywhere', () => {
+  it('refuses to run before the first build', () => {
+    const r = run(dir, ['--help']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('pacebench: pacebench is not built (no dist/build-info.json): run npm run build\n');
+  });
+
+  it('runs the build, which gives the same report as the sources run through tsx, the shipped scenarios found from anywhere', () => {
+    expect(build(dir).code).toBe(0);
     const elsewhere = realpathSync(mkdtempSync(path.join(tmpdir(), 'pacebench-cwd-')));
     const args = ['backtest', '--scenario', 'trace_replay', '--no-html', '--workers', '1'];
-    const bundled = spawnSync(process.execPath, [path.join(dir, 'bin', 'pacebench.mjs'), ...args, '--out', 'bundled'], { cwd: elsewhere, encoding: 'utf8' });
-    expect(bundled.stderr).toMatch(/report written to bundled\//);
-    const plain = run(dir, [...args, '--out', path.join(elsewhere, 'plain')], { PACEBENCH_NO_BUNDLE: '1' });
-    expect(plain.code).toBe(0);
-    expect(readFileSync(path.join(elsewhere, 'bundled', 'cases.csv'), 'utf8')).toBe(readFileSync(path.join(elsewhere, 'plain', 'cases.csv'), 'utf8'));
-  }, 60_000);
-  it('runs the sources through tsx when no bundle can be written (a read-only node_modules)', () => {
-    const other = checkout();
-    // The launcher's cache folder for that checkout, made a file so that nothing can be written there.
-    let h = 0;
-    const project = `${other}${path.sep}`;
-    for (let i = 0; i < project.length; i++) h = (Math.imul(h, 31) + project.charCodeAt(i)) | 0;
-    const blocked = path.join(ROOT, 'node_modules', '.cache', 'pacebench', `cli-${(h >>> 0).toString(16)}`);
-    mkdirSync(path.dirname(blocked), { recursive: true });
-    writeFileSync(blocked, 'not a folder');
-    const caches = (): string[] => readdirSync(path.dirname(blocked)).filter((f) => f.startsWith('cli-'));
-    const before = caches();
-    try {
-      const r = run(other, ['engines', 'list']);
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^exp\b/m);
-      // No bundle went anywhere else.
-      expect(caches()).toEqual(before);
-    } finally {
-      rmSync(blocked, { force: true });
-    }
+    const built = run(dir, [...args, '--out', 'built'], elsewhere);
+    expect(built.stderr).toMatch(/report written to built\//);
+    const plain = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, path.join(dir, 'src', 'cli.ts'), ...args, '--out', 'plain'], { cwd: elsewhere, encoding: 'utf8' });
+    expect(plain.status).toBe(0);
+    expect(readFileSync(path.join(elsewhere, 'built', 'cases.csv'), 'utf8')).toBe(readFileSync(path.join(elsewhere, 'plain', 'cases.csv'), 'utf8'));
   }, 60_000);
 
-  it('picks up an edited source on the next run, and says where sources do not compile', () => {
+  it('refuses a build older than an edited source in one line, runs once rebuilt, and the build says where sources do not compile', () => {
     const cli = path.join(dir, 'src', 'cli.ts');
     expect(run(dir, ['--help']).stdout).toMatch(/Backtests and benchmarks invitation-pacing engines\./);
+    // Touched, not changed: still the build of these sources.
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(cli, later, later);
+    expect(run(dir, ['--help']).code).toBe(0);
 
     writeFileSync(cli, readFileSync(cli, 'utf8').replace('Backtests and benchmarks invitation-pacing engines.', 'An edited description.'));
+    const stale = run(dir, ['--help']);
+    expect(stale.code).toBe(2);
+    expect(stale.stdout).toBe('');
+    expect(stale.stderr).toBe('pacebench: src/cli.ts changed since the last build: run npm run build\n');
+    expect(build(dir).code).toBe(0);
     const edited = run(dir, ['--help']);
     expect(edited.code).toBe(0);
     expect(edited.stdout).toMatch(/An edited description\./);
 
     writeFileSync(cli, `${readFileSync(cli, 'utf8')}\nconst broken = ;\n`);
-    const broken = run(dir, ['--help']);
+    const broken = build(dir);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/src\/cli\.ts:\d+:\d+/);
-    expect(broken.stderr).toMatch(/could not bundle src\/cli\.ts/);
+    expect(run(dir, ['--help']).code).toBe(2);
   }, 60_000);
-
 });
