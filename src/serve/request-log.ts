@@ -1,0 +1,40 @@
+/**
+ * One log line per request, with what an operator looks for: the engine, the case, the
+ * latency. A call the engine saw names its engine and case in `request.call`; others (refused
+ * bodies, other routes) are read from the route and the body. `routeOptions` is a getter that
+ * builds an object, so it is read only for those.
+ */
+import type { FastifyInstance } from 'fastify';
+
+export function logRequests(app: FastifyInstance, warmingUp: () => boolean): void {
+  app.addHook('onResponse', (request, reply, done) => {
+    if (warmingUp()) {
+      done();
+      return;
+    }
+    const call = request.call;
+    let engine: string | null;
+    let correlationId: string | null;
+    if (call !== null) {
+      engine = call.engine;
+      correlationId = call.correlationId;
+    } else {
+      const body = request.body as { correlation_id?: unknown } | null | undefined;
+      const config = request.routeOptions.config as { engine?: string };
+      engine = config.engine ?? (request.params as { name?: string } | undefined)?.name ?? null;
+      correlationId = typeof body?.correlation_id === 'string' ? body.correlation_id : null;
+    }
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        engine,
+        correlation_id: correlationId,
+        latency_ms: Math.round(reply.elapsedTime * 1000) / 1000,
+      },
+      'request',
+    );
+    done();
+  });
+}
