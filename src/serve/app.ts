@@ -85,7 +85,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   // Validation by the contract's schemas (validation.ts); answers are plain JSON: the schemas
-  // of responses document them and convert nothing.
+  // of responses document them and convert nothing. The unknown fields an original body had
+  // are counted for its log line, by the body engines see.
+  const ignoredFields = new WeakMap<object, number>();
   const validators = new Map<string, (data: unknown) => { value: unknown } | { error: Error }>();
   app.setValidatorCompiler(({ schema, httpPart }) => {
     // The engine name's enum documents the choice; an unknown name answers 404, not 422.
@@ -95,8 +97,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (known !== undefined) return known;
     const v = compileValidator(schema);
     const fn = (data: unknown) => {
-      const problems = v.problems(data);
-      return problems === null ? { value: data } : { error: new InvalidRequest(problems) };
+      const checked = v.check(data);
+      if ('problems' in checked) return { error: new InvalidRequest(checked.problems) };
+      if (checked.ignored > 0) ignoredFields.set(checked.value, checked.ignored);
+      return { value: checked.value };
     };
     validators.set(key, fn);
     return fn;
@@ -113,7 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   docsRoutes(app, paths);
   paths.answerOtherMethods(app);
   answerErrors(app);
-  logRequests(app, () => warmingUp);
+  logRequests(app, () => warmingUp, (body) => ignoredFields.get(body));
 
   // While closing, answers in flight close their keep-alive connection, so that close() ends
   // when they are done instead of waiting for the client to hang up.

@@ -6,7 +6,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 
-export function logRequests(app: FastifyInstance, warmingUp: () => boolean): void {
+/**
+ * `ignoredFields`: how many unknown fields the body had that the original paths ignored
+ * (`undefined`: none); said as `ignored_fields` on that request's line.
+ */
+export function logRequests(app: FastifyInstance, warmingUp: () => boolean, ignoredFields: (body: object) => number | undefined): void {
   app.addHook('onResponse', (request, reply, done) => {
     if (warmingUp()) {
       done();
@@ -24,17 +28,16 @@ export function logRequests(app: FastifyInstance, warmingUp: () => boolean): voi
       engine = config.engine ?? (request.params as { name?: string } | undefined)?.name ?? null;
       correlationId = typeof body?.correlation_id === 'string' ? body.correlation_id : null;
     }
-    request.log.info(
-      {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        engine,
-        correlation_id: correlationId,
-        latency_ms: Math.round(reply.elapsedTime * 1000) / 1000,
-      },
-      'request',
-    );
+    const line = {
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      engine,
+      correlation_id: correlationId,
+      latency_ms: Math.round(reply.elapsedTime * 1000) / 1000,
+    };
+    const ignored = typeof request.body === 'object' && request.body !== null ? ignoredFields(request.body) : undefined;
+    request.log.info(ignored === undefined ? line : { ...line, ignored_fields: ignored }, 'request');
     done();
   });
 }
