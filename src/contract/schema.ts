@@ -23,13 +23,10 @@ const timestamp = (description: string, example: string) =>
     examples: [example],
   }) as const;
 
-export const CANDIDATE_RECORD_SCHEMA = {
-  $id: 'CandidateRecord',
-  title: 'CandidateRecord',
-  description: 'One invited candidate as the engine sees it at the time of the call.',
+/** A record's fields and the states that cannot happen, shared by both request schemas. */
+const record = {
   type: 'object',
   required: ['notification_status', 'candidate_status', 'time_to_respond_ir_minutes'],
-  additionalProperties: false,
   properties: {
     notification_status: {
       type: 'string',
@@ -60,6 +57,22 @@ export const CANDIDATE_RECORD_SCHEMA = {
       then: { properties: { candidate_status: { enum: ['not_in_ft', 'cancelled'] } } },
     },
   ],
+} as const;
+
+export const CANDIDATE_RECORD_SCHEMA = {
+  $id: 'CandidateRecord',
+  title: 'CandidateRecord',
+  description: 'One invited candidate as the engine sees it at the time of the call.',
+  ...record,
+  additionalProperties: false,
+} as const;
+
+/** A record of the original paths' body: unknown fields are ignored there. */
+export const ORIGINAL_CANDIDATE_RECORD_SCHEMA = {
+  $id: 'OriginalCandidateRecord',
+  title: 'OriginalCandidateRecord',
+  description: `${CANDIDATE_RECORD_SCHEMA.description} Unknown fields are ignored.`,
+  ...record,
 } as const;
 
 const requestProperties = {
@@ -98,16 +111,20 @@ export const REQUEST_SCHEMA = {
 
 /**
  * `POST /optim-*`: the original service's body, where `correlation_id` is optional. Unknown
- * fields are refused here too (pydantic ignored them): a misspelt field is a bug to hear about.
+ * fields, in the body and in its records, are accepted and ignored, as the original service's
+ * pydantic models did: its clients send fields it never read.
  */
 export const ORIGINAL_REQUEST_SCHEMA = {
   $id: 'OriginalRequest',
   title: 'OriginalRequest',
-  description: 'The body of the original service: `now` (or `reference_date_time`), `correlation_id` optional. Unknown fields are refused.',
+  description:
+    'The body of the original service: `now` (or `reference_date_time`), `correlation_id` optional. Unknown fields, in the body and in its records, are ignored.',
   type: 'object',
   required: [...REQUIRED],
-  additionalProperties: false,
-  properties: requestProperties,
+  properties: {
+    ...requestProperties,
+    impacted_candidates_data: { ...requestProperties.impacted_candidates_data, items: { $ref: 'OriginalCandidateRecord#' } },
+  },
   ...CALL_TIME,
 } as const;
 
@@ -171,6 +188,7 @@ export const ERROR_SCHEMA = {
 
 export const CONTRACT_SCHEMAS = [
   CANDIDATE_RECORD_SCHEMA,
+  ORIGINAL_CANDIDATE_RECORD_SCHEMA,
   REQUEST_SCHEMA,
   ORIGINAL_REQUEST_SCHEMA,
   DECISION_SCHEMA,

@@ -1,7 +1,7 @@
 /**
- * The calls `serve` makes to itself before it opens its port. A freshly started server
- * answers its first ten thousand calls at about 1.5 times the cost of later ones: the JIT
- * has not yet compiled the HTTP parser, Fastify's routing, the validators and the engines
+ * The calls `serve --warm-up N` makes to itself before it opens its port (none by default).
+ * A freshly started server answers its first ten thousand calls at about 1.5 times the cost
+ * of later ones: the JIT has not yet compiled the HTTP parser, Fastify's routing, the validators and the engines
  * for the shapes they see. These calls take that cost before any client does. They vary the
  * records (every kind, 0 to 199 of them), the vacancies and the calls of a case, so that the
  * compiled code is the code real traffic needs; they are built without randomness.

@@ -19,7 +19,7 @@ describe('parseArgv serve', () => {
         caseTtlMs: 24 * 3_600_000,
         logRequests: undefined,
         timeoutMs: 10_000,
-        warmUp: 2000,
+        warmUp: 0,
       },
     });
   });

@@ -96,6 +96,15 @@ describe('pacebench serve on a real socket', () => {
     for (const l of lines) expect(typeof l.latency_ms).toBe('number');
   }, 60_000);
 
+  it('opens its port without calling itself first unless --warm-up is given', async () => {
+    const server = start(['--log-level', 'warn']);
+    const url = await server.url;
+    expect(server.stderr()).not.toMatch(/warm/);
+    expect(((await (await fetch(`${url}/health`)).json()) as { cases: unknown }).cases).toEqual({ live: 0, evicted: 0, expired: 0 });
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+  }, 60_000);
+
   it('stops with exit code 0 on SIGTERM during the warm-up, without opening its port', async () => {
     const server = start(['--warm-up', '1000000', '--log-level', 'warn']);
     server.url.catch(() => {});

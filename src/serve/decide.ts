@@ -1,0 +1,93 @@
+/**
+ * One call of a served engine on a validated body: the case's instance (kept per engine and
+ * case id in a CaseStore), its decision, awaited when it is a Promise, and checked.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Decision, Request } from '../contract/types.ts';
+import { checkDecision, createInstance, decideWithin, isPending } from '../engines/call.ts';
+import { caseIdOf } from '../engines/common.ts';
+import type { ResolvedEngine } from '../engines/load.ts';
+import type { Engine } from '../engines/types.ts';
+import { engineStream } from '../stats/rng.ts';
+import type { CaseStore } from './cases.ts';
+import { EngineFailure, unknownEngine } from './errors.ts';
+import { toRequest } from './validation.ts';
+
+/**
+ * The replicate whose engine streams the service reproduces: a served engine seeded like a
+ * backtest's replicate 1 draws the same numbers for the same calls.
+ */
+export const SERVED_REPLICATE = 1;
+
+/** What the request log says of a call an engine saw. */
+export interface CallInfo {
+  engine: string;
+  correlationId: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    call: CallInfo | null;
+  }
+}
+
+/** `{case id}_0`: the first call of a case. */
+const FIRST_CALL = /_0+$/;
+
+/**
+ * The decision of engine `label` on a validated body. Synchronous when the engine answers at
+ * once (every registered engine), so that a call costs no Promise and no extra turn of the
+ * microtask queue; a Promise when the engine's `decide` returns one.
+ */
+export type Decide = (request: FastifyRequest, label: string, body: Record<string, unknown>) => Decision | Promise<Decision>;
+
+export function decider(o: {
+  readonly engines: ReadonlyMap<string, ResolvedEngine>;
+  readonly cases: CaseStore<Engine>;
+  readonly seed: number;
+  /** Every answered call, unless the server is calling itself (the warm-up). */
+  readonly onDecision: ((engine: string, request: Request, decision: Decision) => void) | undefined;
+  readonly warmingUp: () => boolean;
+}): Decide {
+  const newInstance = (engine: ResolvedEngine, label: string, caseId: string): Engine =>
+    createInstance(engine, engineStream(o.seed, SERVED_REPLICATE, caseId, label));
+
+  const failure = (label: string, error: unknown): EngineFailure =>
+    new EngineFailure(`engine ${label} failed: ${error instanceof Error ? error.message : String(error)}`);
+
+  const answered = (label: string, request: Request, answer: unknown): Decision => {
+    const checked = checkDecision(answer);
+    if ('problem' in checked) throw new EngineFailure(`engine ${label} returned an invalid decision: ${checked.problem}`);
+    if (!o.warmingUp()) o.onDecision?.(label, request, checked.decision);
+    return checked.decision;
+  };
+
+  return (request, label, body) => {
+    const engine = o.engines.get(label);
+    if (engine === undefined) throw unknownEngine(label, o.engines.keys());
+    const contractRequest = toRequest(body);
+    const correlationId = typeof body.correlation_id === 'string' ? body.correlation_id : null;
+    request.call = { engine: label, correlationId };
+    let decision: unknown;
+    try {
+      // Call 0 starts the case again: a replayed or replicated case gets a fresh instance.
+      const instance =
+        correlationId === null
+          ? newInstance(engine, label, '')
+          : o.cases.get(`${label}\u001f${caseIdOf(correlationId)}`, () => newInstance(engine, label, caseIdOf(correlationId)), FIRST_CALL.test(correlationId));
+      decision = decideWithin(instance, contractRequest, Number.POSITIVE_INFINITY);
+    } catch (error) {
+      throw failure(label, error);
+    }
+    // An engine may answer with a Promise (remote engines, async user modules).
+    if (isPending(decision)) {
+      return Promise.resolve(decision).then(
+        (d) => answered(label, contractRequest, d),
+        (error: unknown) => {
+          throw failure(label, error);
+        },
+      );
+    }
+    return answered(label, contractRequest, decision);
+  };
+}
