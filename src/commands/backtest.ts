@@ -4,15 +4,12 @@ import { getHeapStatistics } from 'node:v8';
 import { UserError } from '../errors.ts';
 import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
 import { DEFAULT_BASELINE, ENGINE_NAMES } from '../engines/registry.ts';
-import { isRemoteSpec, parseEngineList } from '../engines/spec.ts';
-import { casesCsv } from '../report/csv.ts';
+import { checkRemotes, closeRemotes } from '../engines/remotes.ts';
+import { parseEngineList } from '../engines/spec.ts';
 import type { ChartRenderer } from '../report/charts-loader.ts';
-import { HTML_REPORT_FILES } from '../report/html-names.ts';
-import { summaryJson } from '../report/json.ts';
-import { summaryMarkdown } from '../report/markdown.ts';
-import { factsOf, runJson, type RunRecord } from '../report/run.ts';
+import { factsOf, type RunRecord } from '../report/run.ts';
 import { buildTimings, timingsJson } from '../report/timings.ts';
-import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
+import { checkReportTarget, reportFolderFiles, writeReportFolder } from '../report/folder.ts';
 import { TraceFileWriter, traceTargetProblem } from '../trace/write.ts';
 import { readScenario } from '../scenario/read.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -25,12 +22,6 @@ import { estimateMemory, memoryProblem, type MemoryLimits } from '../sim/memory.
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../sim/play.ts';
 import { runUnits } from '../sim/workers.ts';
 import { progressLine, type Io } from './io.ts';
-
-/**
- * Every file a report folder can hold. A folder holding anything else is not overwritten;
- * a report replaces an earlier one whole, so no file of the earlier run is left beside it.
- */
-export const REPORT_FILES = ['summary.md', 'summary.json', 'cases.csv', 'run.json', 'timings.json', ...HTML_REPORT_FILES, 'charts/'] as const;
 
 export interface Shard {
   /** 1-based. */
@@ -125,22 +116,6 @@ export function runRecord(
   };
 }
 
-/** Each remote engine's service answers at all (any HTTP status), or the run is refused. */
-export async function checkRemotes(engines: readonly ResolvedEngine[], timeoutMs: number): Promise<void> {
-  const remote = engines.filter((e) => isRemoteSpec(e.spec.ref));
-  if (remote.length === 0) return;
-  const { checkReachable } = await import('../engines/remote.ts');
-  for (const e of remote) await checkReachable(e.spec.ref, { timeoutMs });
-}
-
-/** Closes the pooled connections of remote engines, so the process can end. */
-export async function closeRemotes(engines: readonly ResolvedEngine[]): Promise<void> {
-  for (const e of engines) {
-    const close = (e.definition as { close?: () => Promise<void> }).close;
-    if (typeof close === 'function') await close.call(e.definition);
-  }
-}
-
 export function processMemoryLimits(): MemoryLimits {
   return { heapBytes: getHeapStatistics().heap_size_limit, machineBytes: totalmem() };
 }
@@ -189,7 +164,7 @@ async function runBacktest(
   };
   const dir = path.resolve(io.cwd, options.out ?? path.join('reports', scenario.name));
   // Before any work: a run must not end by refusing to write, nor overwrite what it did not write.
-  checkReportFolder(options.out ?? path.join('reports', scenario.name), dir, REPORT_FILES);
+  checkReportTarget(options.out ?? path.join('reports', scenario.name), dir);
   if (options.trace !== undefined) {
     const traceProblem = traceTargetProblem(options.trace, path.resolve(io.cwd, options.trace), dir);
     if (traceProblem !== null) throw new UserError(traceProblem);
@@ -264,23 +239,16 @@ async function runBacktest(
     latency: result.latency,
   });
 
-  const files: Record<string, string> = {
-    'cases.csv': casesCsv(rows),
-    'run.json': runJson(record),
-  };
-  if (options.timings !== false) files['timings.json'] = timingsJson(timings);
-  let markdown = '';
-  if (summary !== null) {
-    markdown = summaryMarkdown(summary);
-    files['summary.json'] = summaryJson(summary);
-    files['summary.md'] = markdown;
-    if (renderer !== null) {
-      const { htmlReportFiles } = await import('../report/html-files.ts');
-      Object.assign(files, await htmlReportFiles({ summary, rows, timings: options.timings === false ? null : timings }, renderer));
-    }
-  }
+  const files = await reportFolderFiles({
+    summary,
+    rows,
+    run: record,
+    timings: options.timings === false ? null : timingsJson(timings),
+    html: renderer === null ? null : { timings: options.timings === false ? null : timings, renderer },
+  });
+  const markdown = files['summary.md'] ?? '';
   try {
-    writeFilesAtomically(dir, files, REPORT_FILES);
+    writeReportFolder(dir, files);
   } catch (error) {
     traceFile?.abort();
     throw error;

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.ts';
-import { checkReportFolder } from '../report/write.ts';
+import { checkReportTarget } from '../report/folder.ts';
 import { listScenarioNames, readScenario } from '../scenario/read.ts';
 import { DEFAULT_MONEY } from '../score/money.ts';
 import { DEFAULT_BOOTSTRAP } from '../score/summary.ts';
 import { DEFAULT_MAX_CALLS } from '../sim/play.ts';
-import { backtest, REPORT_FILES } from './backtest.ts';
+import { backtest } from './backtest.ts';
 import type { Io } from './io.ts';
 
 /** Where the committed baselines live: reports/baseline/<scenario>/ in the project. */
@@ -27,7 +27,7 @@ export async function baseline(options: { scenarios: readonly string[]; workers:
   for (const name of names) {
     try {
       readScenario(name);
-      checkReportFolder(path.join(root, name), path.join(root, name), REPORT_FILES);
+      checkReportTarget(path.join(root, name), path.join(root, name));
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       problems.push(error.message);

@@ -2,7 +2,7 @@ import { checkConformance, type ConformanceResult } from '../engines/conformance
 import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
 import { ENGINE_NAMES } from '../engines/registry.ts';
 import { isUserModule, parseEngineList } from '../engines/spec.ts';
-import { checkRemotes, closeRemotes } from './backtest.ts';
+import { checkRemotes, closeRemotes } from '../engines/remotes.ts';
 import { checkInGuardedThread } from '../sim/conformance-thread.ts';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../sim/play.ts';
 import type { Io } from './io.ts';

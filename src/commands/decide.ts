@@ -3,7 +3,7 @@ import { decisionProblem, parseRequest } from '../contract/validate.ts';
 import { UserError } from '../errors.ts';
 import { resolveEngine, type ResolvedEngine } from '../engines/load.ts';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../sim/play.ts';
-import { checkRemotes, closeRemotes } from './backtest.ts';
+import { checkRemotes, closeRemotes } from '../engines/remotes.ts';
 import { parseEngineSpec } from '../engines/spec.ts';
 import { readUserFile } from '../scenario/read.ts';
 import { stream } from '../sim/rng.ts';
