@@ -6,6 +6,8 @@ import { checkRemotes, closeRemotes } from '../engines/remotes.ts';
 import { checkInGuardedThread } from '../sim/conformance-thread.ts';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../sim/play.ts';
 import type { Io } from './io.ts';
+import { defineCommand } from './module.ts';
+import { enginesOption, integer, numberText } from './options.ts';
 
 export interface ConformanceOptions {
   readonly engines: readonly string[];
@@ -51,3 +53,17 @@ function check(engine: ResolvedEngine, timeoutMs: number): Promise<ConformanceRe
   if (isUserModule(engine.spec.ref)) return checkInGuardedThread(engine, timeoutMs);
   return checkConformance(engine.definition, engine.params, { timeoutMs });
 }
+
+/** `pacebench conformance`. */
+export const conformanceCommand = defineCommand({
+  kind: 'conformance',
+  command: 'conformance',
+  describe: 'check engines against the contract (valid decisions, read-only requests, finishing, determinism, time limit)',
+  builder: (y) =>
+    y.options({
+      engines: enginesOption('engines to check, comma-separated, module paths included (default: every registered engine)'),
+      'engine-timeout': numberText(DEFAULT_ENGINE_TIMEOUT_MS, 'milliseconds one decision may take', `${DEFAULT_ENGINE_TIMEOUT_MS} ms`),
+    }),
+  parse: (a) => ({ kind: 'conformance' as const, engines: a.engines ?? [], timeoutMs: integer('engine-timeout', a['engine-timeout'], 1) }),
+  run: (command, io) => conformance({ engines: command.engines, timeoutMs: command.timeoutMs }, io),
+});

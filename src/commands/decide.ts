@@ -9,6 +9,8 @@ import { readUserFile } from '../scenario/read.ts';
 import { stream } from '../sim/rng.ts';
 import { activeEngine } from '../sim/run.ts';
 import type { Io } from './io.ts';
+import { defineCommand } from './module.ts';
+import { integer, seedOption } from './options.ts';
 
 export interface DecideOptions {
   readonly engine: string;
@@ -127,3 +129,24 @@ async function answer(engine: ResolvedEngine, options: DecideOptions, io: Io, in
   }
   return 0;
 }
+
+/** `pacebench decide [file]`. */
+export const decideCommand = defineCommand({
+  kind: 'decide',
+  command: 'decide [file]',
+  describe: 'answer requests (one JSON object, a JSON array or JSON Lines, from FILE or stdin) with one engine instance, one decision per line',
+  builder: (y) =>
+    y
+      .positional('file', { type: 'string', describe: 'requests to answer; - or nothing reads stdin' })
+      .options({
+        engine: { alias: 'e', type: 'string', demandOption: true, describe: 'a registered engine, name:key=value, or a module path' },
+        seed: seedOption('seed of the engine\'s random stream'),
+      }),
+  parse: (a, { argv }) => {
+    // yargs hands the conventional "-" (read stdin) over as an empty string.
+    const file = a.file === '' && argv.includes('-') ? '-' : a.file;
+    if (file === '') throw new UserError('decide: the file name is empty; give a file of requests, or - (or nothing) for stdin');
+    return { kind: 'decide' as const, options: { engine: a.engine, file, seed: integer('seed', a.seed, 0) } satisfies DecideOptions };
+  },
+  run: (command, io) => decide(command.options, io),
+});

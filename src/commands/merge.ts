@@ -8,6 +8,8 @@ import { factsOf, parseRunRecord } from '../report/run.ts';
 import type { Timings } from '../report/timings.ts';
 import { summarize } from '../score/summary.ts';
 import type { Io } from './io.ts';
+import { defineCommand } from './module.ts';
+import { formatOption, htmlOption } from './options.ts';
 
 export interface MergeOptions {
   readonly dirs: readonly string[];
@@ -77,3 +79,18 @@ export function merge(options: MergeOptions, io: Io): Promise<number> {
   if (options.html !== true) return Promise.resolve(finish(reportDataFiles(folder)));
   return reportFolderFiles(folder).then(finish);
 }
+
+/** `pacebench merge <dirs..>`. */
+export const mergeCommand = defineCommand({
+  kind: 'merge',
+  command: 'merge <dirs..>',
+  describe: 'combine the report folders of backtest --shard i/n into the report of the whole run',
+  builder: (y) =>
+    y.positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard report folders' }).options({
+      out: { alias: 'o', type: 'string', demandOption: true, describe: 'folder for the merged report' },
+      format: formatOption('what goes to stdout'),
+      html: htmlOption('write report.html and charts/ (--no-html: skip them)'),
+    }),
+  parse: (a) => ({ kind: 'merge' as const, options: { dirs: a.dirs, out: a.out, format: a.format, html: a.html } satisfies MergeOptions }),
+  run: (command, io) => merge(command.options, io),
+});

@@ -3,6 +3,7 @@ import { startRenderer } from '../report/charts-loader.ts';
 import { warmUpCharts } from '../report/charts-warm-up.ts';
 import { bundleWorker } from '../sim/bundle.ts';
 import type { Io } from './io.ts';
+import { defineCommand } from './module.ts';
 
 /**
  * `pacebench prepare`, run by `npm ci` and `npm install` (the `prepare` script): builds what a
@@ -29,3 +30,13 @@ export async function prepare(io: Io): Promise<number> {
   }
   return 0;
 }
+
+/** `pacebench prepare`: npm's prepare script, not listed in --help. */
+export const prepareCommand = defineCommand({
+  kind: 'prepare',
+  command: 'prepare',
+  describe: false,
+  builder: (y) => y,
+  parse: () => ({ kind: 'prepare' as const }),
+  run: (_command, io) => prepare(io),
+});

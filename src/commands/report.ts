@@ -6,6 +6,7 @@ import { parseJson, parseSummary } from '../report/json.ts';
 import { reportFolderFiles, writeReportFolder } from '../report/folder.ts';
 import type { Timings } from '../report/timings.ts';
 import type { Io } from './io.ts';
+import { defineCommand } from './module.ts';
 
 /** The data files a report is rebuilt from, kept as they are. */
 const DATA_FILES = ['summary.json', 'cases.csv', 'run.json', 'timings.json'] as const;
@@ -38,3 +39,13 @@ export async function report(dir: string, io: Io): Promise<number> {
   io.stderr(`summary.md, report.html and charts/ rebuilt in ${path.relative(io.cwd, full) || '.'}/\n`);
   return 0;
 }
+
+/** `pacebench report <dir>`. */
+export const reportCommand = defineCommand({
+  kind: 'report',
+  command: 'report <dir>',
+  describe: 'rebuild summary.md, report.html and charts/ of a report folder from its data files (summary.json, cases.csv, timings.json)',
+  builder: (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'a report folder of backtest or merge' }),
+  parse: (a) => ({ kind: 'report' as const, dir: a.dir }),
+  run: (command, io) => report(command.dir, io),
+});
