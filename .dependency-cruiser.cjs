@@ -10,6 +10,7 @@ const FLOORS = [
   ['sim'],
   ['conformance', 'fit', 'tune'],
   ['report', 'serve'],
+  ['cli'],
   ['commands'],
   ['cli.ts'],
 ];

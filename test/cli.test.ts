@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgv, parseShard } from '../src/cli.ts';
+import { parseArgv } from '../src/cli.ts';
+import { parseShard } from '../src/commands/backtest.ts';
 import { UserError } from '../src/errors.ts';
 
 const defaults = { workers: 4 };

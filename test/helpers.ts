@@ -36,7 +36,7 @@ export function lines(...rows: string[]): string {
   return `${rows.join('\n')}\n`;
 }
 
-import type { Io } from '../src/commands/io.ts';
+import type { Io } from '../src/cli/io.ts';
 
 /** An Io that keeps what the command wrote, for in-process command tests. */
 export function memoryIo(cwd: string = process.cwd()): Io & { out: string; err: string } {

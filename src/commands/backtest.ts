@@ -4,15 +4,12 @@ import { getHeapStatistics } from 'node:v8';
 import { UserError } from '../errors.ts';
 import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
 import { DEFAULT_BASELINE, ENGINE_NAMES } from '../engines/registry.ts';
-import { isRemoteSpec, parseEngineList } from '../engines/spec.ts';
-import { casesCsv } from '../report/csv.ts';
+import { checkRemotes, closeRemotes } from '../engines/remotes.ts';
+import { parseEngineList, splitEngineList } from '../engines/spec.ts';
 import type { ChartRenderer } from '../report/charts-loader.ts';
-import { HTML_REPORT_FILES } from '../report/html-names.ts';
-import { summaryJson } from '../report/json.ts';
-import { summaryMarkdown } from '../report/markdown.ts';
-import { factsOf, runJson, type RunRecord } from '../report/run.ts';
+import { factsOf, type RunRecord } from '../report/run.ts';
 import { buildTimings, timingsJson } from '../report/timings.ts';
-import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
+import { checkReportTarget, reportFolderFiles, writeReportFolder } from '../report/folder.ts';
 import { TraceFileWriter, traceTargetProblem } from '../trace/write.ts';
 import { readScenario } from '../scenario/read.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -21,20 +18,42 @@ import { alwaysFaulted, type CaseRow } from '../score/rows.ts';
 import { summarize, type Summary } from '../score/summary.ts';
 import { planUnits, type RunConfig } from '../sim/run.ts';
 import { estimateMemory, memoryProblem, type MemoryLimits } from '../sim/memory.ts';
+import { MIN_BOOTSTRAP } from '../score/summary.ts';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engines/call.ts';
-import { runUnits } from '../sim/workers.ts';
-import { progressLine, type Io } from './io.ts';
-
-/**
- * Every file a report folder can hold. A folder holding anything else is not overwritten;
- * a report replaces an earlier one whole, so no file of the earlier run is left beside it.
- */
-export const REPORT_FILES = ['summary.md', 'summary.json', 'cases.csv', 'run.json', 'timings.json', ...HTML_REPORT_FILES, 'charts/'] as const;
+import { DEFAULT_CONCURRENCY, defaultWorkersFor, runUnits } from '../sim/workers.ts';
+import { progressLine, type Io } from '../cli/io.ts';
+import { defineCommand } from '../cli/module.ts';
+import {
+  bootstrapCount,
+  bootstrapOption,
+  capWorkers,
+  enginesOption,
+  formatOption,
+  htmlOption,
+  integer,
+  MAX_CALLS_OPTION,
+  moneyOptions,
+  numberText,
+  readMoney,
+  replicatesOption,
+  seedOption,
+  workersOption,
+} from '../cli/options.ts';
 
 export interface Shard {
   /** 1-based. */
   readonly index: number;
   readonly count: number;
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (m === null || count < 1 || index < 1 || index > count) {
+    throw new UserError(`--shard must be i/n with 1 <= i <= n, like 2/3; got "${text}"`);
+  }
+  return { index, count };
 }
 
 export interface BacktestOptions {
@@ -124,22 +143,6 @@ export function runRecord(
   };
 }
 
-/** Each remote engine's service answers at all (any HTTP status), or the run is refused. */
-export async function checkRemotes(engines: readonly ResolvedEngine[], timeoutMs: number): Promise<void> {
-  const remote = engines.filter((e) => isRemoteSpec(e.spec.ref));
-  if (remote.length === 0) return;
-  const { checkReachable } = await import('../engines/remote.ts');
-  for (const e of remote) await checkReachable(e.spec.ref, { timeoutMs });
-}
-
-/** Closes the pooled connections of remote engines, so the process can end. */
-export async function closeRemotes(engines: readonly ResolvedEngine[]): Promise<void> {
-  for (const e of engines) {
-    const close = (e.definition as { close?: () => Promise<void> }).close;
-    if (typeof close === 'function') await close.call(e.definition);
-  }
-}
-
 export function processMemoryLimits(): MemoryLimits {
   return { heapBytes: getHeapStatistics().heap_size_limit, machineBytes: totalmem() };
 }
@@ -184,7 +187,7 @@ async function runBacktest(
   };
   const dir = path.resolve(io.cwd, options.out ?? path.join('reports', scenario.name));
   // Before any work: a run must not end by refusing to write, nor overwrite what it did not write.
-  checkReportFolder(options.out ?? path.join('reports', scenario.name), dir, REPORT_FILES);
+  checkReportTarget(options.out ?? path.join('reports', scenario.name), dir);
   if (options.trace !== undefined) {
     const traceProblem = traceTargetProblem(options.trace, path.resolve(io.cwd, options.trace), dir);
     if (traceProblem !== null) throw new UserError(traceProblem);
@@ -247,23 +250,16 @@ async function runBacktest(
     latency: result.latency,
   });
 
-  const files: Record<string, string> = {
-    'cases.csv': casesCsv(rows),
-    'run.json': runJson(record),
-  };
-  if (options.timings !== false) files['timings.json'] = timingsJson(timings);
-  let markdown = '';
-  if (summary !== null) {
-    markdown = summaryMarkdown(summary);
-    files['summary.json'] = summaryJson(summary);
-    files['summary.md'] = markdown;
-    if (renderer !== null) {
-      const { htmlReportFiles } = await import('../report/html-files.ts');
-      Object.assign(files, await htmlReportFiles({ summary, rows, timings: options.timings === false ? null : timings }, renderer));
-    }
-  }
+  const files = await reportFolderFiles({
+    summary,
+    rows,
+    run: record,
+    timings: options.timings === false ? null : timingsJson(timings),
+    html: renderer === null ? null : { timings: options.timings === false ? null : timings, renderer },
+  });
+  const markdown = files['summary.md'] ?? '';
   try {
-    writeFilesAtomically(dir, files, REPORT_FILES);
+    writeReportFolder(dir, files);
   } catch (error) {
     traceFile?.abort();
     throw error;
@@ -292,3 +288,66 @@ async function runBacktest(
   );
   return { dir, summary, rows };
 }
+
+/** `pacebench backtest`: the options of a run, and the run. */
+export const backtestCommand = defineCommand({
+  kind: 'backtest',
+  command: 'backtest',
+  describe: 'play every case of a scenario against every engine and write a report',
+  builder: (y) =>
+    y.options({
+      scenario: { alias: 's', type: 'string', demandOption: true, describe: 'a scenario name (scenarios/NAME) or a path to a scenario folder' },
+      engines: enginesOption('engines to run, comma-separated: registered names, module paths (./my-engine.ts), parameters as name:key=value (default: every registered engine)'),
+      baseline: { type: 'string', describe: 'engine of the paired comparison (default: all-at-once, else the first engine)' },
+      seed: seedOption('seed of every random stream, an integer from 0 to 2^53 − 1'),
+      replicates: replicatesOption('independent replicates of every case (intervals still count cases, not replicates)'),
+      workers: workersOption('worker threads (default and most: the machine\'s cores; 1 when an engine is a service on this machine); results do not depend on it'),
+      out: { alias: 'o', type: 'string', describe: 'report folder (default: reports/<scenario>/)' },
+      format: formatOption('what goes to stdout: the markdown summary or summary.json'),
+      'carry-state': { type: 'boolean', default: false, describe: 'one engine instance plays every case of a replicate, in pools.csv order' },
+      'max-calls': MAX_CALLS_OPTION,
+      ...moneyOptions({
+        valuePerHire: 'what a hire is worth, in the value and regret figures',
+        costPerOverbooking: 'what each offer acceptance beyond the vacancies costs (a candidate who said yes and is turned away)',
+      }),
+      bootstrap: bootstrapOption(`bootstrap resamples for the 95 % intervals (at least ${MIN_BOOTSTRAP})`),
+      shard: { type: 'string', describe: 'run only part i of n of the work, like 2/3; combine the parts with pacebench merge' },
+      'engine-timeout': {
+        alias: 'timeout-ms',
+        ...numberText(
+          DEFAULT_ENGINE_TIMEOUT_MS,
+          'milliseconds one decision may take, a remote engine\'s included; past it the case is a fault of that engine ("no decision within …") and the run goes on',
+          `${DEFAULT_ENGINE_TIMEOUT_MS} ms`,
+        ),
+      },
+      concurrency: numberText(DEFAULT_CONCURRENCY, 'cases awaiting an asynchronous (remote) engine at once, per worker thread'),
+      trace: { type: 'string', describe: 'write every engine call (request and decision) to this JSON Lines file, gzipped if it ends in .gz; pacebench fit reads it' },
+      html: htmlOption('write report.html and charts/ beside the data (--no-html: only the data and summary.md)'),
+    }),
+  parse: (a, { defaults }) => ({
+    kind: 'backtest' as const,
+    options: {
+      scenario: a.scenario,
+      engines: a.engines ?? [],
+      baseline: a.baseline,
+      seed: integer('seed', a.seed, 0),
+      replicates: integer('replicates', a.replicates, 1),
+      workers: a.workers === undefined ? defaultWorkersFor(splitEngineList(a.engines ?? []), defaults.workers) : integer('workers', a.workers, 1),
+      out: a.out,
+      format: a.format,
+      carryState: a['carry-state'],
+      maxCalls: integer('max-calls', a['max-calls'], 1),
+      money: readMoney(a),
+      bootstrap: bootstrapCount(a.bootstrap),
+      shard: a.shard === undefined ? undefined : parseShard(a.shard),
+      engineTimeoutMs: integer('engine-timeout', a['engine-timeout'], 1),
+      concurrency: integer('concurrency', a.concurrency, 1, 10_000),
+      trace: a.trace,
+      html: a.html,
+    } satisfies BacktestOptions,
+  }),
+  run: async (command, io) => {
+    await backtest(capWorkers(command.options, io), io);
+    return 0;
+  },
+});

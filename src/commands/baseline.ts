@@ -1,13 +1,15 @@
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { fromRoot } from '../paths.ts';
-import { checkReportFolder } from '../report/write.ts';
+import { checkReportTarget } from '../report/folder.ts';
 import { listScenarioNames, readScenario } from '../scenario/read.ts';
 import { DEFAULT_MONEY } from '../scenario/money.ts';
 import { DEFAULT_BOOTSTRAP } from '../score/summary.ts';
 import { DEFAULT_MAX_CALLS } from '../sim/play.ts';
-import { backtest, REPORT_FILES } from './backtest.ts';
-import type { Io } from './io.ts';
+import type { Money } from '../scenario/money.ts';
+import type { Io } from '../cli/io.ts';
+import { defineCommand } from '../cli/module.ts';
+import { capWorkers, commaList, workersOf, workersOption } from '../cli/options.ts';
 
 /** Where the committed baselines live: reports/baseline/<scenario>/ in the project. */
 export const BASELINE_DIR = fromRoot('reports/baseline') + path.sep;
@@ -18,7 +20,34 @@ export const BASELINE_DIR = fromRoot('reports/baseline') + path.sep;
  * reference that `pacebench compare` holds pull requests to. Run it deliberately, when a
  * change of results is intended, and commit what it writes.
  */
-export async function baseline(options: { scenarios: readonly string[]; workers: number; out?: string | undefined }, io: Io): Promise<number> {
+export interface BaselineOptions {
+  readonly scenarios: readonly string[];
+  readonly workers: number;
+  readonly out?: string | undefined;
+}
+
+/** A backtest as a baseline asks for it; cli.ts hands in the backtest command's, so that no command imports another. */
+export type Backtest = (
+  options: {
+    readonly scenario: string;
+    readonly engines: readonly string[];
+    readonly seed: number;
+    readonly replicates: number;
+    readonly workers: number;
+    readonly out: string;
+    readonly format: 'md';
+    readonly carryState: boolean;
+    readonly maxCalls: number;
+    readonly money: Money;
+    readonly bootstrap: number;
+    readonly timings: boolean;
+    readonly print: boolean;
+    readonly html: boolean;
+  },
+  io: Io,
+) => Promise<unknown>;
+
+export async function baseline(options: BaselineOptions, io: Io, backtest: Backtest): Promise<number> {
   const root = options.out === undefined ? BASELINE_DIR : path.resolve(io.cwd, options.out);
   const names = options.scenarios.length > 0 ? options.scenarios : listScenarioNames();
   // Every scenario and every folder checked first: a broken one must not leave the others
@@ -27,7 +56,7 @@ export async function baseline(options: { scenarios: readonly string[]; workers:
   for (const name of names) {
     try {
       readScenario(name);
-      checkReportFolder(path.join(root, name), path.join(root, name), REPORT_FILES);
+      checkReportTarget(path.join(root, name), path.join(root, name));
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       problems.push(error.message);
@@ -58,4 +87,26 @@ export async function baseline(options: { scenarios: readonly string[]; workers:
     io.stdout(`baseline of ${name} written to ${path.relative(io.cwd, out) || '.'}/\n`);
   }
   return 0;
+}
+
+/** `pacebench baseline`, running its backtests with `backtest`. */
+export function baselineCommand(backtest: Backtest) {
+  return defineCommand({
+    kind: 'baseline',
+    command: 'baseline',
+    describe: 'regenerate the committed baselines, reports/baseline/<scenario>/, from every shipped scenario',
+    builder: (y) =>
+      y.options({
+        scenarios: { type: 'string', array: true, describe: 'only these scenarios (default: all shipped)' },
+        workers: workersOption('worker threads (default and most: the machine\'s cores)'),
+        out: { type: 'string', describe: 'another folder than reports/baseline' },
+      }),
+    parse: (a, { defaults }) => ({
+      kind: 'baseline' as const,
+      scenarios: commaList(a.scenarios).filter((x) => x !== ''),
+      workers: workersOf(a.workers, defaults.workers),
+      out: a.out,
+    }),
+    run: (command, io) => baseline(capWorkers({ scenarios: command.scenarios, workers: command.workers, out: command.out }, io), io, backtest),
+  });
 }

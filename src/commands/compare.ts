@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
-import { compareRuns, comparisonMarkdown, regressionsOf, verdictLine, type RunSide, type ScenarioComparison } from '../report/compare.ts';
+import { DEFAULT_TOLERANCE, compareRuns, comparisonMarkdown, regressionsOf, verdictLine, type RunSide, type ScenarioComparison } from '../report/compare.ts';
 import { parseCasesCsv } from '../report/csv.ts';
 import { parseSummary } from '../report/json.ts';
-import type { Io } from './io.ts';
+import type { Io } from '../cli/io.ts';
+import { defineCommand } from '../cli/module.ts';
+import { numberText, tolerance } from '../cli/options.ts';
 
 export interface CompareOptions {
   readonly old: string;
@@ -147,3 +149,20 @@ async function writeComparisonPage(file: string, title: string, pages: readonly 
     rmSync(temp, { force: true });
   }
 }
+
+/** `pacebench compare <old> <new>`. */
+export const compareCommand = defineCommand({
+  kind: 'compare',
+  command: 'compare <old> <new>',
+  describe: 'compare two runs (summary.json files, report folders, or folders of them such as reports/baseline) and fail on a significant regression',
+  builder: (y) =>
+    y
+      .positional('old', { type: 'string', demandOption: true, describe: 'the reference run' })
+      .positional('new', { type: 'string', demandOption: true, describe: 'the run to judge' })
+      .options({
+        tolerance: numberText(DEFAULT_TOLERANCE, 'a significant drop in fill rate or value larger than this share of the old figure fails (0.01 = 1 %)'),
+        html: { type: 'string', describe: 'also write the comparison as a web page to FILE, with a forest plot per scenario' },
+      }),
+  parse: (a) => ({ kind: 'compare' as const, options: { old: a.old, new: a.new, tolerance: tolerance(a.tolerance), html: a.html } satisfies CompareOptions }),
+  run: (command, io) => compare(command.options, io),
+});

@@ -2,10 +2,12 @@ import { checkConformance, type ConformanceResult } from '../conformance/check.t
 import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
 import { ENGINE_NAMES } from '../engines/registry.ts';
 import { isUserModule, parseEngineList } from '../engines/spec.ts';
-import { checkRemotes, closeRemotes } from './backtest.ts';
+import { checkRemotes, closeRemotes } from '../engines/remotes.ts';
 import { checkInGuardedThread } from '../conformance/thread.ts';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engines/call.ts';
-import type { Io } from './io.ts';
+import type { Io } from '../cli/io.ts';
+import { defineCommand } from '../cli/module.ts';
+import { enginesOption, integer, numberText } from '../cli/options.ts';
 
 export interface ConformanceOptions {
   readonly engines: readonly string[];
@@ -51,3 +53,17 @@ function check(engine: ResolvedEngine, timeoutMs: number): Promise<ConformanceRe
   if (isUserModule(engine.spec.ref)) return checkInGuardedThread(engine, timeoutMs);
   return checkConformance(engine.definition, engine.params, { timeoutMs });
 }
+
+/** `pacebench conformance`. */
+export const conformanceCommand = defineCommand({
+  kind: 'conformance',
+  command: 'conformance',
+  describe: 'check engines against the contract (valid decisions, read-only requests, finishing, determinism, time limit)',
+  builder: (y) =>
+    y.options({
+      engines: enginesOption('engines to check, comma-separated, module paths included (default: every registered engine)'),
+      'engine-timeout': numberText(DEFAULT_ENGINE_TIMEOUT_MS, 'milliseconds one decision may take', `${DEFAULT_ENGINE_TIMEOUT_MS} ms`),
+    }),
+  parse: (a) => ({ kind: 'conformance' as const, engines: a.engines ?? [], timeoutMs: integer('engine-timeout', a['engine-timeout'], 1) }),
+  run: (command, io) => conformance({ engines: command.engines, timeoutMs: command.timeoutMs }, io),
+});

@@ -3,12 +3,14 @@ import { parseRequest } from '../contract/validate.ts';
 import { UserError } from '../errors.ts';
 import { resolveEngine, type ResolvedEngine } from '../engines/load.ts';
 import { callEngine, createInstance, DEFAULT_ENGINE_TIMEOUT_MS, type CallResult } from '../engines/call.ts';
-import { checkRemotes, closeRemotes } from './backtest.ts';
+import { checkRemotes, closeRemotes } from '../engines/remotes.ts';
 import { parseEngineSpec } from '../engines/spec.ts';
 import { readUserFile } from '../scenario/read.ts';
 import { stream } from '../stats/rng.ts';
 import { activeEngine } from '../sim/run.ts';
-import type { Io } from './io.ts';
+import type { Io } from '../cli/io.ts';
+import { defineCommand } from '../cli/module.ts';
+import { integer, seedOption } from '../cli/options.ts';
 
 export interface DecideOptions {
   readonly engine: string;
@@ -128,3 +130,24 @@ async function answer(engine: ResolvedEngine, options: DecideOptions, io: Io, in
   }
   return 0;
 }
+
+/** `pacebench decide [file]`. */
+export const decideCommand = defineCommand({
+  kind: 'decide',
+  command: 'decide [file]',
+  describe: 'answer requests (one JSON object, a JSON array or JSON Lines, from FILE or stdin) with one engine instance, one decision per line',
+  builder: (y) =>
+    y
+      .positional('file', { type: 'string', describe: 'requests to answer; - or nothing reads stdin' })
+      .options({
+        engine: { alias: 'e', type: 'string', demandOption: true, describe: 'a registered engine, name:key=value, or a module path' },
+        seed: seedOption('seed of the engine\'s random stream'),
+      }),
+  parse: (a, { argv }) => {
+    // yargs hands the conventional "-" (read stdin) over as an empty string.
+    const file = a.file === '' && argv.includes('-') ? '-' : a.file;
+    if (file === '') throw new UserError('decide: the file name is empty; give a file of requests, or - (or nothing) for stdin');
+    return { kind: 'decide' as const, options: { engine: a.engine, file, seed: integer('seed', a.seed, 0) } satisfies DecideOptions };
+  },
+  run: (command, io) => decide(command.options, io),
+});

@@ -13,7 +13,11 @@ import { notAFile } from '../scenario/read.ts';
 /** What a fitted scenario folder holds. */
 export const FIT_FILES = ['pools.csv', 'behaviours.csv', 'README.md', 'fit.json'] as const;
 import { parseTraceLine } from '../trace/format.ts';
-import type { Io } from './io.ts';
+import type { Io } from '../cli/io.ts';
+import { defineCommand } from '../cli/module.ts';
+import { bootstrapCount, bootstrapOption, integer, seedOption } from '../cli/options.ts';
+import { FAMILIES } from '../fit/likelihood.ts';
+import { MIN_BOOTSTRAP } from '../score/summary.ts';
 
 export interface FitCommandOptions {
   readonly log: string;
@@ -150,3 +154,26 @@ export async function fit(options: FitCommandOptions, io: Io): Promise<FitResult
   io.stdout(files['README.md'] ?? '');
   return result;
 }
+
+/** `pacebench fit <log>`. */
+export const fitCommand = defineCommand({
+  kind: 'fit',
+  command: 'fit <log>',
+  describe: 'fit a scenario (pools.csv, behaviours.csv) to a request trace of backtest --trace or a service log, treating pending candidates as censored',
+  builder: (y) =>
+    y.positional('log', { type: 'string', demandOption: true, describe: 'JSON Lines of engine calls (docs/trace-format.md), plain or gzipped' }).options({
+      out: { alias: 'o', type: 'string', demandOption: true, describe: 'folder of the fitted scenario, like scenarios/NAME' },
+      engine: { alias: 'e', type: 'string', describe: 'use this engine\'s calls (required when the log holds several)' },
+      delay: { choices: ['auto', ...FAMILIES] as const, default: 'auto' as const, describe: 'delay family; auto takes the lowest AIC' },
+      bootstrap: bootstrapOption(`bootstrap resamples over openings for the 95 % intervals (at least ${MIN_BOOTSTRAP})`, DEFAULT_FIT_BOOTSTRAP),
+      seed: seedOption('seed of the bootstrap'),
+    }),
+  parse: (a) => ({
+    kind: 'fit' as const,
+    options: { log: a.log, out: a.out, engine: a.engine, delay: a.delay, bootstrap: bootstrapCount(a.bootstrap), seed: integer('seed', a.seed, 0) } satisfies FitCommandOptions,
+  }),
+  run: async (command, io) => {
+    await fit(command.options, io);
+    return 0;
+  },
+});

@@ -1,7 +1,8 @@
 import { ENGINES, ENGINE_NAMES } from '../engines/registry.ts';
 import { formatProblem, sortProblems } from '../scenario/problems.ts';
 import { checkScenario, listScenarioNames } from '../scenario/read.ts';
-import type { Io } from './io.ts';
+import type { Io } from '../cli/io.ts';
+import { defineCommand, defineGroup } from '../cli/module.ts';
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
@@ -58,3 +59,45 @@ export function listEngines(io: Io): number {
   io.stdout(`${table(rows)}\n`);
   return 0;
 }
+
+/** `pacebench scenarios list | validate <scenario>`. */
+export const scenariosCommand = defineGroup({
+  command: 'scenarios',
+  describe: 'list or check scenarios',
+  subcommands: [
+    defineCommand({
+      kind: 'scenarios-list',
+      command: 'list',
+      describe: 'one line per shipped scenario: name, cases, what it models',
+      builder: (y) => y,
+      parse: () => ({ kind: 'scenarios-list' as const }),
+      run: async (_command, io) => listScenarios(io),
+    }),
+    defineCommand({
+      kind: 'scenarios-validate',
+      command: 'validate <scenario>',
+      describe: 'check a scenario and report every problem with its file and line',
+      builder: (y) => y.positional('scenario', { type: 'string', demandOption: true, describe: 'a scenario name or a folder path' }),
+      parse: (a) => ({ kind: 'scenarios-validate' as const, scenario: a.scenario }),
+      run: async (command, io) => validateScenarioCommand(command.scenario, io),
+    }),
+  ],
+  demand: 'name a subcommand: list or validate',
+});
+
+/** `pacebench engines list`. */
+export const enginesCommand = defineGroup({
+  command: 'engines',
+  describe: 'list the registered engines',
+  subcommands: [
+    defineCommand({
+      kind: 'engines-list',
+      command: 'list',
+      describe: 'one line per registered engine, with its parameters',
+      builder: (y) => y,
+      parse: () => ({ kind: 'engines-list' as const }),
+      run: async (_command, io) => listEngines(io),
+    }),
+  ],
+  demand: 'name a subcommand: list',
+});

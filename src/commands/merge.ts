@@ -1,16 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
-import { casesCsv, parseCasesCsv } from '../report/csv.ts';
-import { summaryJson } from '../report/json.ts';
-import { summaryMarkdown } from '../report/markdown.ts';
+import { parseCasesCsv } from '../report/csv.ts';
+import { checkReportTarget, reportDataFiles, reportFolderFiles, writeReportFolder, type ReportFolder } from '../report/folder.ts';
 import { mergeShards, type ShardInput } from '../report/merge.ts';
-import { factsOf, parseRunRecord, runJson } from '../report/run.ts';
+import { factsOf, parseRunRecord } from '../report/run.ts';
 import type { Timings } from '../report/timings.ts';
-import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
 import { summarize } from '../score/summary.ts';
-import { REPORT_FILES } from './backtest.ts';
-import type { Io } from './io.ts';
+import type { Io } from '../cli/io.ts';
+import { defineCommand } from '../cli/module.ts';
+import { formatOption, htmlOption } from '../cli/options.ts';
 
 export interface MergeOptions {
   readonly dirs: readonly string[];
@@ -58,31 +57,40 @@ function mergeTimings(dirs: readonly string[], cwd: string): Record<string, unkn
  * the charts are drawn and the folder written when the returned promise settles.
  */
 export function merge(options: MergeOptions, io: Io): Promise<number> {
-  checkReportFolder(options.out, path.resolve(io.cwd, options.out), REPORT_FILES);
+  checkReportTarget(options.out, path.resolve(io.cwd, options.out));
   const shards = options.dirs.map((d) => readShard(d, io.cwd));
   const { run, rows } = mergeShards(shards);
-  const summary = summarize(rows, run.engines, factsOf(run));
-  const markdown = summaryMarkdown(summary);
-  const files: Record<string, string> = {
-    'summary.md': markdown,
-    'summary.json': summaryJson(summary),
-    'cases.csv': casesCsv(rows),
-    'run.json': runJson(run),
-  };
   const timings = mergeTimings(options.dirs, io.cwd);
-  if (timings !== null) files['timings.json'] = `${JSON.stringify(timings, null, 2)}\n`;
+  const folder: ReportFolder = {
+    summary: summarize(rows, run.engines, factsOf(run)),
+    rows,
+    run,
+    timings: timings === null ? null : `${JSON.stringify(timings, null, 2)}\n`,
+    // A merged timings.json holds no latencies: the latency chart is left out.
+    html: { timings: null },
+  };
   const dir = path.resolve(io.cwd, options.out);
-  const finish = (): number => {
-    writeFilesAtomically(dir, files, REPORT_FILES);
-    io.stdout(options.format === 'json' ? (files['summary.json'] ?? '') : markdown);
+  const finish = (files: Record<string, string>): number => {
+    writeReportFolder(dir, files);
+    io.stdout(options.format === 'json' ? (files['summary.json'] ?? '') : (files['summary.md'] ?? ''));
     io.stderr(`merged ${shards.length} shard${shards.length === 1 ? '' : 's'} into ${path.relative(io.cwd, dir) || '.'}/\n`);
     return 0;
   };
-  if (options.html !== true) return Promise.resolve(finish());
-  return (async () => {
-    const { htmlReportFiles } = await import('../report/html-files.ts');
-    // A merged timings.json holds no latencies: the latency chart is left out.
-    Object.assign(files, await htmlReportFiles({ summary, rows, timings: null }));
-    return finish();
-  })();
+  if (options.html !== true) return Promise.resolve(finish(reportDataFiles(folder)));
+  return reportFolderFiles(folder).then(finish);
 }
+
+/** `pacebench merge <dirs..>`. */
+export const mergeCommand = defineCommand({
+  kind: 'merge',
+  command: 'merge <dirs..>',
+  describe: 'combine the report folders of backtest --shard i/n into the report of the whole run',
+  builder: (y) =>
+    y.positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard report folders' }).options({
+      out: { alias: 'o', type: 'string', demandOption: true, describe: 'folder for the merged report' },
+      format: formatOption('what goes to stdout'),
+      html: htmlOption('write report.html and charts/ (--no-html: skip them)'),
+    }),
+  parse: (a) => ({ kind: 'merge' as const, options: { dirs: a.dirs, out: a.out, format: a.format, html: a.html } satisfies MergeOptions }),
+  run: (command, io) => merge(command.options, io),
+});

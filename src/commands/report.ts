@@ -3,11 +3,10 @@ import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { parseCasesCsv } from '../report/csv.ts';
 import { parseJson, parseSummary } from '../report/json.ts';
-import { summaryMarkdown } from '../report/markdown.ts';
+import { reportFolderFiles, writeReportFolder } from '../report/folder.ts';
 import type { Timings } from '../report/timings.ts';
-import { writeFilesAtomically } from '../report/write.ts';
-import { REPORT_FILES } from './backtest.ts';
-import type { Io } from './io.ts';
+import type { Io } from '../cli/io.ts';
+import { defineCommand } from '../cli/module.ts';
 
 /** The data files a report is rebuilt from, kept as they are. */
 const DATA_FILES = ['summary.json', 'cases.csv', 'run.json', 'timings.json'] as const;
@@ -36,9 +35,17 @@ export async function report(dir: string, io: Io): Promise<number> {
   if (strangers.length > 0) throw new UserError(`${shown('cases.csv')} has rows of ${strangers.join(', ')}, which ${shown('summary.json')} does not list: are they of the same run?`);
   const timings = data['timings.json'] === undefined ? null : (parseJson(data['timings.json'], shown('timings.json')) as Timings);
 
-  const { htmlReportFiles } = await import('../report/html-files.ts');
-  const files: Record<string, string> = { ...data, 'summary.md': summaryMarkdown(summary), ...(await htmlReportFiles({ summary, rows, timings })) };
-  writeFilesAtomically(full, files, REPORT_FILES);
+  writeReportFolder(full, await reportFolderFiles({ summary, rows, kept: data, html: { timings } }));
   io.stderr(`summary.md, report.html and charts/ rebuilt in ${path.relative(io.cwd, full) || '.'}/\n`);
   return 0;
 }
+
+/** `pacebench report <dir>`. */
+export const reportCommand = defineCommand({
+  kind: 'report',
+  command: 'report <dir>',
+  describe: 'rebuild summary.md, report.html and charts/ of a report folder from its data files (summary.json, cases.csv, timings.json)',
+  builder: (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'a report folder of backtest or merge' }),
+  parse: (a) => ({ kind: 'report' as const, dir: a.dir }),
+  run: (command, io) => report(command.dir, io),
+});

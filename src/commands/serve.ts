@@ -2,16 +2,19 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
 import { ENGINE_NAMES, isEngineName } from '../engines/registry.ts';
 import { parseEngineList, parseEngineSpec } from '../engines/spec.ts';
 import { UserError } from '../errors.ts';
-import { buildApp } from '../serve/app.ts';
 import { BatchedLog, type LogSink } from '../serve/log.ts';
 import { traceLine } from '../serve/trace.ts';
 import { warmUpRequest } from '../serve/warm-up.ts';
-import type { Io } from './io.ts';
+import { DEFAULT_CASE_TTL_MS, DEFAULT_MAX_CASES, DEFAULT_WARM_UP_CALLS } from '../serve/defaults.ts';
+import { parseDuration, parseSize } from '../serve/units.ts';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engines/call.ts';
+import type { Io } from '../cli/io.ts';
+import { defineCommand } from '../cli/module.ts';
+import { enginesOption, integer, numberText, seedOption } from '../cli/options.ts';
 
 export interface ServeOptions {
   readonly host: string;
@@ -120,6 +123,8 @@ async function serveUntilSignalled(options: ServeOptions, io: Io, signal: () => 
     });
   }
   const out = trace;
+  // Loaded only here: the server and its logger cost every other command nothing.
+  const [{ default: pino }, { buildApp }] = await Promise.all([import('pino'), import('../serve/app.ts')]);
 
   // Log lines are written in batches (at 8 kB, or every second): a write per request would
   // cost more than the engines' own work. The batching is BatchedLog's, before sonic-boom.
@@ -195,3 +200,50 @@ async function portProblem(host: string, port: number): Promise<Error | null> {
     probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(null)));
   });
 }
+
+/** `pacebench serve`. */
+export const serveCommand = defineCommand({
+  kind: 'serve',
+  command: 'serve',
+  describe: 'serve the engines over HTTP: the original /optim-* paths, /engines/{name}/decide, docs at /docs and /redoc',
+  builder: (y) =>
+    y.options({
+      host: { type: 'string', default: '127.0.0.1', describe: 'address to listen on (0.0.0.0: every interface)' },
+      port: { alias: 'p', ...numberText(8000, 'port to listen on (0: any free port)') },
+      engines: enginesOption('engines to serve besides the registered ones: name:key=value, module paths, service URLs'),
+      seed: seedOption('seed of every case\'s random stream (with the case id and the engine)'),
+      'log-level': { choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, default: 'info' as const, describe: 'info: one line per request' },
+      'log-requests': { type: 'string', describe: 'append every answered call to FILE.jsonl (request-trace format)' },
+      'body-limit': { type: 'string', default: '16MiB', describe: 'largest request body, e.g. 16MiB, 500kb' },
+      'max-cases': numberText(DEFAULT_MAX_CASES, 'engine instances kept; the least recently used go first'),
+      'case-ttl': { type: 'string', default: `${DEFAULT_CASE_TTL_MS / 3_600_000}h`, describe: 'forget a case idle this long, e.g. 30m, 24h, 3600 (seconds)' },
+      'timeout-ms': numberText(DEFAULT_ENGINE_TIMEOUT_MS, 'per call to a served remote engine', `${DEFAULT_ENGINE_TIMEOUT_MS} ms`),
+      'warm-up': numberText(
+        DEFAULT_WARM_UP_CALLS,
+        'calls the server makes to itself before opening its port, so that its first clients do not pay for the JIT (0: none); not logged, their cases forgotten',
+      ),
+    }),
+  parse: (a) => {
+    const bodyLimit = parseSize(a['body-limit']);
+    if (bodyLimit === null) throw new UserError(`--body-limit must be a size like 16MiB or 500kb, got "${a['body-limit']}"`);
+    const caseTtlMs = parseDuration(a['case-ttl']);
+    if (caseTtlMs === null) throw new UserError(`--case-ttl must be a duration like 30m, 24h or 3600 (seconds), got "${a['case-ttl']}"`);
+    return {
+      kind: 'serve' as const,
+      options: {
+        host: a.host,
+        port: integer('port', a.port, 0, 65_535),
+        engines: a.engines ?? [],
+        seed: integer('seed', a.seed, 0),
+        logLevel: a['log-level'],
+        bodyLimit,
+        maxCases: integer('max-cases', a['max-cases'], 1),
+        caseTtlMs,
+        logRequests: a['log-requests'],
+        timeoutMs: integer('timeout-ms', a['timeout-ms'], 1),
+        warmUp: integer('warm-up', a['warm-up'], 0, 1_000_000),
+      } satisfies ServeOptions,
+    };
+  },
+  run: (command, io) => serve(command.options, io),
+});

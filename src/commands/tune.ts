@@ -5,38 +5,40 @@ import { parseEngineSpec } from '../engines/spec.ts';
 import type { ChartRenderer } from '../report/charts-loader.ts';
 import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
 import { readScenario } from '../scenario/read.ts';
-import type { Scenario } from '../scenario/types.ts';
 import type { Money } from '../scenario/money.ts';
-import type { CaseRow } from '../score/rows.ts';
-import type { RunConfig, Unit } from '../sim/run.ts';
-import { stream } from '../stats/rng.ts';
-import { runUnits } from '../sim/workers.ts';
-import type { CaseKey } from '../tune/intervals.ts';
-import { DEFAULT_RACE, race, type Evaluate, type Objective, type RaceProgress, type RaceSettings, type Racer } from '../tune/race.ts';
+import type { RunConfig } from '../sim/run.ts';
+import { caseKeys, caseOrder } from '../tune/cases.ts';
+import { evaluator } from '../tune/evaluate.ts';
+import { candidatePoints, checkBudget, checkScenarioNames, racersOf, raceSettings, tuneReport } from '../tune/plan.ts';
+import { race, type Objective, type RaceProgress, type Racer } from '../tune/race.ts';
 import { configsCsv, tuneJson, tuneMarkdown } from '../report/tune-files.ts';
-import { winnerEdges, type Method, type TuneReport } from '../tune/report.ts';
-import {
-  buildSpace,
-  defaultPoint,
-  gridPoints,
-  parseParamArg,
-  pointKey,
-  pointSpec,
-  randomPoints,
-  type Point,
-  type Space,
-} from '../tune/space.ts';
+import type { Method, TuneReport } from '../tune/report.ts';
+import { buildSpace, parseParamArg, type Point } from '../tune/space.ts';
 import { holdoutEntries, holdoutRacers, summarizeConfigs } from '../tune/study.ts';
-import type { Io } from './io.ts';
+import type { Io } from '../cli/io.ts';
+import { defineCommand } from '../cli/module.ts';
+import {
+  bootstrapCount,
+  bootstrapOption,
+  capWorkers,
+  commaList,
+  htmlOption,
+  integer,
+  MAX_CALLS_OPTION,
+  moneyOptions,
+  numberText,
+  readMoney,
+  replicatesOption,
+  seedOption,
+  workersOf,
+  workersOption,
+} from '../cli/options.ts';
 
 /** Every file a tuning report folder can hold; charts/ holds one SVG per chart of report.html. */
 export const TUNE_FILES = ['tune.md', 'tune.json', 'configs.csv', 'report.html', 'charts/'] as const;
 
 /** The file that marks a folder as a tuning report, which a later run may replace. */
 export const TUNE_MARKER = 'tune.json';
-
-/** Configurations random search draws when no --budget is given. */
-export const DEFAULT_RANDOM_BUDGET = 20;
 
 export interface TuneOptions {
   readonly engine: string;
@@ -73,35 +75,6 @@ export interface TuneResult {
   readonly helperUnits: number;
 }
 
-interface Loaded {
-  readonly scenario: Scenario;
-  readonly index: number;
-}
-
-/** One case of one replicate of one scenario: a tuning run's unit of evaluation. */
-export interface TuneCase {
-  readonly scenario: number;
-  readonly replicate: number;
-  readonly caseIndex: number;
-}
-
-/**
- * The run's cases, every replicate of every scenario's, in a seeded order that mixes the
- * scenarios (and the replicates): a race's blocks are then fair samples of all of them.
- */
-export function caseOrder(scenarios: readonly Scenario[], replicates: number, seed: number): TuneCase[] {
-  const all: TuneCase[] = [];
-  scenarios.forEach((s, scenario) => {
-    for (let replicate = 1; replicate <= replicates; replicate++) s.cases.forEach((_, caseIndex) => all.push({ scenario, replicate, caseIndex }));
-  });
-  const random = stream('tune', 'order', seed);
-  for (let i = all.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [all[i], all[j]] = [all[j] as (typeof all)[number], all[i] as (typeof all)[number]];
-  }
-  return all;
-}
-
 /** Resolves each configuration as an engine; every one that cannot be created is named before anything runs. */
 async function resolveRacers(racers: readonly Racer[], cwd: string): Promise<ResolvedEngine[]> {
   const problems: string[] = [];
@@ -123,50 +96,6 @@ async function resolveRacers(racers: readonly Racer[], cwd: string): Promise<Res
     );
   }
   return out;
-}
-
-function makeEvaluator(
-  loaded: readonly Loaded[],
-  order: readonly TuneCase[],
-  engines: readonly ResolvedEngine[],
-  config: RunConfig,
-  options: TuneOptions,
-  onUnits: (done: number, total: number) => void,
-  threads: { helperUnits: number },
-): Evaluate {
-  return async (racers, positions) => {
-    const rows = racers.map((): CaseRow[] => new Array<CaseRow>(positions.length));
-    const mine = racers.map((r) => engines[r.id] as ResolvedEngine);
-    const labels = new Map(mine.map((e, i) => [e.label, i]));
-    let done = 0;
-    for (const { scenario, index } of loaded) {
-      const ks = positions.flatMap((p, k) => (order[p]?.scenario === index ? [k] : []));
-      if (ks.length === 0) continue;
-      const units: Unit[] = ks.map((k) => {
-        const c = order[positions[k] as number] as TuneCase;
-        return { replicate: c.replicate, caseIndex: c.caseIndex };
-      });
-      const result = await runUnits({
-        scenario,
-        engines: mine,
-        config,
-        units,
-        workers: options.workers,
-        onProgress: (d) => onUnits(done + d, positions.length),
-        helpers: options.helpersAtOnce === true ? 'at-once' : 'when-worth-it',
-      });
-      done += units.length;
-      threads.helperUnits += result.helperUnits;
-      result.rowsByUnit.forEach((unitRows, u) => {
-        const k = ks[u] as number;
-        for (const row of unitRows) {
-          const i = labels.get(row.engine);
-          if (i !== undefined) (rows[i] as CaseRow[])[k] = row;
-        }
-      });
-    }
-    return rows;
-  };
 }
 
 interface Progress {
@@ -207,31 +136,14 @@ function progressDisplay(io: Io, engine: string, objective: Objective): Progress
   };
 }
 
-function spaceOf(options: TuneOptions, space: Space, definitionCreate: (point: Point) => boolean): Point[] {
-  switch (options.method) {
-    case 'grid':
-      if (options.budget !== null) throw new UserError('--budget applies to --method random (configurations) and race (case-evaluations), not to grid');
-      return gridPoints(space);
-    case 'race':
-      return gridPoints(space);
-    case 'random': {
-      const points = randomPoints(space, options.budget ?? DEFAULT_RANDOM_BUDGET, options.seed, definitionCreate);
-      if (points.length === 0) throw new UserError('random search drew no configuration the engine accepts; widen or move the ranges');
-      return points;
-    }
-  }
-}
-
 export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
   const spec = parseEngineSpec(options.engine);
   if (spec.params.length > 0) {
     throw new UserError(`--engine ${options.engine}: give the engine's name alone; fix a parameter with --param key=value`);
   }
   if (options.scenarios.length === 0) throw new UserError('name at least one scenario: --scenarios cold_start,tight_deadlines');
-  if (options.budget !== null && !(Number.isInteger(options.budget) && options.budget >= 1)) throw new UserError(`--budget must be an integer >= 1, got ${options.budget}`);
+  checkBudget(options.budget);
   const base = await resolveEngine(spec, io.cwd);
-  // A module path stays as the user wrote it, so the winner's spec pastes into the same shell.
-  const ref = spec.ref;
   const space = buildSpace(base.definition, options.params.map(parseParamArg));
   const accepts = (point: Point): boolean => {
     try {
@@ -241,11 +153,8 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
       return false;
     }
   };
-  const points = spaceOf(options, space, accepts);
-  const defaults = defaultPoint(space);
-  const defaultKey = pointKey(space, defaults);
-  const racers: Racer[] = points.map((point, id) => ({ id, point, spec: pointSpec(ref, space, point), isDefault: pointKey(space, point) === defaultKey }));
-  if (!racers.some((r) => r.isDefault)) racers.push({ id: racers.length, point: defaults, spec: pointSpec(ref, space, defaults), isDefault: true });
+  // A module path stays as the user wrote it, so the winner's spec pastes into the same shell.
+  const racers = racersOf(candidatePoints(options.method, options.budget, options.seed, space, accepts), space, spec.ref);
   const engines = await resolveRacers(racers, io.cwd);
 
   const given = options.out ?? path.join('reports', 'tune', base.definition.name);
@@ -253,30 +162,21 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
   // Before any work: a run must not end by refusing to write, nor overwrite what it did not write.
   checkReportFolder(given, dir, TUNE_FILES, TUNE_MARKER);
 
-  const loaded: Loaded[] = options.scenarios.map((name, index) => {
+  const scenarios = options.scenarios.map((name) => {
     const { scenario, warnings } = readScenario(name);
     for (const w of warnings) io.stderr(`${w}\n`);
-    return { scenario, index };
+    return scenario;
   });
-  const scenarios = loaded.map((l) => l.scenario);
-  const names = scenarios.map((s) => s.name);
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice !== undefined) throw new UserError(`--scenarios names "${twice}" twice (reports key scenarios by folder name): ${options.scenarios.join(', ')}`);
+  checkScenarioNames(
+    scenarios.map((s) => s.name),
+    options.scenarios,
+  );
   const order = caseOrder(scenarios, options.replicates, options.seed);
-  const keys = (): CaseKey[] =>
-    order.map((o) => ({ scenario: (scenarios[o.scenario] as Scenario).name, caseId: (scenarios[o.scenario] as Scenario).cases[o.caseIndex]?.id ?? '', replicate: o.replicate }));
   const total = order.length;
   const holdoutSeed = options.holdoutSeed ?? options.seed + 1;
   if (holdoutSeed === options.seed) io.stderr(`warning: --holdout-seed ${holdoutSeed} is the tuning seed: the holdout replays the same candidates and proves nothing\n`);
-  if (options.method === 'race' && options.budget !== null && options.budget < racers.length) {
-    throw new UserError(`--budget ${options.budget} case-evaluations cannot run each of the ${racers.length} configurations on even one case`);
-  }
+  const settings = raceSettings(options.method, options.block, options.budget, total, racers.length);
   const runConfig = (seed: number): RunConfig => ({ seed, replicates: options.replicates, carryState: false, maxCalls: options.maxCalls, money: options.money });
-
-  const settings: RaceSettings =
-    options.method === 'race'
-      ? { ...DEFAULT_RACE, block: options.block, minCases: Math.max(DEFAULT_RACE.minCases, options.block), budget: options.budget }
-      : { block: total, minCases: Number.POSITIVE_INFINITY, alpha: DEFAULT_RACE.alpha, budget: null };
 
   const progress = progressDisplay(io, base.definition.name, options.objective);
   const started = io.now();
@@ -284,59 +184,39 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
   const loader = options.html === true ? await import('../report/charts-loader.ts') : null;
   const renderer: ChartRenderer | null = loader === null ? null : loader.startRenderer(loader.renderThreads(options.workers));
   const threads = { helperUnits: 0 };
-  const evaluate = makeEvaluator(loaded, order, engines, runConfig(options.seed), options, progress.units, threads);
-  const result = await race(racers, total, options.objective, settings, evaluate, progress.round);
-  const configs = summarizeConfigs({ race: result, objective: options.objective, cases: keys(), scenarios: scenarios.map((s) => s.name), resamples: options.bootstrap, seed: options.seed });
+  const evaluate = (seed: number) =>
+    evaluator({ scenarios, order, engines, config: runConfig(seed), workers: options.workers, helpersAtOnce: options.helpersAtOnce, onUnits: progress.units, threads });
+  const result = await race(racers, total, options.objective, settings, evaluate(options.seed), progress.round);
+  const configs = summarizeConfigs({ race: result, objective: options.objective, cases: caseKeys(scenarios, order), scenarios: scenarios.map((s) => s.name), resamples: options.bootstrap, seed: options.seed });
 
   const chosen = holdoutRacers(configs, racers);
-  const holdoutEvaluate = makeEvaluator(loaded, order, engines, runConfig(holdoutSeed), options, progress.units, threads);
   const all = Array.from({ length: total }, (_, p) => p);
   progress.holdout(chosen.length);
-  const holdoutRows = await holdoutEvaluate(chosen.map((c) => c.racer), all);
-  const holdout = holdoutEntries(chosen, configs, holdoutRows, keys(), options.bootstrap, holdoutSeed);
+  const holdoutRows = await evaluate(holdoutSeed)(chosen.map((c) => c.racer), all);
+  const holdout = holdoutEntries(chosen, configs, holdoutRows, caseKeys(scenarios, order), options.bootstrap, holdoutSeed);
   progress.end();
   const wallMs = io.now() - started;
 
-  const reportSpace = space.dimensions.map((d) => ({ key: d.key, integer: d.integer, default: d.default, low: d.low, high: d.high, values: d.values }));
-  const winner = configs[0];
-  if (winner === undefined) throw new Error('no configuration was evaluated');
-  const report: TuneReport = {
-    schema_version: 1,
+  const report = tuneReport({
     engine: base.definition.name,
+    engineParams: base.definition.params ?? {},
     method: options.method,
     objective: options.objective,
     seed: options.seed,
-    holdout_seed: holdoutSeed,
+    holdoutSeed,
     replicates: options.replicates,
     scenarios: scenarios.map((s) => ({ name: s.name, cases: s.cases.length })),
-    space: reportSpace,
-    params: {
-      value_per_hire: options.money.valuePerHire,
-      cost_per_invite: options.money.costPerInvite,
-      cost_per_overbooking: options.money.costPerOverbooking,
-      max_calls: options.maxCalls,
-      bootstrap: options.bootstrap,
-    },
-    race:
-      options.method === 'race'
-        ? {
-            block: settings.block,
-            min_cases: settings.minCases,
-            alpha: settings.alpha,
-            budget: settings.budget,
-            test: `a one-sided paired t-test of each living configuration against the current best on the per-case ${options.objective} over every case seen, Holm-corrected at ${settings.alpha} over the round's comparisons; the defaults are never dropped`,
-          }
-        : null,
-    rounds: result.rounds,
-    stopped: result.stopped,
-    configurations_evaluated: racers.length,
-    evaluations: result.evaluations,
-    full_evaluations: racers.length * total,
-    winner: { spec: winner.spec, params: winner.params },
-    edges: winnerEdges(reportSpace, winner.params, base.definition.params ?? {}),
+    space,
+    money: options.money,
+    maxCalls: options.maxCalls,
+    bootstrap: options.bootstrap,
+    settings,
+    race: result,
+    racers: racers.length,
+    totalCases: total,
     configurations: configs,
     holdout,
-  };
+  });
 
   const markdown = tuneMarkdown(report);
   const files: Record<string, string> = {
@@ -360,3 +240,54 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
   );
   return { dir, report, helperUnits: threads.helperUnits };
 }
+
+/** `pacebench tune`. */
+export const tuneCommand = defineCommand({
+  kind: 'tune',
+  command: 'tune',
+  describe: 'tune an engine\'s parameters on scenarios: grid, random search or a race, then a holdout; writes reports/tune/<engine>/',
+  builder: (y) =>
+    y.options({
+      engine: { alias: 'e', type: 'string', demandOption: true, describe: 'a registered engine or a module path, without parameters' },
+      param: { alias: 'p', type: 'string', array: true, demandOption: true, describe: 'key=LOW..HIGH[:STEP] or key=v1,v2,… (repeat for each parameter)' },
+      scenarios: { alias: 's', type: 'string', array: true, demandOption: true, describe: 'scenario names or folders, comma-separated' },
+      method: { choices: ['grid', 'random', 'race'] as const, default: 'race' as const, describe: 'every grid point, seeded random draws, or a race over the grid' },
+      budget: { type: 'string', describe: 'random: configurations to draw (default 20); race: case-evaluations to spend (default: no limit)' },
+      objective: { choices: ['value', 'regret'] as const, default: 'value' as const, describe: 'mean per case to maximise (value) or minimise (regret)' },
+      seed: seedOption('seed of the candidates, the case order and the random draws'),
+      'holdout-seed': { type: 'string', describe: 'seed of the holdout\'s fresh candidates (default: seed + 1)' },
+      block: numberText(10, 'race: cases per block'),
+      replicates: replicatesOption('independent replicates of every case'),
+      workers: workersOption('worker threads (default: the machine\'s cores); results do not depend on it'),
+      out: { alias: 'o', type: 'string', describe: 'report folder (default: reports/tune/<engine>/)' },
+      html: htmlOption('write report.html and charts/ (--no-html: only tune.md, tune.json, configs.csv)'),
+      bootstrap: bootstrapOption('bootstrap resamples for the confidence intervals'),
+      'max-calls': MAX_CALLS_OPTION,
+      ...moneyOptions({ valuePerHire: 'what a hire is worth', costPerOverbooking: 'what each offer acceptance beyond the vacancies costs' }),
+    }),
+  parse: (a, { defaults }) => ({
+    kind: 'tune' as const,
+    options: {
+      engine: a.engine,
+      params: a.param,
+      scenarios: commaList(a.scenarios).map((x) => x.trim()).filter((x) => x !== ''),
+      method: a.method,
+      budget: a.budget === undefined ? null : integer('budget', a.budget, 1),
+      objective: a.objective,
+      seed: integer('seed', a.seed, 0),
+      holdoutSeed: a['holdout-seed'] === undefined ? null : integer('holdout-seed', a['holdout-seed'], 0),
+      block: integer('block', a.block, 1),
+      replicates: integer('replicates', a.replicates, 1),
+      workers: workersOf(a.workers, defaults.workers),
+      out: a.out,
+      html: a.html,
+      bootstrap: bootstrapCount(a.bootstrap),
+      maxCalls: integer('max-calls', a['max-calls'], 1),
+      money: readMoney(a),
+    } satisfies TuneOptions,
+  }),
+  run: async (command, io) => {
+    await tune(capWorkers(command.options, io), io);
+    return 0;
+  },
+});

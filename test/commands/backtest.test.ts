@@ -112,7 +112,7 @@ describe('pacebench baseline', () => {
   it('checks every scenario before writing any: a broken one leaves nothing half regenerated', async () => {
     const { baseline } = await import('../../src/commands/baseline.ts');
     const out = temp();
-    await expect(baseline({ scenarios: ['cold_start', 'no_such_scenario'], workers: 1, out }, memoryIo())).rejects.toThrow(
+    await expect(baseline({ scenarios: ['cold_start', 'no_such_scenario'], workers: 1, out }, memoryIo(), backtest)).rejects.toThrow(
       /no baseline was written:\n.*no_such_scenario/s,
     );
     expect(readdirSync(out)).toEqual([]);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPORT_FILES } from '../../src/commands/backtest.ts';
+import { REPORT_FILES } from '../../src/report/folder.ts';
 import { checkReportFolder, reportFolderProblem, writeFilesAtomically } from '../../src/report/write.ts';
 
 const temp = (): string => mkdtempSync(path.join(tmpdir(), 'pacebench-write-'));
