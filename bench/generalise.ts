@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { isEntryPoint } from '../src/commands/io.ts';
+import { isEntryPoint } from '../src/cli/io.ts';
 import { ENGINE_NAMES } from '../src/engines/registry.ts';
 import { parseCasesCsv } from '../src/report/csv.ts';
 import { parseSummary } from '../src/report/json.ts';

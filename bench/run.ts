@@ -8,7 +8,7 @@ import os from 'node:os';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { Bench } from 'tinybench';
-import { isEntryPoint } from '../src/commands/io.ts';
+import { isEntryPoint } from '../src/cli/io.ts';
 import { measureParallelCeiling, type ParallelCeiling } from './ceiling.ts';
 import { compareReports, isBenchReport, type Change } from './compare.ts';
 import { fromTask, type BenchReport, type BenchResult, type ThroughputResult } from './results.ts';

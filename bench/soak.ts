@@ -10,7 +10,7 @@
 import { Pool } from 'undici';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { isEntryPoint } from '../src/commands/io.ts';
+import { isEntryPoint } from '../src/cli/io.ts';
 import { benchRequest } from './fixtures.ts';
 import { startServer } from './serve.ts';
 

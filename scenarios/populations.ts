@@ -26,9 +26,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isEntryPoint } from '../src/commands/io.ts';
+import { isEntryPoint } from '../src/cli/io.ts';
 import { formatTimestamp } from '../src/contract/time.ts';
-import { stream, type Random } from '../src/sim/rng.ts';
+import { stream, type Random } from '../src/stats/rng.ts';
 import { sampleGamma } from '../src/stats/distributions.ts';
 
 const MINUTE = 60_000;
