@@ -116,7 +116,7 @@ export function lambdaStar(m: number, rho: number): number {
   }
   let lo = 0;
   let hi = m + 10 * Math.sqrt(m) + 10;
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < 32; i++) {
     const mid = (lo + hi) / 2;
     if (shortfall(m, mid) > rho) lo = mid;
     else hi = mid;

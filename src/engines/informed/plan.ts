@@ -1,5 +1,6 @@
-import { addBernoullis, countPmf, expectedMin, lambdaStar } from './counts.ts';
+import { addBernoullis, countPmf, expectedMin, lambdaStar, poissonPmf } from './counts.ts';
 import type { Law } from './law.ts';
+import { MAX_ROUNDS, roundValuesMemo } from './rounds.ts';
 import type { TruthMoney } from './truth.ts';
 
 /** Invitations already out and unanswered, grouped by how long they have been out (whole minutes). */
@@ -31,19 +32,22 @@ const EXACT_BUDGET = 4096;
 /** Pending candidates less likely than this to be a hire are taken as never answering. */
 const NEGLIGIBLE = 1e-7;
 
-/** Batch sizes tried: every size up to 16, then steps of about 12 %, up to `max`. */
+/** Batch sizes tried: every size up to 16, then steps of about 12 % (refined after), up to `max`. */
 function batchGrid(max: number): number[] {
   const out: number[] = [];
   for (let b = 0; b <= Math.min(16, max); b++) out.push(b);
-  for (let b = 18; b < max; b = Math.ceil(b * 1.12)) out.push(b);
+  for (let b = 19; b < max; b = Math.ceil(b * 1.12)) out.push(b);
   if (max > 16) out.push(max);
   return out;
 }
 
-/** Waits before inviting again: whole minutes growing by about 35 %, always before the deadline. */
-function waitGrid(remaining: number): number[] {
+/**
+ * Waits before inviting again: whole minutes growing by about 35 % up to twice the time most
+ * answers take (`round`), by 50 % beyond; always before the deadline.
+ */
+function waitGrid(remaining: number, round: number): number[] {
   const out: number[] = [];
-  for (let w = 1; w < remaining; w = Math.max(w + 1, Math.round(w * 1.35))) out.push(w);
+  for (let w = 1; w < remaining; w = Math.max(w + 1, Math.round(w * (w < 2 * round ? 1.35 : 1.5)))) out.push(w);
   return out;
 }
 
@@ -74,10 +78,20 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
     n, pOn, perFresh, A, M,
   );
   let best: Plan = { invite: oneShot.k, callback: Math.max(1, Math.ceil(R)), value: base + oneShot.value };
-  const waits = waitGrid(R);
-  if (waits.length === 0) return best;
+  if (R <= 1) return best;
 
   const bMax = Math.min(M, Math.max(16, Math.ceil(3 * oneShot.k) + 16));
+  // Later rounds: a round lasts until most answers that will come have come.
+  const total = law.freshHireBy(Infinity);
+  let L = 1;
+  while (L < R && law.freshHireBy(L) < 0.99 * total) L = Math.ceil(L * 1.15);
+  const p1 = law.freshHireBy(L);
+  const waits = waitGrid(R, L);
+  const useRounds = n <= 40 && M * q >= 1.5 * n + 2;
+  // The table is the case's: computed for the most vacancies missing, the pool's cap taken a
+  // little low (in steps of 25 %), so that calls of a case share it.
+  const cap = Math.pow(1.25, Math.floor(Math.log(Math.max(1e-9, M * p1)) / Math.log(1.25)));
+  const W = useRounds ? roundValuesMemo(n, p1, perFresh, A, cap) : null;
   const grid = batchGrid(bMax);
   // Per wait: what the pending and a fresh invitee bring in the two stages.
   const stages = waits.map((w) => {
@@ -90,7 +104,8 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
     const rho = p2 > 0 ? perFresh / (A * p2) : 1;
     const lambdas = new Float64Array(n + 1);
     for (let m = 1; m <= n; m++) lambdas[m] = lambdaStar(m, rho);
-    return { w, yPending, zGroups, zPending, fy, fz, p2, lambdas };
+    const rounds = Math.min(MAX_ROUNDS, Math.floor((R - w) / L));
+    return { w, yPending, zGroups, zPending, fy, fz, p2, lambdas, rounds };
   });
 
   const evaluate = (b: number, s: (typeof stages)[number]): number => {
@@ -101,6 +116,8 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
     // A handful of candidates: the second stage's batch found exactly, as the last call finds it.
     const exact = kMax <= 64 && n <= 16;
     const zGroups = exact ? [...s.zGroups, [b, s.fz] as const] : [];
+    const Wj = W !== null && s.rounds >= 2 ? (W[s.rounds] as Float64Array) : null;
+    const pZ = Wj !== null ? poissonPmf(muZ, n) : null;
     let v = 0;
     for (let y = 0; y <= n; y++) {
       const p = pY[y] as number;
@@ -112,6 +129,17 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
       const m = n - y;
       if (exact) {
         v += p * (A * y + oneShotBest(zGroups, m, s.p2, perFresh, A, kMax).value);
+        continue;
+      }
+      if (Wj !== null && pZ !== null) {
+        // Several rounds left after this wait: the pending hires still to come, then the rounds.
+        let c = 0;
+        let below = 0;
+        for (let z = 0; z < m; z++) {
+          c += (pZ[z] as number) * (A * z + (Wj[m - z] as number));
+          below += pZ[z] as number;
+        }
+        v += p * (A * y + c + (1 - below) * A * m);
         continue;
       }
       let lambda = Math.max(muZ, Math.min(s.lambdas[m] as number, muZ + kMax * s.p2));
