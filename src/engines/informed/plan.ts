@@ -85,6 +85,11 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
   const total = law.freshHireBy(Infinity);
   let L = 1;
   while (L < R && law.freshHireBy(L) < 0.99 * total) L = Math.ceil(L * 1.15);
+  // Long-tailed answers: rounds that wait for nearly all of them would leave too few rounds.
+  if (R / L < 4) {
+    L = 1;
+    while (L < R && law.freshHireBy(L) < 0.9 * total) L = Math.ceil(L * 1.15);
+  }
   const p1 = law.freshHireBy(L);
   const waits = waitGrid(R, L);
   const useRounds = n <= 40 && M * q >= 1.5 * n + 2;
