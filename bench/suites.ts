@@ -6,7 +6,8 @@
 import { Bench } from 'tinybench';
 import { FINISHED, type Decision, type Request } from '../src/contract/types.ts';
 import { countList } from '../src/engines/common.ts';
-import { ENGINES, ENGINE_NAMES } from '../src/engines/registry.ts';
+import { caseTruth } from '../src/engines/informed/truth.ts';
+import { ENGINES, ENGINE_NAMES, REFERENCE_ENGINES, REFERENCE_NAMES } from '../src/engines/registry.ts';
 import { resolveParams, parseEngineSpec } from '../src/engines/spec.ts';
 import { CallbackMemory, InvitationProgramme } from '../src/engines/stoch-constraint.ts';
 import type { Engine, SyncEngine } from '../src/engines/types.ts';
@@ -18,6 +19,8 @@ import { betaFromMoments, fitLogNormal, logNormalQuantile, sampleBeta } from '..
 import { benchRequest, benchScenario } from './fixtures.ts';
 
 export const DECIDE_SIZES = [10, 100, 1000, 10_000] as const;
+/** `informed` at the sizes issue 19 names. */
+export const REFERENCE_DECIDE_SIZES = [10, 100, 1000] as const;
 export const NOOP_SIZES = [100, 10_000] as const;
 
 export interface SuiteOptions {
@@ -54,6 +57,30 @@ export function decideSuite(o: SuiteOptions): Bench {
           async: false,
           beforeAll: () => {
             engine = definition.create({ random: stream('bench', name, n), params });
+          },
+        },
+      );
+    }
+  }
+  // Reference engines, told the fixture's true behaviour as a backtest tells them a case's.
+  for (const name of REFERENCE_NAMES) {
+    const definition = REFERENCE_ENGINES[name];
+    const params = resolveParams(definition, parseEngineSpec(name));
+    for (const n of REFERENCE_DECIDE_SIZES) {
+      const request = benchRequest(n);
+      const scenario = benchScenario(1, 1, 1);
+      const truth = caseTruth(scenario, scenario.cases[0] as Case, { valuePerHire: 2500, costPerInvite: 20, costPerOverbooking: 250 });
+      let engine: SyncEngine = definition.create({ random: stream('bench', name, n), params, truth: () => truth });
+      b.add(
+        `decide/${name}/n=${n}`,
+        () => {
+          const d: Decision = engine.decide(request);
+          sink += d.num_candidates_needed;
+        },
+        {
+          async: false,
+          beforeAll: () => {
+            engine = definition.create({ random: stream('bench', name, n), params, truth: () => truth });
           },
         },
       );

@@ -1,4 +1,4 @@
-import { ENGINES, ENGINE_NAMES } from '../engines/registry.ts';
+import { ENGINES, ENGINE_NAMES, REFERENCE_ENGINES, REFERENCE_NAMES } from '../engines/registry.ts';
 import { formatProblem, sortProblems } from '../scenario/problems.ts';
 import { checkScenario, listScenarioNames } from '../scenario/read.ts';
 import type { Io } from '../cli/io.ts';
@@ -56,6 +56,9 @@ export function listEngines(io: Io): number {
       .join(' ');
     rows.push([name, d.description, params === '' ? '–' : params]);
   }
+  // References, run only when named: yardsticks beside the hindsight row every report has.
+  for (const name of REFERENCE_NAMES) rows.push([name, REFERENCE_ENGINES[name].description, '–']);
+  rows.push(['oracle', 'reference: the hindsight row of every report (knows every candidate; not run by name)', '–']);
   io.stdout(`${table(rows)}\n`);
   return 0;
 }

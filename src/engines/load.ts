@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.ts';
-import { ENGINES, ENGINE_NAMES, isEngineName, ORACLE } from './registry.ts';
+import { ENGINES, ENGINE_NAMES, REFERENCE_ENGINES, isEngineName, isReferenceName, ORACLE } from './registry.ts';
 import type { RemoteOptions } from './remote.ts';
 import { engineLabel, isModulePath, isRemoteSpec, resolveParams, type EngineSpec } from './spec.ts';
 import type { Engine, EngineContext, EngineDefinition } from './types.ts';
@@ -77,11 +77,13 @@ export async function resolveEngine(spec: EngineSpec, cwd: string = process.cwd(
   if (isModulePath(spec.ref)) {
     ref = path.resolve(cwd, spec.ref);
     definition = await importEngineModule(ref);
-    if (isEngineName(definition.name)) {
+    if (isEngineName(definition.name) || isReferenceName(definition.name)) {
       throw new UserError(`engine module ${spec.ref} calls itself "${definition.name}", the name of a registered engine; rename it`);
     }
   } else if (isEngineName(spec.ref)) {
     definition = ENGINES[spec.ref];
+  } else if (isReferenceName(spec.ref)) {
+    definition = REFERENCE_ENGINES[spec.ref];
   } else {
     throw new UserError(
       `unknown engine "${spec.ref}" (registered: ${ENGINE_NAMES.join(', ')}; a module path must contain "/", like ./my-engine.ts)`,

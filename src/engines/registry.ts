@@ -1,6 +1,7 @@
 import { allAtOnce } from './all-at-once.ts';
 import { expDecay } from './exp-decay.ts';
 import { exp } from './exp.ts';
+import { informed } from './informed/index.ts';
 import { nbinomial } from './nbinomial.ts';
 import { pace } from './pace/index.ts';
 import { stochConstraint } from './stoch-constraint.ts';
@@ -32,3 +33,17 @@ export function isEngineName(name: string): name is EngineName {
 
 /** The baseline of paired comparisons unless `--baseline` says otherwise. */
 export const DEFAULT_BASELINE: EngineName = 'all-at-once';
+
+/**
+ * Reference engines: run only when named (`--engines informed,…`), never by default, and
+ * listed beside the hindsight `oracle`. They are yardsticks, not candidates to tune or serve.
+ */
+export const REFERENCE_ENGINES = { informed } as const satisfies Record<string, EngineDefinition<SyncEngine>>;
+
+export type ReferenceName = keyof typeof REFERENCE_ENGINES;
+
+export const REFERENCE_NAMES = Object.keys(REFERENCE_ENGINES) as ReferenceName[];
+
+export function isReferenceName(name: string): name is ReferenceName {
+  return Object.hasOwn(REFERENCE_ENGINES, name);
+}

@@ -1,4 +1,5 @@
 import type { Decision, Request } from '../contract/types.ts';
+import type { CaseTruth } from './informed/truth.ts';
 
 /** What the harness gives an engine when it creates it. */
 export interface EngineContext {
@@ -9,6 +10,11 @@ export interface EngineContext {
   readonly random: () => number;
   /** The engine's parameters, defaults applied (see `EngineDefinition.params`). */
   readonly params: Readonly<Record<string, number>>;
+  /**
+   * The current case's true behaviour and money, or `null` outside a backtest. Given only to
+   * a reference engine whose definition says `needsTruth` (`informed`), never to others.
+   */
+  readonly truth?: (() => CaseTruth | null) | undefined;
 }
 
 /** An engine instance: called again and again over one case (or several, with `--carry-state`). */
@@ -41,6 +47,8 @@ export interface EngineDefinition<E extends Engine = Engine> {
   readonly description: string;
   /** Numeric parameters settable as `name:key=value:key=value` on the command line. */
   readonly params?: Readonly<Record<string, ParamSpec>>;
+  /** A reference engine that is told each case's truth as the case begins (see `EngineContext.truth`). */
+  readonly needsTruth?: boolean;
   create(context: EngineContext): E;
 }
 

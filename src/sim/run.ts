@@ -1,3 +1,4 @@
+import { caseTruth, type CaseTruth } from '../engines/informed/truth.ts';
 import type { ResolvedEngine } from '../engines/load.ts';
 import type { Engine, EngineContext } from '../engines/types.ts';
 import type { Case, Scenario } from '../scenario/types.ts';
@@ -57,10 +58,14 @@ class Seat {
   private instance: Engine | null = null;
   private stream: Random | null = null;
   private seedStream: (() => Random) | null = null;
+  private truth: CaseTruth | null = null;
   private readonly context: EngineContext;
 
   constructor(readonly engine: ResolvedEngine) {
-    this.context = { random: () => this.draw(), params: engine.params };
+    // Only a reference engine that asks for it is told the case's truth.
+    this.context = engine.definition.needsTruth === true
+      ? { random: () => this.draw(), params: engine.params, truth: () => this.truth }
+      : { random: () => this.draw(), params: engine.params };
   }
 
   private draw(): number {
@@ -71,10 +76,11 @@ class Seat {
     return this.stream();
   }
 
-  /** Installs the stream of a new case, seeded on first use. */
-  reseed(seedStream: () => Random): void {
+  /** Installs the stream of a new case, seeded on first use, and the case's truth for a reference engine. */
+  reseed(seedStream: () => Random, truth: () => CaseTruth): void {
     this.seedStream = seedStream;
     this.stream = null;
+    if (this.engine.definition.needsTruth === true) this.truth = truth();
   }
 
   get engineInstance(): Engine {
@@ -178,7 +184,7 @@ function* unitSteps(
     };
     for (const [i, engine] of engines.entries()) {
       const s = carried?.[i] ?? new Seat(engine);
-      s.reseed(() => engineStream(config.seed, unit.replicate, c.id, engine.label));
+      s.reseed(() => engineStream(config.seed, unit.replicate, c.id, engine.label), () => caseTruth(scenario, c, config.money));
       activeEngine.label = engine.label;
       guard?.enter(i, caseIndex);
       const stopAt = stops?.get(stopKey(i, caseIndex));

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareReports } from '../../bench/compare.ts';
 import type { BenchReport, BenchResult } from '../../bench/results.ts';
-import { DECIDE_SIZES, NOOP_SIZES } from '../../bench/suites.ts';
+import { DECIDE_SIZES, NOOP_SIZES, REFERENCE_DECIDE_SIZES } from '../../bench/suites.ts';
 import { THROUGHPUT_CASES } from '../../bench/throughput.ts';
-import { ENGINE_NAMES } from '../../src/engines/registry.ts';
+import { ENGINE_NAMES, REFERENCE_NAMES } from '../../src/engines/registry.ts';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 
@@ -26,6 +26,7 @@ describe('npm run bench -- --quick', () => {
     const names = report.results.map((x) => x.name);
     const expected = [
       ...ENGINE_NAMES.flatMap((e) => DECIDE_SIZES.map((n) => `decide/${e}/n=${n}`)),
+      ...REFERENCE_NAMES.flatMap((e) => REFERENCE_DECIDE_SIZES.map((n) => `decide/${e}/n=${n}`)),
       'hot/lp-solve',
       'hot/programme-closed-form',
       'hot/posterior-draws/15',

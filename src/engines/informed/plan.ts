@@ -1,0 +1,241 @@
+import { addBernoullis, countPmf, expectedMin, lambdaStar, poissonPmf } from './counts.ts';
+import type { Law } from './law.ts';
+import { MAX_ROUNDS, roundValuesMemo } from './rounds.ts';
+import type { TruthMoney } from './truth.ts';
+
+/** Invitations already out and unanswered, grouped by how long they have been out (whole minutes). */
+export interface PendingGroup {
+  readonly elapsed: number;
+  readonly count: number;
+}
+
+export interface PlanState {
+  /** Vacancies still open (≥ 1). */
+  readonly need: number;
+  /** Minutes from now to the deadline (> 0). */
+  readonly remaining: number;
+  /** Candidates not yet invited (≥ 1). */
+  readonly pool: number;
+  readonly pending: readonly PendingGroup[];
+}
+
+export interface Plan {
+  readonly invite: number;
+  /** Minutes to the next call: the wait of the best plan that invites again later. */
+  readonly callback: number;
+  /** Expected value to the deadline of the plan, relative to what is already settled. */
+  readonly value: number;
+}
+
+/** Work above which a count is taken as Poisson rather than convolved exactly. */
+const EXACT_BUDGET = 4096;
+/** Pending candidates less likely than this to be a hire are taken as never answering. */
+const NEGLIGIBLE = 1e-7;
+
+/** Batch sizes tried: every size up to 16, then steps of about 12 % (refined after), up to `max`. */
+function batchGrid(max: number): number[] {
+  const out: number[] = [];
+  for (let b = 0; b <= Math.min(16, max); b++) out.push(b);
+  for (let b = 19; b < max; b = Math.ceil(b * 1.12)) out.push(b);
+  if (max > 16) out.push(max);
+  return out;
+}
+
+/**
+ * Waits before inviting again: whole minutes growing by about 35 % up to twice the time most
+ * answers take (`round`), by 50 % beyond; always before the deadline.
+ */
+function waitGrid(remaining: number, round: number): number[] {
+  const out: number[] = [];
+  for (let w = 1; w < remaining; w = Math.max(w + 1, Math.round(w * (w < 2 * round ? 1.35 : 1.5)))) out.push(w);
+  return out;
+}
+
+/**
+ * The planner of the `informed` engine (docs/informed.md). At each call it weighs every batch
+ * `b` to invite now against every wait `w` before inviting again: hires arriving within `w`
+ * are seen, and at `now + w` the batch that is best if no call followed is invited (the
+ * one-shot optimum given what is then missing). It also weighs inviting `b` and never
+ * again. Value = (per hire + per overbooking)·E[min(need, on-time hires)] − per overbooking·
+ * E[all hires] − per invite·invitations, which is the money of spec/metrics.md shifted by
+ * what is already settled.
+ */
+export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
+  const { need: n, remaining: R, pool: M } = state;
+  const A = money.valuePerHire + money.costPerOverbooking;
+  const q = law.hireRate;
+  const perFresh = money.costPerInvite + money.costPerOverbooking * q;
+  const pending = state.pending
+    .map((g) => ({ ...g, ever: law.pendingHireBetween(g.elapsed, Infinity) }))
+    .filter((g) => g.ever > NEGLIGIBLE);
+  const pendingAll = pending.reduce((s, g) => s + g.count * g.ever, 0);
+  const base = -money.costPerOverbooking * pendingAll;
+
+  // Never inviting again: the one-shot optimum, exact while cheap.
+  const pOn = law.freshHireBy(R);
+  const oneShot = oneShotBest(
+    pending.map((g) => [g.count, law.pendingHireBetween(g.elapsed, g.elapsed + R)] as const),
+    n, pOn, perFresh, A, M,
+  );
+  let best: Plan = { invite: oneShot.k, callback: Math.max(1, Math.ceil(R)), value: base + oneShot.value };
+  if (R <= 1) return best;
+
+  const bMax = Math.min(M, Math.max(16, Math.ceil(3 * oneShot.k) + 16));
+  // Later rounds: a round lasts until most answers that will come have come.
+  const total = law.freshHireBy(Infinity);
+  let L = 1;
+  while (L < R && law.freshHireBy(L) < 0.99 * total) L = Math.ceil(L * 1.15);
+  // Long-tailed answers: rounds that wait for nearly all of them would leave too few rounds.
+  if (R / L < 4) {
+    L = 1;
+    while (L < R && law.freshHireBy(L) < 0.9 * total) L = Math.ceil(L * 1.15);
+  }
+  const p1 = law.freshHireBy(L);
+  const waits = waitGrid(R, L);
+  const useRounds = n <= 40 && M * q >= 1.5 * n + 2;
+  // The table is the case's: computed for the most vacancies missing, the pool's cap taken a
+  // little low (in steps of 25 %), so that calls of a case share it.
+  const cap = Math.pow(1.25, Math.floor(Math.log(Math.max(1e-9, M * p1)) / Math.log(1.25)));
+  const W = useRounds ? roundValuesMemo(n, p1, perFresh, A, cap) : null;
+  const grid = batchGrid(bMax);
+  // Per wait: what the pending and a fresh invitee bring in the two stages.
+  const stages = waits.map((w) => {
+    const yPending = pending.map((g) => [g.count, law.pendingHireBetween(g.elapsed, g.elapsed + w)] as const);
+    const zGroups = pending.map((g) => [g.count, law.pendingHireBetween(g.elapsed, g.elapsed + R) - law.pendingHireBetween(g.elapsed, g.elapsed + w)] as const);
+    const zPending = zGroups.reduce((s, [c, p]) => s + c * p, 0);
+    const fy = law.freshHireBy(w);
+    const fz = pOn - fy;
+    const p2 = law.freshHireBy(R - w);
+    const rho = p2 > 0 ? perFresh / (A * p2) : 1;
+    const lambdas = new Float64Array(n + 1);
+    for (let m = 1; m <= n; m++) lambdas[m] = lambdaStar(m, rho);
+    const rounds = Math.min(MAX_ROUNDS, Math.floor((R - w) / L));
+    return { w, yPending, zGroups, zPending, fy, fz, p2, lambdas, rounds };
+  });
+
+  const evaluate = (b: number, s: (typeof stages)[number]): number => {
+    const groups = b > 0 ? [...s.yPending, [b, s.fy] as const] : s.yPending;
+    const pY = countPmf(groups, n, EXACT_BUDGET);
+    const muZ = s.zPending + b * s.fz;
+    const kMax = M - b;
+    // A handful of candidates: the second stage's batch found exactly, as the last call finds it.
+    const exact = kMax <= 64 && n <= 16;
+    const zGroups = exact ? [...s.zGroups, [b, s.fz] as const] : [];
+    const Wj = W !== null && s.rounds >= 2 ? (W[s.rounds] as Float64Array) : null;
+    const pZ = Wj !== null ? poissonPmf(muZ, n) : null;
+    let v = 0;
+    for (let y = 0; y <= n; y++) {
+      const p = pY[y] as number;
+      if (p < 1e-12) continue;
+      if (y >= n) {
+        v += p * A * n;
+        continue;
+      }
+      const m = n - y;
+      if (exact) {
+        v += p * (A * y + oneShotBest(zGroups, m, s.p2, perFresh, A, kMax).value);
+        continue;
+      }
+      if (Wj !== null && pZ !== null) {
+        // Several rounds left after this wait: the pending hires still to come, then the rounds.
+        let c = 0;
+        let below = 0;
+        for (let z = 0; z < m; z++) {
+          c += (pZ[z] as number) * (A * z + (Wj[m - z] as number));
+          below += pZ[z] as number;
+        }
+        v += p * (A * y + c + (1 - below) * A * m);
+        continue;
+      }
+      let lambda = Math.max(muZ, Math.min(s.lambdas[m] as number, muZ + kMax * s.p2));
+      if (!Number.isFinite(lambda)) lambda = muZ + kMax * s.p2;
+      const k = s.p2 > 0 ? (lambda - muZ) / s.p2 : 0;
+      v += p * (A * y + A * expectedMin(m, lambda) - perFresh * k);
+    }
+    return base + v - perFresh * b;
+  };
+
+  let bestStage = stages[0] as (typeof stages)[number];
+  let bestFinite = -Infinity;
+  let bestB = 0;
+  for (const b of grid) {
+    for (const s of stages) {
+      const v = evaluate(b, s);
+      if (v > bestFinite + 1e-9) {
+        bestFinite = v;
+        bestB = b;
+        bestStage = s;
+      }
+    }
+  }
+  // Refine the batch between its grid neighbours, at the best wait.
+  const at = grid.indexOf(bestB);
+  let lo = grid[Math.max(0, at - 1)] as number;
+  let hi = grid[Math.min(grid.length - 1, at + 1)] as number;
+  while (hi - lo > 2) {
+    const m1 = Math.floor(lo + (hi - lo) / 3);
+    const m2 = Math.ceil(hi - (hi - lo) / 3);
+    if (evaluate(m1, bestStage) >= evaluate(m2, bestStage)) hi = m2;
+    else lo = m1;
+  }
+  for (let b = lo; b <= hi; b++) {
+    const v = evaluate(b, bestStage);
+    if (v > bestFinite + 1e-9 || (Math.abs(v - bestFinite) <= 1e-9 && b < bestB)) {
+      bestFinite = v;
+      bestB = b;
+    }
+  }
+  if (bestFinite > best.value + 1e-9) best = { invite: bestB, callback: bestStage.w, value: bestFinite };
+  else {
+    // No later invitation planned: come back when the best two-stage plan of this batch would look.
+    let wBest = bestStage.w;
+    let vBest = -Infinity;
+    for (const s of stages) {
+      const v = evaluate(best.invite, s);
+      if (v > vBest) {
+        vBest = v;
+        wBest = s.w;
+      }
+    }
+    best = { ...best, callback: wBest };
+  }
+  return best;
+}
+
+/**
+ * The batch that is best if no call followed: hires are the pending on-time ones plus
+ * Binomial(k, pOn), and a fresh invitee adds A·pOn·P(hires < need) − perFresh, which only
+ * falls as k grows, so the first k where it is not positive is the optimum (ties: fewer).
+ */
+export function oneShotBest(
+  pending: readonly (readonly [number, number])[],
+  n: number,
+  pOn: number,
+  perFresh: number,
+  A: number,
+  pool: number,
+): { k: number; value: number } {
+  const pmf = countPmf(pending, n, EXACT_BUDGET * 4);
+  let eMin = 0;
+  for (let i = 0; i <= n; i++) eMin += i * (pmf[i] as number);
+  if (pOn <= 0) return { k: 0, value: A * eMin };
+  if ((n + 1) * Math.min(pool, 4 * n / pOn) > 200_000) {
+    // Large: Poisson in closed form.
+    const mu = pending.reduce((s, [c, p]) => s + c * p, 0);
+    const lambda = Math.min(Math.max(mu, lambdaStar(n, perFresh / (A * pOn))), mu + pool * pOn);
+    const k = Math.round((lambda - mu) / pOn);
+    return { k, value: A * expectedMin(n, mu + k * pOn) - perFresh * k };
+  }
+  let k = 0;
+  let value = A * eMin;
+  while (k < pool) {
+    const below = 1 - (pmf[n] as number);
+    const gain = A * pOn * below - perFresh;
+    if (gain <= 1e-12) break;
+    value += gain;
+    addBernoullis(pmf, 1, pOn);
+    k++;
+  }
+  return { k, value };
+}
+
