@@ -17,8 +17,6 @@ import type { EngineContext } from './types.ts';
 
 import { DEFAULT_ENGINE_TIMEOUT_MS } from './call.ts';
 
-export { isRemoteSpec, parseRemoteSpec } from './spec.ts';
-
 export const DEFAULT_RETRIES = 3;
 export const DEFAULT_BACKOFF_MS = 50;
 export const DEFAULT_CONNECTIONS = 64;

@@ -1,3 +1,0 @@
-export * from './types.ts';
-export * from './validate.ts';
-export * from './time.ts';
