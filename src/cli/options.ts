@@ -122,8 +122,8 @@ export function workersOf(given: string | undefined, cores: number): number {
 }
 
 /**
- * More threads than cores only adds start-up and contention (1 000 workers started 99
- * threads and took 11 s instead of 1.6 s): cap them, and say so.
+ * More threads than cores only adds start-up and contention (docs/performance.md,
+ * "Threads"): cap them, and say so.
  */
 export function capWorkers<T extends { readonly workers: number }>(options: T, io: Io, cores: number = defaultWorkers()): T {
   if (options.workers <= cores) return options;

@@ -53,8 +53,7 @@ export function defaultWorkers(): number {
  * service on this machine (`http://127.0.0.1:8000/…`) keeps to one. The cases in flight
  * (`--concurrency`) already overlap the calls, one thread keeps up with a local service, and
  * the other cores are the service's: a second thread of the backtest would take CPU from the
- * service it waits for (cold_start -r 5 against a fresh `serve` of exp: 3 560 to 3 875
- * calls/s with two threads, 4 734 to 4 973 with one, fresh servers measured in turn).
+ * service it waits for (measured in docs/service.md, "Load, measured").
  */
 export function defaultWorkersFor(engines: readonly string[], cores: number = defaultWorkers()): number {
   const local = engines.some((text) => {
@@ -84,8 +83,8 @@ const PROBE_MS = 250;
 /**
  * Runs the units over up to `workers` threads: this thread, and `workers − 1` helper
  * threads. This thread starts at once; after a short probe it estimates the work left, and
- * only when that is worth a helper's start-up (about 150 ms of a core on a 2-core machine:
- * a fresh isolate, its modules, its cold JIT) do the helpers start. Each thread then takes
+ * only when that is worth a helper's start-up (a fresh isolate, its modules, its cold JIT:
+ * docs/performance.md, "Threads") do the helpers start. Each thread then takes
  * the next unit when free. Each unit's rows land at the unit's index, so the result does
  * not depend on how many threads ran or who ran what. With engines from users' modules,
  * every unit runs in a guarded helper thread instead (`needsGuard`).
