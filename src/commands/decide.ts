@@ -10,7 +10,7 @@ import { stream } from '../stats/rng.ts';
 import { activeEngine } from '../sim/run.ts';
 import type { Io } from '../cli/io.ts';
 import { defineCommand } from '../cli/module.ts';
-import { integer, numberText, seedOption } from '../cli/options.ts';
+import { integer, seedOption } from '../cli/options.ts';
 
 export interface DecideOptions {
   readonly engine: string;
@@ -158,14 +158,17 @@ export const decideCommand = defineCommand({
         seed: seedOption('seed of the engine\'s random stream'),
         'engine-timeout': {
           alias: 'timeout-ms',
-          ...numberText(DEFAULT_ENGINE_TIMEOUT_MS, 'milliseconds one decision may take; past it decide stops with exit 1, naming the engine and the line', `${DEFAULT_ENGINE_TIMEOUT_MS} ms`),
+          // No default here: the parsed command names a limit only when one was given.
+          type: 'string',
+          defaultDescription: `${DEFAULT_ENGINE_TIMEOUT_MS} ms`,
+          describe: 'milliseconds one decision may take; past it decide stops with exit 1, naming the engine and the line',
         },
       }),
   parse: (a, { argv }) => {
     // yargs hands the conventional "-" (read stdin) over as an empty string.
     const file = a.file === '' && argv.includes('-') ? '-' : a.file;
     if (file === '') throw new UserError('decide: the file name is empty; give a file of requests, or - (or nothing) for stdin');
-    return { kind: 'decide' as const, options: { engine: a.engine, file, seed: integer('seed', a.seed, 0), timeoutMs: integer('engine-timeout', a['engine-timeout'], 1) } satisfies DecideOptions };
+    return { kind: 'decide' as const, options: { engine: a.engine, file, seed: integer('seed', a.seed, 0), ...(a['engine-timeout'] === undefined ? {} : { timeoutMs: integer('engine-timeout', a['engine-timeout'], 1) }) } satisfies DecideOptions };
   },
   run: (command, io) => decide(command.options, io),
 });
