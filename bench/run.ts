@@ -26,7 +26,7 @@ interface Args {
 export async function parseBenchArgs(argv: readonly string[]): Promise<Args> {
   const a = await yargs([...argv])
     .scriptName('npm run bench --')
-    .option('quick', { type: 'boolean', default: false, describe: 'a short smoke run for CI (well under a minute)' })
+    .option('quick', { type: 'boolean', default: false, describe: 'a short smoke run for CI (its time: docs/performance.md)' })
     .option('json', { type: 'string', describe: 'also write the results as JSON to FILE' })
     .option('compare', { type: 'string', describe: 'compare with a saved --json run; marks only changes beyond both margins of error' })
     .option('filter', { type: 'string', describe: 'run only benchmarks whose name contains TEXT (throughput: the scenario name)' })

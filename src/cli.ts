@@ -146,6 +146,13 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 
 /** Runs the process's command line: `bin/pacebench.mjs` calls this, as does `tsx src/cli.ts`. */
 export async function start(): Promise<void> {
+  // A reader that has what it wants closes the pipe (`| head -1`): the rest is not wanted, and
+  // that is no failure of pacebench. The process ends at once, with 0, as it would had it finished.
+  const exit = process.exit.bind(process);
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') exit(0);
+    throw error;
+  });
   // stdout is pacebench's: an engine's console output goes to stderr, marked with its name,
   // and an engine that calls process.exit gets a fault instead of ending the run.
   hostEngines({ trapExit: true });

@@ -10,6 +10,7 @@ import { DEFAULT_BOOTSTRAP, MIN_BOOTSTRAP } from '../score/summary.ts';
 import { DEFAULT_MAX_CALLS } from '../sim/play.ts';
 import { defaultWorkers } from '../sim/workers.ts';
 import type { Io } from './io.ts';
+import { counted } from '../words.ts';
 
 /** The text as the user typed it, for messages: `"abc"`, not NaN. */
 function shown(value: unknown): string {
@@ -127,6 +128,6 @@ export function workersOf(given: string | undefined, cores: number): number {
  */
 export function capWorkers<T extends { readonly workers: number }>(options: T, io: Io, cores: number = defaultWorkers()): T {
   if (options.workers <= cores) return options;
-  io.stderr(`pacebench: --workers ${options.workers} is more than this machine's ${cores} cores; using ${cores}\n`);
+  io.stderr(`pacebench: --workers ${options.workers} is more than this machine's ${counted(cores, 'core')}; using ${cores}\n`);
   return { ...options, workers: cores };
 }

@@ -17,6 +17,8 @@ export interface DecideOptions {
   /** A file of requests; `undefined` or `-` reads stdin. */
   readonly file?: string | undefined;
   readonly seed: number;
+  /** Milliseconds one decision may take (default `DEFAULT_ENGINE_TIMEOUT_MS`). */
+  readonly timeoutMs?: number | undefined;
 }
 
 export interface NumberedInput {
@@ -55,12 +57,21 @@ export function splitRequests(text: string, source: string): NumberedInput[] {
   return out;
 }
 
+/**
+ * A request without `correlation_id` gets `""`, as the service's `/optim-*` paths give it:
+ * the original clients did not always send one.
+ */
+function withCorrelationId(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || 'correlation_id' in value) return value;
+  return { correlation_id: '', ...value };
+}
+
 /** Every request checked first, so that an invalid input writes no decision at all. */
 export function parseRequests(inputs: readonly NumberedInput[], source: string, wholeArray: boolean): Request[] {
   const problems: string[] = [];
   const requests: Request[] = [];
   for (const input of inputs) {
-    const parsed = parseRequest(input.value);
+    const parsed = parseRequest(withCorrelationId(input.value));
     const where = wholeArray ? `${source}: request ${input.line}` : `${source}:${input.line}`;
     if (parsed.ok) requests.push(parsed.request);
     else for (const p of parsed.problems) problems.push(`${where}: field ${p.field}: ${p.message}`);
@@ -95,9 +106,10 @@ async function readInput(file: string | undefined): Promise<{ text: string; sour
  * a session, and prints one decision per line.
  */
 export async function decide(options: DecideOptions, io: Io, input?: { text: string; source: string }): Promise<number> {
-  const engine = await resolveEngine(parseEngineSpec(options.engine), io.cwd);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
+  const engine = await resolveEngine(parseEngineSpec(options.engine), io.cwd, { timeoutMs });
   try {
-    await checkRemotes([engine], DEFAULT_ENGINE_TIMEOUT_MS);
+    await checkRemotes([engine], timeoutMs);
     return await answer(engine, options, io, input);
   } finally {
     await closeRemotes([engine]);
@@ -114,16 +126,18 @@ async function answer(engine: ResolvedEngine, options: DecideOptions, io: Io, in
   for (const [i, request] of requests.entries()) {
     const line = inputs[i]?.line ?? i + 1;
     activeEngine.label = engine.label;
-    // No time limit here: a person waits for each answer, as before.
     let result: CallResult;
     try {
-      result = await callEngine(instance, request, Number.POSITIVE_INFINITY);
+      result = await callEngine(instance, request, options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS);
     } finally {
       activeEngine.label = '';
     }
     if ('failed' in result) {
+      if (result.failed === 'timeout') {
+        throw new UserError(`${source}:${line}: engine ${engine.label} gave no decision within ${options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS} ms (--engine-timeout)`, 1);
+      }
       if (result.failed === 'invalid') throw new UserError(`${source}:${line}: engine ${engine.label} returned an invalid decision: ${result.problem}`, 1);
-      const error = result.failed === 'threw' ? result.error : new Error(result.message);
+      const error = result.error;
       throw new UserError(`${source}:${line}: engine ${engine.label} threw: ${error instanceof Error ? error.message : String(error)}`, 1);
     }
     io.stdout(`${JSON.stringify(result.decision)}\n`);
@@ -142,12 +156,19 @@ export const decideCommand = defineCommand({
       .options({
         engine: { alias: 'e', type: 'string', demandOption: true, describe: 'a registered engine, name:key=value, or a module path' },
         seed: seedOption('seed of the engine\'s random stream'),
+        'engine-timeout': {
+          alias: 'timeout-ms',
+          // No default here: the parsed command names a limit only when one was given.
+          type: 'string',
+          defaultDescription: `${DEFAULT_ENGINE_TIMEOUT_MS} ms`,
+          describe: 'milliseconds one decision may take; past it decide stops with exit 1, naming the engine and the line',
+        },
       }),
   parse: (a, { argv }) => {
     // yargs hands the conventional "-" (read stdin) over as an empty string.
     const file = a.file === '' && argv.includes('-') ? '-' : a.file;
     if (file === '') throw new UserError('decide: the file name is empty; give a file of requests, or - (or nothing) for stdin');
-    return { kind: 'decide' as const, options: { engine: a.engine, file, seed: integer('seed', a.seed, 0) } satisfies DecideOptions };
+    return { kind: 'decide' as const, options: { engine: a.engine, file, seed: integer('seed', a.seed, 0), ...(a['engine-timeout'] === undefined ? {} : { timeoutMs: integer('engine-timeout', a['engine-timeout'], 1) }) } satisfies DecideOptions };
   },
   run: (command, io) => decide(command.options, io),
 });

@@ -18,6 +18,7 @@ import { defineCommand } from '../cli/module.ts';
 import { bootstrapCount, bootstrapOption, integer, seedOption } from '../cli/options.ts';
 import { FAMILIES } from '../fit/likelihood.ts';
 import { MIN_BOOTSTRAP } from '../score/summary.ts';
+import { counted } from '../words.ts';
 
 export interface FitCommandOptions {
   readonly log: string;
@@ -146,8 +147,8 @@ export async function fit(options: FitCommandOptions, io: Io): Promise<FitResult
   const seconds = (ms: number) => (ms / 1000).toFixed(2);
   const mb = log.textBytes / 1e6;
   io.stderr(
-    `read ${display}: ${log.lines} lines, ${mb.toFixed(1)} MB${log.gzipped ? ` (${(log.fileBytes / 1e6).toFixed(1)} MB gzipped)` : ''} in ${seconds(read - began)} s (${(mb / Math.max(1e-9, (read - began) / 1000)).toFixed(0)} MB/s)\n` +
-      `fitted ${result.openings} openings of ${result.engine} (${result.invited} candidates) in ${seconds(fitted - read)} s: 3 families and ${options.bootstrap} bootstrap refits, ${result.evaluations} likelihood evaluations\n` +
+    `read ${display}: ${counted(log.lines, 'line')}, ${mb.toFixed(1)} MB${log.gzipped ? ` (${(log.fileBytes / 1e6).toFixed(1)} MB gzipped)` : ''} in ${seconds(read - began)} s (${(mb / Math.max(1e-9, (read - began) / 1000)).toFixed(0)} MB/s)\n` +
+      `fitted ${counted(result.openings, 'opening')} of ${result.engine} (${counted(result.invited, 'candidate')}) in ${seconds(fitted - read)} s: 3 families and ${options.bootstrap} bootstrap refits, ${result.evaluations} likelihood evaluations\n` +
       `scenario written to ${path.relative(io.cwd, dir) || '.'}/\n` +
       warningLines(result),
   );

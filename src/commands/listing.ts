@@ -3,6 +3,7 @@ import { formatProblem, sortProblems } from '../scenario/problems.ts';
 import { checkScenario, listScenarioNames } from '../scenario/read.ts';
 import type { Io } from '../cli/io.ts';
 import { defineCommand, defineGroup } from '../cli/module.ts';
+import { counted } from '../words.ts';
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
@@ -40,8 +41,8 @@ export function validateScenarioCommand(arg: string, io: Io): number {
   const candidates = s.cases.reduce((sum, c) => sum + c.poolSize, 0);
   const traced = s.cases.filter((c) => c.trace !== null).length;
   io.stdout(
-    `${s.name}: ok, ${s.cases.length} cases, ${candidates} candidates, ${Object.keys(s.behaviours).length} behaviours` +
-      (traced > 0 ? `, ${traced} cases replayed from candidates.csv` : '') +
+    `${s.name}: ok, ${counted(s.cases.length, 'case')}, ${counted(candidates, 'candidate')}, ${counted(Object.keys(s.behaviours).length, 'behaviour')}` +
+      (traced > 0 ? `, ${counted(traced, 'case')} replayed from candidates.csv` : '') +
       '\n',
   );
   return 0;

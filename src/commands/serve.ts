@@ -15,6 +15,7 @@ import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engines/call.ts';
 import type { Io } from '../cli/io.ts';
 import { defineCommand } from '../cli/module.ts';
 import { enginesOption, integer, numberText, seedOption } from '../cli/options.ts';
+import { counted } from '../words.ts';
 
 export interface ServeOptions {
   readonly host: string;
@@ -167,10 +168,10 @@ async function serveUntilSignalled(options: ServeOptions, io: Io, signal: () => 
 
   let warmUpNote = '';
   if (options.warmUp > 0) {
-    io.stderr(`pacebench serve: warming up with ${options.warmUp} calls of its own before opening the port (--warm-up 0 skips it)…\n`);
+    io.stderr(`pacebench serve: warming up with ${counted(options.warmUp, 'call')} of its own before opening the port (--warm-up 0 skips it)…\n`);
     const began = performance.now();
     const warmed = await warmUp(app, engines, options.warmUp, () => signal() !== null);
-    warmUpNote = `; warmed up with ${warmed} calls in ${((performance.now() - began) / 1000).toFixed(2)} s`;
+    warmUpNote = `; warmed up with ${counted(warmed, 'call')} in ${((performance.now() - began) / 1000).toFixed(2)} s`;
   }
 
   const early = signal();
@@ -182,7 +183,7 @@ async function serveUntilSignalled(options: ServeOptions, io: Io, signal: () => 
       await shutDown();
       throw cannotListen(error);
     }
-    io.stderr(`pacebench serve: ${engines.length} engines on ${address} (docs: ${address}/docs and ${address}/redoc)${warmUpNote}; Ctrl-C stops\n`);
+    io.stderr(`pacebench serve: ${counted(engines.length, 'engine')} on ${address} (docs: ${address}/docs and ${address}/redoc)${warmUpNote}; Ctrl-C stops\n`);
     io.stderr(`pacebench serve: ${await signalled}: finishing the requests in flight\n`);
   } else {
     io.stderr(`pacebench serve: ${early} before the port opened: stopping\n`);

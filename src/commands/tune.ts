@@ -33,6 +33,7 @@ import {
   workersOf,
   workersOption,
 } from '../cli/options.ts';
+import { counted } from '../words.ts';
 
 /** Every file a tuning report folder can hold; charts/ holds one SVG per chart of report.html. */
 export const TUNE_FILES = ['tune.md', 'tune.json', 'configs.csv', 'report.html', 'charts/'] as const;
@@ -235,7 +236,7 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
   writeFilesAtomically(dir, files, TUNE_FILES, TUNE_MARKER);
   if (options.print !== false) io.stdout(markdown);
   io.stderr(
-    `${racers.length} configurations, ${result.evaluations} case-evaluations of ${report.full_evaluations}, holdout ${chosen.length} × ${total}; ` +
+    `${counted(racers.length, 'configuration')}, ${counted(result.evaluations, 'case-evaluation')} of ${report.full_evaluations}, holdout ${chosen.length} × ${total}; ` +
       `report written to ${path.relative(io.cwd, dir) || '.'}/ in ${(wallMs / 1000).toFixed(2)} s\n`,
   );
   return { dir, report, helperUnits: threads.helperUnits };

@@ -26,6 +26,15 @@ function isDefinition(value: unknown): value is EngineDefinition {
   );
 }
 
+function shownValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') {
+    const keys = Object.keys(value);
+    return keys.length === 0 ? 'an object with no methods' : `an object with ${keys.slice(0, 5).join(', ')} but no decide`;
+  }
+  return `a ${typeof value}`;
+}
+
 /**
  * A user's engine module: its default export (or an export named `engine`) is either an
  * `EngineDefinition` or a factory `(context) => Engine`.
@@ -92,10 +101,16 @@ export async function resolveEngine(spec: EngineSpec, cwd: string = process.cwd(
   const params = resolveParams(definition, spec);
   // Parameters that pass one by one can still clash (a Beta variance too large for its mean):
   // creating an instance once says so now, instead of as a fault on every case.
+  let instance: unknown;
   try {
-    definition.create({ random: () => 0.5, params });
+    instance = definition.create({ random: () => 0.5, params });
   } catch (error) {
     throw new UserError(`engine "${spec.text}" cannot be created: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  // Else every case would be a fault of the same kind.
+  if (typeof (instance as { decide?: unknown } | null)?.decide !== 'function') {
+    const what = isModulePath(spec.ref) ? `engine module ${spec.ref}` : `engine "${spec.text}"`;
+    throw new UserError(`${what}: create() returned ${shownValue(instance)}, not an engine; expected an object with a decide(request) method`);
   }
   const label = engineLabel(definition, spec);
   if (!LABEL.test(label)) throw new UserError(`engine name "${label}" may contain only letters, digits and _ . = : + -`);

@@ -58,6 +58,14 @@ export function parseEngineSpec(text: string): EngineSpec {
   const trimmed = text.trim();
   // A URL's `:` is not a parameter separator; a remote engine takes no parameters.
   const remote = parseRemoteSpec(trimmed);
+  const looksRemote = /^(?:[^=/:]+=)?https?:\/\//i.exec(trimmed);
+  if (looksRemote !== null) {
+    const url = trimmed.slice(trimmed.search(/https?:\/\//i));
+    if (remote === null || !URL.canParse(remote.url)) {
+      const why = /\s/.test(url) ? 'it contains a space' : 'it cannot be parsed';
+      throw new UserError(`engine "${text}": ${JSON.stringify(url)} is a malformed URL (${why}); expected http://host[:port]/path, or label=http://…`);
+    }
+  }
   if (remote !== null) return { text: trimmed, ref: remote.url, params: [], label: remote.label };
   const [ref = '', ...rest] = trimmed.split(':');
   if (ref === '') throw new UserError(`engine "${text}": the name is empty`);

@@ -10,6 +10,7 @@ import type { ObservedCase } from './cases.ts';
 import { kaplanMeier, survivalAt } from './kaplan-meier.ts';
 import { fitWarnings, type FitWarning } from './warnings.ts';
 import { delayParameters, delayQuantile, delaySurvival, FAMILIES, FitIndex, fitFamily, naiveFit, type Estimate, type Family, type FitData } from './likelihood.ts';
+import { counted } from '../words.ts';
 
 export type DelayChoice = Family | 'auto';
 
@@ -76,7 +77,7 @@ export function selectEngine(
   const engines: Record<string, number> = { ...skipped };
   for (const c of cases) engines[c.engine] = (engines[c.engine] ?? 0) + c.calls;
   const names = Object.keys(engines).sort();
-  const list = names.map((n) => `${n} (${engines[n]} calls)`).join(', ');
+  const list = names.map((n) => `${n} (${counted(engines[n] ?? 0, 'call')})`).join(', ');
   if (names.length === 0) throw new UserError('the log holds no engine call');
   const sortedEngines = Object.fromEntries(names.map((n) => [n, engines[n] as number]));
   if (engine === undefined) {

@@ -8,6 +8,7 @@ import { validateScenario } from '../scenario/validate.ts';
 import type { DelayDistribution } from '../scenario/types.ts';
 import type { DelayChoice, FitResult, Interval } from './estimate.ts';
 import { delayParameters } from './likelihood.ts';
+import { counted } from '../words.ts';
 
 export const FIT_BEHAVIOUR = 'fitted';
 
@@ -80,13 +81,13 @@ const LABELS: Readonly<Record<string, string>> = {
 
 export function fitReadme(result: FitResult, source: FitSource): string {
   const e = result.estimate;
-  const runs = result.replicates > 1 || result.openings !== result.cases ? ` (${result.cases} cases × ${result.replicates} replicates)` : '';
+  const runs = result.replicates > 1 || result.openings !== result.cases ? ` (${counted(result.cases, 'case')} × ${counted(result.replicates, 'replicate')})` : '';
   const pct = (x: number) => `${((100 * x) / result.invited).toFixed(1)} %`;
   const flagged = new Set(result.warnings.map((w) => w.parameter));
   const lines: string[] = [
     `# ${source.name}: fitted from \`${source.log}\``,
     '',
-    `Fitted by \`pacebench fit\` from the calls of engine \`${result.engine}\` in \`${source.log}\`: ${result.openings} openings${runs}, ${result.invited} candidates invited; one response profile, answers ${describeDelay(e.delay)} (${e.family}).`,
+    `Fitted by \`pacebench fit\` from the calls of engine \`${result.engine}\` in \`${source.log}\`: ${counted(result.openings, 'opening')}${runs}, ${counted(result.invited, 'candidate')} invited; one response profile, answers ${describeDelay(e.delay)} (${e.family}).`,
     '',
     'Every figure below was computed from the log by maximum likelihood, treating a candidate still pending when last seen as right-censored (they may yet answer, or never will): see docs/fit.md. `start` in pools.csv is each case\'s first call, `pool_size` is `num_remaining_in_pool` plus those invited.',
     '',

@@ -1,6 +1,7 @@
 import { ORACLE, type CaseRow } from '../score/rows.ts';
 import { bootstrapIntervals, clustersOf, DEFAULT_BOOTSTRAP, MIN_BOOTSTRAP, type EngineSummary, type Interval, type Summary } from '../score/summary.ts';
 import { escapeCell, money, share, signed, signedMoney } from './format.ts';
+import { counted } from '../words.ts';
 
 /** One side of a comparison: a run's summary, and its rows when `cases.csv` was there. */
 export interface RunSide {
@@ -68,7 +69,7 @@ export function pairingProblem(a: RunSide, b: RunSide): string | null {
   }
   const oracleA = new Map(a.rows.filter((r) => r.engine === ORACLE).map((r) => [key(r), r]));
   const oracleB = b.rows.filter((r) => r.engine === ORACLE);
-  if (oracleA.size !== oracleB.length) return `the runs have ${oracleA.size} and ${oracleB.length} cases`;
+  if (oracleA.size !== oracleB.length) return `the runs have ${oracleA.size} and ${counted(oracleB.length, 'case')}`;
   for (const r of oracleB) {
     const o = oracleA.get(key(r));
     if (o === undefined) return `case ${r.case_id} of replicate ${r.replicate} is on one side only`;
@@ -251,7 +252,7 @@ export function verdictLine(c: ScenarioComparison): string {
   if (regressions.length > 0) return `**Verdict: regression.** ${regressions.join('; ')}.`;
   const better = c.engines.filter((e) => e.verdict === 'better').map((e) => `\`${e.engine}\``);
   const worse = c.engines.filter((e) => e.verdict === 'worse' || e.verdict === 'mixed').map((e) => `\`${e.engine}\``);
-  const parts = [`${c.engines.length - better.length - worse.length} of ${c.engines.length} engines unchanged`];
+  const parts = [`${c.engines.length - better.length - worse.length} of ${counted(c.engines.length, 'engine')} unchanged`];
   if (better.length > 0) parts.push(`better: ${better.join(', ')}`);
   if (worse.length > 0) parts.push(`worse within the ${(c.tolerance * 100).toFixed(1)} % tolerance: ${worse.join(', ')}`);
   return `**Verdict: no regression.** ${parts.join('; ')}.`;

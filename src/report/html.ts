@@ -8,6 +8,7 @@ import { SUMMARY_COLUMNS } from './columns.ts';
 import { fixed, money, moneyFacts, signed, signedMoney } from './format.ts';
 import { pairedVerdict } from './markdown.ts';
 import { engineColours } from './charts/palette.ts';
+import { counted } from '../words.ts';
 
 export interface DrawnChart {
   readonly name: string;
@@ -169,7 +170,7 @@ function factsLine(summary: Summary): string {
   const p = summary.params;
   const reps = summary.replicates === 1 ? '1 replicate' : `${summary.replicates} replicates`;
   return (
-    `${summary.cases} cases × ${reps} · pools of ${fixed(summary.pool_size_mean, 0)} and ${fixed(summary.num_vacancies_mean, 1)} vacancies on average · seed ${summary.seed} · ` +
+    `${counted(summary.cases, 'case')} × ${reps} · pools of ${fixed(summary.pool_size_mean, 0)} and ${fixed(summary.num_vacancies_mean, 1)} vacancies on average · seed ${summary.seed} · ` +
     `${moneyFacts(p)} · ` +
     `${p.bootstrap} bootstrap resamples${p.carry_state ? ' · engine state carried across cases' : ''}`
   );

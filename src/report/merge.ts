@@ -1,6 +1,7 @@
 import { UserError } from '../errors.ts';
 import { ORACLE, type CaseRow } from '../score/rows.ts';
 import type { RunRecord } from './run.ts';
+import { counted } from '../words.ts';
 
 export interface ShardInput {
   /** Where it was read from, for messages. */
@@ -12,8 +13,8 @@ export interface ShardInput {
 function sameRun(a: RunRecord, b: RunRecord): string | null {
   if (a.scenario !== b.scenario) return `scenario ${b.scenario}, not ${a.scenario}`;
   if (a.seed !== b.seed) return `seed ${b.seed}, not ${a.seed}`;
-  if (a.replicates !== b.replicates) return `${b.replicates} replicates, not ${a.replicates}`;
-  if (a.cases !== b.cases || a.units !== b.units) return `${b.cases} cases, not ${a.cases} (the scenario changed between shards)`;
+  if (a.replicates !== b.replicates) return `${counted(b.replicates, 'replicate')}, not ${a.replicates}`;
+  if (a.cases !== b.cases || a.units !== b.units) return `${counted(b.cases, 'case')}, not ${a.cases} (the scenario changed between shards)`;
   if (a.engines.join(',') !== b.engines.join(',')) return `engines ${b.engines.join(',')}, not ${a.engines.join(',')}`;
   if (a.baseline !== b.baseline) return `baseline ${String(b.baseline)}, not ${String(a.baseline)}`;
   const pa = JSON.stringify(a.params);
@@ -21,7 +22,7 @@ function sameRun(a: RunRecord, b: RunRecord): string | null {
   if (pa !== pb) return `parameters ${pb}, not ${pa}`;
   if (a.description !== b.description) return 'another scenario description (the scenario changed between shards)';
   if (a.shard?.count !== b.shard?.count) {
-    const split = (r: RunRecord): string => (r.shard === null ? 'a whole run, not a shard' : `split into ${r.shard.count} shards`);
+    const split = (r: RunRecord): string => (r.shard === null ? 'a whole run, not a shard' : `split into ${counted(r.shard.count, 'shard')}`);
     return `${split(b)}, not ${a.shard === null ? 'a whole run' : `split into ${a.shard.count}`}`;
   }
   return null;

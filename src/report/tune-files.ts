@@ -7,6 +7,7 @@ import { valueProfiles, type TuneReport } from '../tune/report.ts';
 import type { ConfigSummary } from '../tune/study.ts';
 import { escapeCell, fixed, money, signed, signedMoney } from './format.ts';
 import { ci, pairedVerdict } from './markdown.ts';
+import { counted } from '../words.ts';
 
 export function tuneJson(report: TuneReport): string {
   // Intervals on one line, as in summary.json, so diffs of two runs stay readable.
@@ -59,7 +60,7 @@ function profileChart(profile: { key: string; points: { x: number; value: number
 /** `tune.md`: the ranking, the Pareto front, the holdout and the winner's spec. */
 export function tuneMarkdown(report: TuneReport): string {
   const out: string[] = [];
-  const scen = report.scenarios.map((s) => `${s.name} (${s.cases} cases)`).join(', ');
+  const scen = report.scenarios.map((s) => `${s.name} (${counted(s.cases, 'case')})`).join(', ');
   const winner = report.configurations[0];
   out.push(`# Tuning ${report.engine}`, '');
   out.push(
@@ -149,6 +150,6 @@ export function tuneMarkdown(report: TuneReport): string {
   }
   out.push('');
   const faults = report.configurations.reduce((n, c) => n + c.overall.faults, 0);
-  if (faults > 0) out.push(`**${faults} faults** in sample: see configs.csv.`, '');
+  if (faults > 0) out.push(`**${counted(faults, 'fault')}** in sample: see configs.csv.`, '');
   return `${out.join('\n')}`;
 }

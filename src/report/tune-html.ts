@@ -9,6 +9,7 @@ import { fixed, money, moneyFacts, percent, signed, signedMoney } from './format
 import { chartFigures, escapeHtml, figure, interval, page, swatch, table, type DrawnChart } from './html.ts';
 import { pairedVerdict } from './markdown.ts';
 import { roleOf, ROLE_COLOURS } from './tune-charts.ts';
+import { counted } from '../words.ts';
 
 /** Rows of the ranking shown at most; tune.json and configs.csv hold them all. */
 export const MAX_HTML_ROWS = 40;
@@ -87,7 +88,7 @@ function holdoutTable(report: TuneReport): string[] {
 }
 
 function factsLine(report: TuneReport): string {
-  const scenarios = report.scenarios.map((s) => `${s.name} (${s.cases} cases)`).join(', ');
+  const scenarios = report.scenarios.map((s) => `${s.name} (${counted(s.cases, 'case')})`).join(', ');
   const method = report.method === 'race' ? 'racing' : `${report.method} search`;
   const saved = report.full_evaluations === 0 ? 0 : 1 - report.evaluations / report.full_evaluations;
   const p = report.params;

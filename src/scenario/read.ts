@@ -95,7 +95,8 @@ export function checkScenario(arg: string, root?: string): ScenarioCheck {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     const known = listScenarioNames(root ?? SHIPPED_SCENARIOS);
     const hint = arg.includes('/') ? '' : ` (shipped scenarios: ${known.join(', ')})`;
-    return { ok: false, problems: [{ file: display(dir), message: `is not a scenario folder${hint}` }], warnings: [] };
+    const message = existsSync(dir) ? `is not a scenario folder${hint}` : `does not exist${hint}`;
+    return { ok: false, problems: [{ file: display(dir), message }], warnings: [] };
   }
   const fileProblems: Problem[] = [];
   const pools = readOptional(path.join(dir, 'pools.csv'), fileProblems);

@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario/types.ts';
+import { counted } from '../words.ts';
 
 /**
  * Memory a run needs, estimated before it starts, so that a pool of 10^8 candidates or a
@@ -58,7 +59,7 @@ export function memoryProblem(need: MemoryNeed, threads: number, limits: MemoryL
     parts.push(`${need.rows.toLocaleString('en-US')} rows of results (${replicates.toLocaleString('en-US')} replicates): about ${gb(need.rowsBytes)}`);
   }
   const what = parts.length > 0 ? parts.join(', and ') : `about ${gb(Math.max(mainThread, all))} in all`;
-  const limit = mainThread > heap ? `the ${gb(limits.heapBytes)} a thread of this process may use` : `the ${gb(limits.machineBytes)} of this machine over ${threads} threads`;
+  const limit = mainThread > heap ? `the ${gb(limits.heapBytes)} a thread of this process may use` : `the ${gb(limits.machineBytes)} of this machine over ${counted(threads, 'thread')}`;
   // Advice that can work: a heap limit the machine can give, or else a smaller run.
   const advice: string[] = [];
   const rowsHeavy = need.rowsBytes > need.perThreadBytes;

@@ -6,6 +6,7 @@ import type { Engine, SyncEngine } from '../engines/types.ts';
 import type { Case } from '../scenario/types.ts';
 import { ACCEPT, type LatentPool } from '../world/latent.ts';
 import { LiveCandidateRecord, SimClock } from './records.ts';
+import { counted } from '../words.ts';
 
 export const DEFAULT_MAX_CALLS = 100_000;
 
@@ -97,7 +98,7 @@ class CaseState {
 
   private stopped(calls: number): null {
     if (calls >= this.maxCalls) {
-      this.fault = `exceeded ${this.maxCalls} calls at ${this.c.id}_${calls}`;
+      this.fault = `exceeded ${counted(this.maxCalls, 'call')} at ${this.c.id}_${calls}`;
     } else {
       this.fault = (this.options.stopAt as StopAt).fault;
       this.calls++;
@@ -214,7 +215,7 @@ class CaseState {
       const own = this.own;
       for (let i = 0; i < own.length; i++) {
         if (records[i] !== own[i]) {
-          this.fault = `reordered or replaced records of impacted_candidates_data during case ${this.c.id} (found when it ended, after ${this.calls} calls); requests are read-only`;
+          this.fault = `reordered or replaced records of impacted_candidates_data during case ${this.c.id} (found when it ended, after ${counted(this.calls, 'call')}); requests are read-only`;
           break;
         }
       }

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/commands/decide.ts';
+import { parseArgv } from '../../src/cli.ts';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../../src/engines/call.ts';
+import { UserError } from '../../src/errors.ts';
 import { memoryIo } from '../helpers.ts';
 
 const request = (call: number, list: object[] = [], extra: object = {}) => ({
@@ -61,6 +64,42 @@ describe('pacebench decide', () => {
   it('runs an engine from a module path', async () => {
     const engine = path.join(import.meta.dirname, '..', 'fixtures', 'engines', 'factory.mjs');
     expect((await run(engine, JSON.stringify(request(0)))).lines).toEqual([{ finished: false, num_candidates_needed: 10, callback_time_minutes: 10 }]);
+  });
+});
+
+describe('decide and engines that misbehave', () => {
+  const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'engines');
+
+  it('stops at --engine-timeout when a Promise never settles, naming the engine and the line (exit 1)', async () => {
+    const io = memoryIo();
+    const text = [JSON.stringify(request(0)), JSON.stringify(request(1))].join('\n');
+    const started = performance.now();
+    const failure = await decide({ engine: path.join(FIXTURES, 'never-settles.mjs'), seed: 1, timeoutMs: 100 }, io, { text, source: 'requests.jsonl' }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(failure).toBeInstanceOf(UserError);
+    expect((failure as UserError).exitCode).toBe(1);
+    expect((failure as UserError).message).toBe('requests.jsonl:1: engine never-settles gave no decision within 100 ms (--engine-timeout)');
+    expect(io.out).toBe('');
+  });
+
+  it('has --engine-timeout, 10 000 ms by default', async () => {
+    const parsed = await parseArgv(['decide', '--engine', 'exp', '--engine-timeout', '250', 'x.jsonl']);
+    expect(parsed).toMatchObject({ kind: 'decide', options: { timeoutMs: 250 } });
+    const given = await parseArgv(['decide', '--engine', 'exp']);
+    expect(given.kind === 'decide' && given.options.timeoutMs).toBe(undefined);
+    const help = await parseArgv(['decide', '--help']);
+    expect(help.kind === 'output' && help.text).toMatch(new RegExp(`--engine-timeout, --timeout-ms .*\\[default: ${DEFAULT_ENGINE_TIMEOUT_MS} ms\\]`));
+  });
+
+  it('accepts a request without correlation_id, as the service\'s /optim-* paths do', async () => {
+    const { correlation_id: _, ...rest } = request(0);
+    expect(await run('nbinomial', JSON.stringify(rest))).toEqual({
+      code: 0,
+      lines: [{ finished: false, num_candidates_needed: 27, callback_time_minutes: 7 }],
+    });
   });
 });
 

@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { conformance } from '../../src/commands/conformance.ts';
 import { checkConformance, RULES } from '../../src/conformance/check.ts';
 import { resolveEngine } from '../../src/engines/load.ts';
 import { ENGINES, ENGINE_NAMES } from '../../src/engines/registry.ts';
 import { parseEngineSpec } from '../../src/engines/spec.ts';
 import { resolveParams } from '../../src/engines/spec.ts';
+import { memoryIo } from '../helpers.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'engines');
 
@@ -36,4 +38,28 @@ describe('engines loaded from a path get the same suite', () => {
     );
     expect(new Set(result.warnings.map((w) => w.rule))).toEqual(new Set([RULES.overAsk]));
   });
+});
+
+describe('an engine whose Promise never settles', () => {
+  const NEVER = path.join(FIXTURES, 'never-settles.mjs');
+
+  it('fails "answers within the time limit" after one timeout, not one per check', async () => {
+    const engine = await resolveEngine(parseEngineSpec(NEVER));
+    const started = performance.now();
+    const result = await checkConformance(engine.definition, engine.params, { timeoutMs: 100 });
+    // 159 checks at 100 ms each would take 16 s.
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(result.violations).toEqual([
+      { rule: RULES.timely, request: 'first-call (fresh instance)', detail: expect.stringMatching(/^no decision within 100 ms at conformance-first-call_\d+; the checks after it did not run$/) },
+    ]);
+  }, 30_000);
+
+  it('and so does `pacebench conformance`, which checks it in its guarded thread', async () => {
+    const io = memoryIo();
+    const started = performance.now();
+    expect(await conformance({ engines: [NEVER], timeoutMs: 100 }, io)).toBe(1);
+    expect(performance.now() - started).toBeLessThan(8000);
+    expect(io.out).toContain('FAIL  never-settles: 1 violation\n');
+    expect(io.out).toContain('answers within the time limit: first-call (fresh instance): no decision within 100 ms');
+  }, 60_000);
 });

@@ -105,3 +105,26 @@ describe('isServedHere', () => {
     }
   });
 });
+
+describe('engine specs that are not what they look like', () => {
+  it('a URL with a space is a malformed URL, not a bad parameter', () => {
+    expect(() => parseEngineSpec('http://exa mple/x')).toThrow(
+      'engine "http://exa mple/x": "http://exa mple/x" is a malformed URL (it contains a space); expected http://host[:port]/path, or label=http://…',
+    );
+    expect(() => parseEngineSpec('mine=https://[oops/x')).toThrow(/"https:\/\/\[oops\/x" is a malformed URL \(it cannot be parsed\)/);
+    expect(parseEngineSpec('mine=http://example.com/x')).toEqual({ text: 'mine=http://example.com/x', ref: 'http://example.com/x', params: [], label: 'mine' });
+  });
+
+  it('a module whose create() returns no decide is refused at load, naming the module', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pacebench-own-engine-'));
+    writeFileSync(path.join(dir, 'no-decide.mjs'), 'export default { name: "no-decide", create() { return { decid() {} }; } };\n');
+    writeFileSync(path.join(dir, 'nothing.mjs'), 'export default () => undefined;\n');
+    await expect(resolveEngine(parseEngineSpec('./no-decide.mjs'), dir)).rejects.toThrow(
+      'engine module ./no-decide.mjs: create() returned an object with decid but no decide, not an engine; expected an object with a decide(request) method',
+    );
+    await expect(resolveEngine(parseEngineSpec('./nothing.mjs'), dir)).rejects.toMatchObject({
+      exitCode: 2,
+      message: 'engine module ./nothing.mjs: create() returned undefined, not an engine; expected an object with a decide(request) method',
+    });
+  });
+});

@@ -48,3 +48,14 @@ describe('reading a scenario folder', () => {
     expect(checkScenario('cold_start', root).ok).toBe(true);
   });
 });
+
+describe('a scenario path that is not there', () => {
+  it('is said not to exist; a file in its place is not a scenario folder', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'pacebench-root-'));
+    const missing = checkScenario(path.join(root, 'nope'));
+    expect(missing.ok ? [] : missing.problems.map((p) => p.message)).toEqual(['does not exist']);
+    writeFileSync(path.join(root, 'afile'), 'x');
+    const file = checkScenario(path.join(root, 'afile'));
+    expect(file.ok ? [] : file.problems.map((p) => p.message)).toEqual(['is not a scenario folder']);
+  });
+});
