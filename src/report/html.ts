@@ -4,7 +4,7 @@
  */
 import { intervalSuffix, PAIRED_NOTE, type ScenarioComparison } from './compare.ts';
 import type { EngineSummary, Interval, Summary } from '../score/summary.ts';
-import { SUMMARY_COLUMNS } from './columns.ts';
+import { learnableShare, regretSplit, SPLIT_COLUMNS, SPLIT_HINT, SPLIT_NOTE, SUMMARY_COLUMNS } from './columns.ts';
 import { fixed, money, moneyFacts, signed, signedMoney } from './format.ts';
 import { pairedVerdict } from './markdown.ts';
 import { engineColours } from './charts/palette.ts';
@@ -135,6 +135,37 @@ function engineTable(summary: Summary): string[] {
   ];
 }
 
+/** Markdown's emphasis and code as HTML, for the notes both writers share. */
+function inlineMarkdown(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*([^*]+)\*/g, '<em>$1</em>');
+}
+
+/** Each engine's regret as hindsight + learnable; without informed, one line saying how to get it. */
+function splitTable(summary: Summary): string[] {
+  const split = regretSplit(summary.engines);
+  if (split === null) return [`<p class="note">${inlineMarkdown(SPLIT_HINT)}</p>`];
+  const colours = engineColours(summary.engines.map((e) => e.engine));
+  const rows = split.rows.map((e) => {
+    const cells = SPLIT_COLUMNS.map((c) => {
+      if (c.kind === 'engine') return `${swatch(colours.get(e.engine))}<code>${escapeHtml(e.engine)}</code>`;
+      // The same on every row, and a field of informed's row: shown without a data-key.
+      if (c.kind === 'hindsight') return escapeHtml(c.show(split.hindsight.mean));
+      if (c.kind === 'share') {
+        const x = learnableShare(e);
+        return x === null ? '–' : escapeHtml(c.show(x));
+      }
+      const i = e[c.key];
+      return i === undefined ? '–' : interval(c.key, i, c.show);
+    });
+    return `<tr data-engine="${escapeHtml(e.engine)}">${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+  });
+  return [
+    '<h3>Regret split in two: hindsight and learnable</h3>',
+    ...table('split', SPLIT_COLUMNS.map((c) => c.header), rows),
+    `<p class="note">${inlineMarkdown(SPLIT_NOTE)}</p>`,
+  ];
+}
+
 function pairedTable(summary: Summary): string[] {
   if (summary.baseline === null) return [];
   const colours = engineColours(summary.engines.map((e) => e.engine));
@@ -183,6 +214,7 @@ export function reportHtml(summary: Summary, charts: readonly DrawnChart[], note
     `<p class="facts">${escapeHtml(factsLine(summary))}</p>`,
     '<h2>Engines</h2>',
     ...engineTable(summary),
+    ...splitTable(summary),
     ...pairedTable(summary),
     ...faults(summary),
     '<h2>Charts</h2>',
