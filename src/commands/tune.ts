@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { resolveEngine, type ResolvedEngine } from '../engines/load.ts';
+import { isReferenceName } from '../engines/registry.ts';
 import { parseEngineSpec } from '../engines/spec.ts';
 import type { ChartRenderer } from '../report/charts-loader.ts';
 import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
@@ -138,6 +139,12 @@ function progressDisplay(io: Io, engine: string, objective: Objective): Progress
 
 export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
   const spec = parseEngineSpec(options.engine);
+  if (isReferenceName(spec.ref)) {
+    throw new UserError(
+      `--engine ${spec.ref}: a reference engine is a yardstick to measure engines against, not a candidate to tune; ` +
+        `tune a registered engine (pacebench engines list) and run it beside ${spec.ref} in a backtest (--engines …,${spec.ref})`,
+    );
+  }
   if (spec.params.length > 0) {
     throw new UserError(`--engine ${options.engine}: give the engine's name alone; fix a parameter with --param key=value`);
   }

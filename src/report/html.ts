@@ -2,7 +2,7 @@
  * report.html: one self-contained page (styles, data and charts inline, no script, no
  * network) that opens from disk or as a CI artifact. Pure: it gets the charts already drawn.
  */
-import { intervalSuffix, PAIRED_NOTE, type ScenarioComparison } from './compare.ts';
+import { GAP_NOTE, gapCell, intervalSuffix, PAIRED_NOTE, type ScenarioComparison } from './compare.ts';
 import type { EngineSummary, Interval, Summary } from '../score/summary.ts';
 import { learnableShare, regretSplit, SPLIT_COLUMNS, SPLIT_HINT, SPLIT_NOTE, SUMMARY_COLUMNS } from './columns.ts';
 import { fixed, money, moneyFacts, signed, signedMoney } from './format.ts';
@@ -245,9 +245,10 @@ export function compareHtml(title: string, sections: readonly { comparison: Scen
           : `Not paired (${c.unpairedBecause ?? ''}): a change counts when each mean lies outside the other's 95 % interval.`,
       )}</p>`,
     );
+    const split = c.engines.some((e) => e.gap_to_informed !== null);
     body.push(
       '<div class="table-wrap"><table>',
-      '<thead><tr><th>engine</th><th>fill rate old → new</th><th>Δ fill rate</th><th>value old → new</th><th>Δ value</th><th>verdict</th></tr></thead><tbody>',
+      `<thead><tr><th>engine</th><th>fill rate old → new</th><th>Δ fill rate</th><th>value old → new</th><th>Δ value</th>${split ? '<th>Δ gap to informed</th>' : ''}<th>verdict</th></tr></thead><tbody>`,
     );
     for (const e of c.engines) {
       const f = e.fill_rate;
@@ -256,10 +257,10 @@ export function compareHtml(title: string, sections: readonly { comparison: Scen
       const ciV = intervalSuffix(v.ci95, signedMoney);
       body.push(
         `<tr><td><code>${escapeHtml(e.engine)}</code></td><td>${fixed(f.old, 3)} → ${fixed(f.new, 3)}</td><td>${escapeHtml(signed(f.diff, 3) + ciF)}${f.significant ? ' ✱' : ''}</td>` +
-          `<td>${escapeHtml(`${money(v.old)} → ${money(v.new)}`)}</td><td>${escapeHtml(signedMoney(v.diff) + ciV)}${v.significant ? ' ✱' : ''}</td><td>${escapeHtml(VERDICT[e.verdict] ?? e.verdict)}</td></tr>`,
+          `<td>${escapeHtml(`${money(v.old)} → ${money(v.new)}`)}</td><td>${escapeHtml(signedMoney(v.diff) + ciV)}${v.significant ? ' ✱' : ''}</td>${split ? `<td>${escapeHtml(gapCell(e.gap_to_informed))}</td>` : ''}<td>${escapeHtml(VERDICT[e.verdict] ?? e.verdict)}</td></tr>`,
       );
     }
-    body.push('</tbody></table></div>', '<p class="note">✱ significant at 95 %.</p>', `<p><strong>${escapeHtml(verdict)}</strong></p>`);
+    body.push('</tbody></table></div>', '<p class="note">✱ significant at 95 %.</p>', ...(split ? [`<p class="note">${inlineMarkdown(GAP_NOTE)}</p>`] : []), `<p><strong>${escapeHtml(verdict)}</strong></p>`);
     if (chart !== null) body.push(...chartFigures([chart], false));
   }
   body.push(...notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`));

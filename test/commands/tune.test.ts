@@ -123,6 +123,16 @@ describe('invalid tuning requests', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('refuses to tune the informed reference, with exit 2 and the reason, writing nothing', async () => {
+    const out = path.join(temp(), 'report');
+    const io = memoryIo(ROOT);
+    const code = await main(['tune', '--engine', 'informed', '--param', 'k=1..3', '--scenarios', PEAK, '--out', out, '--workers', '1'], io);
+    expect(code).toBe(2);
+    expect(io.err).toMatch(/--engine informed: a reference engine is a yardstick to measure engines against, not a candidate to tune/);
+    expect(io.err).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('refuses a grid too large, a budget on a grid, and parameters on --engine', async () => {
     await expect(tune(options({ engine: 'stoch-constraint', params: ['quantile=0..1:0.0001'] }), memoryIo(ROOT))).rejects.toThrow(/above the cap/);
     await expect(tune(options({ budget: 5 }), memoryIo(ROOT))).rejects.toThrow(/--budget applies to --method random/);
