@@ -303,7 +303,8 @@ export const tuneCommand = defineCommand({
       workers: workersOf(a.workers, defaults.workers),
       out: a.out,
       html: a.html,
-      informed: a.informed,
+      // Only when asked: the parsed options of a plain run stay as they were.
+      ...(a.informed === true ? { informed: true } : {}),
       bootstrap: bootstrapCount(a.bootstrap),
       maxCalls: integer('max-calls', a['max-calls'], 1),
       money: readMoney(a),
