@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { resolveEngine, type ResolvedEngine } from '../engines/load.ts';
+import { INFORMED, isReferenceName } from '../engines/registry.ts';
 import { parseEngineSpec } from '../engines/spec.ts';
 import type { ChartRenderer } from '../report/charts-loader.ts';
 import { checkReportFolder, writeFilesAtomically } from '../report/write.ts';
@@ -14,7 +15,7 @@ import { race, type Objective, type RaceProgress, type Racer } from '../tune/rac
 import { configsCsv, tuneJson, tuneMarkdown } from '../report/tune-files.ts';
 import type { Method, TuneReport } from '../tune/report.ts';
 import { buildSpace, parseParamArg, type Point } from '../tune/space.ts';
-import { holdoutEntries, holdoutRacers, summarizeConfigs } from '../tune/study.ts';
+import { figures, holdoutEntries, holdoutRacers, summarizeConfigs } from '../tune/study.ts';
 import type { Io } from '../cli/io.ts';
 import { defineCommand } from '../cli/module.ts';
 import {
@@ -65,6 +66,8 @@ export interface TuneOptions {
   readonly helpersAtOnce?: boolean;
   /** Write report.html and charts/ (the command line's default; off when not asked, which keeps tests fast). */
   readonly html?: boolean;
+  /** Also run the informed reference on every case, in sample and holdout, as a yardstick beside the configurations. */
+  readonly informed?: boolean;
   /** Print tune.md on stdout (default). */
   readonly print?: boolean;
 }
@@ -139,6 +142,12 @@ function progressDisplay(io: Io, engine: string, objective: Objective): Progress
 
 export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
   const spec = parseEngineSpec(options.engine);
+  if (isReferenceName(spec.ref)) {
+    throw new UserError(
+      `--engine ${spec.ref}: a reference engine is a yardstick to measure engines against, not a candidate to tune; ` +
+        `tune a registered engine (pacebench engines list) and run it beside ${spec.ref} in a backtest (--engines …,${spec.ref})`,
+    );
+  }
   if (spec.params.length > 0) {
     throw new UserError(`--engine ${options.engine}: give the engine's name alone; fix a parameter with --param key=value`);
   }
@@ -157,6 +166,7 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
   // A module path stays as the user wrote it, so the winner's spec pastes into the same shell.
   const racers = racersOf(candidatePoints(options.method, options.budget, options.seed, space, accepts), space, spec.ref);
   const engines = await resolveRacers(racers, io.cwd);
+  const yardstickEngine = options.informed === true ? await resolveEngine(parseEngineSpec(INFORMED), io.cwd) : null;
 
   const given = options.out ?? path.join('reports', 'tune', base.definition.name);
   const dir = path.resolve(io.cwd, given);
@@ -195,6 +205,16 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
   progress.holdout(chosen.length);
   const holdoutRows = await evaluate(holdoutSeed)(chosen.map((c) => c.racer), all);
   const holdout = holdoutEntries(chosen, configs, holdoutRows, caseKeys(scenarios, order), options.bootstrap, holdoutSeed);
+  // The yardstick runs on every case like the holdout, by its own evaluator: it is never a racer.
+  let yardstick: TuneReport['yardstick'];
+  if (yardstickEngine !== null) {
+    const alone = [{ id: 0, point: {}, spec: INFORMED, isDefault: false }];
+    const play = (seed: number) =>
+      evaluator({ scenarios, order, engines: [yardstickEngine], config: runConfig(seed), workers: options.workers, helpersAtOnce: options.helpersAtOnce, onUnits: progress.units, threads });
+    const inSample = (await play(options.seed)(alone, all))[0] ?? [];
+    const held = (await play(holdoutSeed)(alone, all))[0] ?? [];
+    yardstick = { engine: INFORMED, in_sample: figures(inSample), holdout: figures(held) };
+  }
   progress.end();
   const wallMs = io.now() - started;
 
@@ -217,6 +237,7 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
     totalCases: total,
     configurations: configs,
     holdout,
+    yardstick,
   });
 
   const markdown = tuneMarkdown(report);
@@ -261,6 +282,7 @@ export const tuneCommand = defineCommand({
       replicates: replicatesOption('independent replicates of every case'),
       workers: workersOption('worker threads (default: the machine\'s cores); results do not depend on it'),
       out: { alias: 'o', type: 'string', describe: 'report folder (default: reports/tune/<engine>/)' },
+      informed: { type: 'boolean', default: false, describe: 'also run the informed reference on every case, as a yardstick beside the configurations (never tuned)' },
       html: htmlOption('write report.html and charts/ (--no-html: only tune.md, tune.json, configs.csv)'),
       bootstrap: bootstrapOption('bootstrap resamples for the confidence intervals'),
       'max-calls': MAX_CALLS_OPTION,
@@ -282,6 +304,8 @@ export const tuneCommand = defineCommand({
       workers: workersOf(a.workers, defaults.workers),
       out: a.out,
       html: a.html,
+      // Only when asked: the parsed options of a plain run stay as they were.
+      ...(a.informed === true ? { informed: true } : {}),
       bootstrap: bootstrapCount(a.bootstrap),
       maxCalls: integer('max-calls', a['max-calls'], 1),
       money: readMoney(a),

@@ -44,6 +44,12 @@ export type ReferenceName = keyof typeof REFERENCE_ENGINES;
 
 export const REFERENCE_NAMES = Object.keys(REFERENCE_ENGINES) as ReferenceName[];
 
+/**
+ * The reference whose value splits every engine's regret in two (oracle − informed, the
+ * hindsight part; informed − engine, the learnable part) when it ran.
+ */
+export const INFORMED: ReferenceName = 'informed';
+
 export function isReferenceName(name: string): name is ReferenceName {
   return Object.hasOwn(REFERENCE_ENGINES, name);
 }

@@ -5,7 +5,7 @@
  * nothing for it to show. No IO and no chart library at run time (only its types), so the
  * quick start does not pay for loading Vega when no report is written.
  */
-import { deadlineChart, latencyChart, pairedChart, spendChart, valueChart, winChart } from './charts/specs.ts';
+import { deadlineChart, latencyChart, pairedChart, spendChart, splitChart, valueChart, winChart } from './charts/specs.ts';
 import { themed, type Chart, type ChartSpec } from './charts/theme.ts';
 import type { ChartInput } from './charts/data.ts';
 
@@ -16,6 +16,8 @@ export const REPORT_CHARTS = {
   deadline: deadlineChart,
   'fill-vs-spend': spendChart,
   value: valueChart,
+  /** Only when informed ran. */
+  'regret-split': splitChart,
   /** Only with a baseline and an engine paired with it. */
   paired: pairedChart,
   /** Only with two engines or more. */

@@ -1,4 +1,4 @@
-import { ORACLE, type CaseRow } from '../score/rows.ts';
+import { INFORMED, ORACLE, type CaseRow } from '../score/rows.ts';
 import { bootstrapIntervals, clustersOf, DEFAULT_BOOTSTRAP, MIN_BOOTSTRAP, type EngineSummary, type Interval, type Summary } from '../score/summary.ts';
 import { escapeCell, money, share, signed, signedMoney } from './format.ts';
 import { counted } from '../words.ts';
@@ -30,6 +30,12 @@ export interface EngineComparison {
   readonly fill_rate: FigureChange;
   readonly value: FigureChange;
   readonly regret: { readonly old: number; readonly new: number };
+  /**
+   * The change in the learnable part of regret (informed's value minus the engine's), when both
+   * runs have informed; `null` otherwise and on informed's own row. Paired like value. Negative:
+   * the engine came closer to informed. Not part of the verdict.
+   */
+  readonly gap_to_informed: FigureChange | null;
   readonly verdict: Verdict;
   /** Figures significantly worse by more than the tolerance. */
   readonly regressions: readonly ('fill rate' | 'value')[];
@@ -126,10 +132,16 @@ export function compareRuns(oldSide: RunSide, newSide: RunSide, tolerance: numbe
   const unpairedBecause = pairingProblem(oldSide, newSide);
   const paired = unpairedBecause === null;
 
-  let pairedIntervals = new Map<string, { fill: Interval; value: Interval }>();
+  // The split on both sides: each engine's gap to informed is compared too.
+  const gapBoth = (engine: string): boolean =>
+    engine !== INFORMED && oldEngines.get(engine)?.gap_to_informed !== undefined && newEngines.get(engine)?.gap_to_informed !== undefined;
+  let pairedIntervals = new Map<string, { fill: Interval; value: Interval; gap: Interval | null }>();
   if (paired && oldSide.rows !== null && newSide.rows !== null) {
     const oldRows = new Map(oldSide.rows.map((r) => [`${r.engine}\u001f${key(r)}`, r]));
+    const newRows = new Map(newSide.rows.map((r) => [`${r.engine}\u001f${key(r)}`, r]));
+    const valueOf = (rows: Map<string, CaseRow>, engine: string, r: CaseRow): number => rows.get(`${engine}\u001f${key(r)}`)?.value ?? Number.NaN;
     const series: Float64Array[] = [];
+    const gapSlots = new Map<string, number>();
     for (const engine of common) {
       const rows = newSide.rows.filter((r) => r.engine === engine);
       const fill = new Float64Array(rows.length);
@@ -141,13 +153,23 @@ export function compareRuns(oldSide: RunSide, newSide: RunSide, tolerance: numbe
       });
       series.push(fill, value);
     }
+    for (const engine of common.filter(gapBoth)) {
+      const rows = newSide.rows.filter((r) => r.engine === engine);
+      // (informed − engine) new, minus the same old, case by case.
+      const gap = Float64Array.from(rows, (r) => valueOf(newRows, INFORMED, r) - r.value - (valueOf(oldRows, INFORMED, r) - valueOf(oldRows, engine, r)));
+      gapSlots.set(engine, series.push(gap) - 1);
+    }
     // Resampled like the summaries: cases with all their replicates. A run recorded with too
     // few resamples (an old report) still gets a real paired test from its rows.
     const recorded = newSide.summary.params.bootstrap;
     const resamples = recorded >= MIN_BOOTSTRAP ? recorded : DEFAULT_BOOTSTRAP;
     const caseIds = newSide.rows.filter((r) => r.engine === common[0]).map((r) => r.case_id);
     const intervals = bootstrapIntervals(series, resamples, newSide.summary.seed, clustersOf(caseIds));
-    pairedIntervals = new Map(common.map((engine, i) => [engine, { fill: intervals[2 * i] as Interval, value: intervals[2 * i + 1] as Interval }]));
+    const gapAt = (engine: string): Interval | null => {
+      const slot = gapSlots.get(engine);
+      return slot === undefined ? null : (intervals[slot] as Interval);
+    };
+    pairedIntervals = new Map(common.map((engine, i) => [engine, { fill: intervals[2 * i] as Interval, value: intervals[2 * i + 1] as Interval, gap: gapAt(engine) }]));
   }
 
   // A run made with too few resamples (reports of older versions allowed 0) has points for
@@ -166,7 +188,13 @@ export function compareRuns(oldSide: RunSide, newSide: RunSide, tolerance: numbe
     const value = p
       ? change(o.value.mean, n.value.mean, p.value.ci95, excludesZero(p.value))
       : change(o.value.mean, n.value.mean, null, apartIfIntervals(o.value, n.value));
-    return { engine, fill_rate: fill, value, regret: { old: o.regret.mean, new: n.regret.mean }, ...verdictOf(fill, value, tolerance) };
+    let gap: FigureChange | null = null;
+    if (gapBoth(engine)) {
+      const go = o.gap_to_informed as Interval;
+      const gn = n.gap_to_informed as Interval;
+      gap = p?.gap ? change(go.mean, gn.mean, p.gap.ci95, excludesZero(p.gap)) : change(go.mean, gn.mean, null, apartIfIntervals(go, gn));
+    }
+    return { engine, fill_rate: fill, value, regret: { old: o.regret.mean, new: n.regret.mean }, gap_to_informed: gap, ...verdictOf(fill, value, tolerance) };
   });
 
   return {
@@ -206,6 +234,16 @@ export function intervalSuffix(ci95: readonly [number, number] | null, show: (x:
   return ci95 === null ? '' : ` [${show(ci95[0])}, ${show(ci95[1])}]`;
 }
 
+/** How both pages read the change in the gap to informed. */
+export const GAP_NOTE =
+  "*Δ gap to informed*: the change in informed's value minus the engine's (the learnable part of its regret); negative when the engine came closer to informed. Shown when both runs have `informed`.";
+
+/** The change in the gap to informed, `old → new` then the change with its interval; `–` where there is none. */
+export function gapCell(g: FigureChange | null): string {
+  if (g === null) return '–';
+  return `${arrow(money(g.old), money(g.new))}: ${signedMoney(g.diff)}${intervalSuffix(g.ci95, signedMoney)}${g.significant ? ' ✱' : ''}`;
+}
+
 /** The markdown of one scenario's comparison: a table and a one-line verdict. */
 export function comparisonMarkdown(c: ScenarioComparison): string {
   const out: string[] = [];
@@ -216,7 +254,11 @@ export function comparisonMarkdown(c: ScenarioComparison): string {
       : `Not paired (${c.unpairedBecause}): a change counts when each mean lies outside the other's 95 % interval; a side without intervals (one case, or too few bootstrap resamples) gives no verdict.`,
     '',
   );
-  out.push('| engine | fill rate | Δ fill rate | value | Δ value | regret | verdict |', '| --- | --- | --- | --- | --- | --- | --- |');
+  const split = c.engines.some((e) => e.gap_to_informed !== null);
+  out.push(
+    `| engine | fill rate | Δ fill rate | value | Δ value |${split ? ' Δ gap to informed |' : ''} regret | verdict |`,
+    `| --- | --- | --- | --- | --- |${split ? ' --- |' : ''} --- | --- |`,
+  );
   for (const e of c.engines) {
     const f = e.fill_rate;
     const v = e.value;
@@ -225,11 +267,13 @@ export function comparisonMarkdown(c: ScenarioComparison): string {
     out.push(
       `| ${escapeCell(e.engine)} | ${arrow(share(f.old, 3), share(f.new, 3))} | ${signed(f.diff, 3)}${ciFill}${f.significant ? ' ✱' : ''} | ` +
         `${arrow(money(v.old), money(v.new))} | ${signedMoney(v.diff)}${relative(v)}${ciValue}${v.significant ? ' ✱' : ''} | ` +
+        (split ? `${gapCell(e.gap_to_informed)} | ` : '') +
         `${arrow(money(e.regret.old), money(e.regret.new))} | ${VERDICT_TEXT[e.verdict]} |`,
     );
   }
   out.push('');
-  if (c.engines.some((e) => e.fill_rate.significant || e.value.significant)) out.push('✱ significant at 95 %.', '');
+  if (split) out.push(GAP_NOTE, '');
+  if (c.engines.some((e) => e.fill_rate.significant || e.value.significant || e.gap_to_informed?.significant === true)) out.push('✱ significant at 95 %.', '');
   if (c.onlyOld.length > 0) out.push(`Only in ${c.old}: ${c.onlyOld.map((e) => `\`${e}\``).join(', ')}.`, '');
   if (c.onlyNew.length > 0) out.push(`Only in ${c.new}: ${c.onlyNew.map((e) => `\`${e}\``).join(', ')}.`, '');
   out.push(verdictLine(c), '');

@@ -2,9 +2,9 @@
  * report.html: one self-contained page (styles, data and charts inline, no script, no
  * network) that opens from disk or as a CI artifact. Pure: it gets the charts already drawn.
  */
-import { intervalSuffix, PAIRED_NOTE, type ScenarioComparison } from './compare.ts';
+import { GAP_NOTE, gapCell, intervalSuffix, PAIRED_NOTE, type ScenarioComparison } from './compare.ts';
 import type { EngineSummary, Interval, Summary } from '../score/summary.ts';
-import { SUMMARY_COLUMNS } from './columns.ts';
+import { learnableShare, regretSplit, SPLIT_COLUMNS, SPLIT_HINT, SPLIT_NOTE, SUMMARY_COLUMNS } from './columns.ts';
 import { fixed, money, moneyFacts, signed, signedMoney } from './format.ts';
 import { pairedVerdict } from './markdown.ts';
 import { engineColours } from './charts/palette.ts';
@@ -136,6 +136,37 @@ function engineTable(summary: Summary): string[] {
   ];
 }
 
+/** Markdown's emphasis and code as HTML, for the notes both writers share. */
+function inlineMarkdown(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*([^*]+)\*/g, '<em>$1</em>');
+}
+
+/** Each engine's regret as hindsight + learnable; without informed, one line saying how to get it. */
+function splitTable(summary: Summary): string[] {
+  const split = regretSplit(summary.engines);
+  if (split === null) return [`<p class="note">${inlineMarkdown(SPLIT_HINT)}</p>`];
+  const colours = engineColours(summary.engines.map((e) => e.engine));
+  const rows = split.rows.map((e) => {
+    const cells = SPLIT_COLUMNS.map((c) => {
+      if (c.kind === 'engine') return `${swatch(colours.get(e.engine))}<code>${escapeHtml(e.engine)}</code>`;
+      // The same on every row, and a field of informed's row: shown without a data-key.
+      if (c.kind === 'hindsight') return escapeHtml(c.show(split.hindsight.mean));
+      if (c.kind === 'share') {
+        const x = learnableShare(e);
+        return x === null ? '–' : escapeHtml(c.show(x));
+      }
+      const i = e[c.key];
+      return i === undefined ? '–' : interval(c.key, i, c.show);
+    });
+    return `<tr data-engine="${escapeHtml(e.engine)}">${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+  });
+  return [
+    '<h3>Regret split in two: hindsight and learnable</h3>',
+    ...table('split', SPLIT_COLUMNS.map((c) => c.header), rows),
+    `<p class="note">${inlineMarkdown(SPLIT_NOTE)}</p>`,
+  ];
+}
+
 function pairedTable(summary: Summary): string[] {
   if (summary.baseline === null) return [];
   const colours = engineColours(summary.engines.map((e) => e.engine));
@@ -184,6 +215,7 @@ export function reportHtml(summary: Summary, charts: readonly DrawnChart[], note
     `<p class="facts">${escapeHtml(factsLine(summary))}</p>`,
     '<h2>Engines</h2>',
     ...engineTable(summary),
+    ...splitTable(summary),
     ...pairedTable(summary),
     ...faults(summary),
     '<h2>Charts</h2>',
@@ -214,9 +246,10 @@ export function compareHtml(title: string, sections: readonly { comparison: Scen
           : `Not paired (${c.unpairedBecause ?? ''}): a change counts when each mean lies outside the other's 95 % interval.`,
       )}</p>`,
     );
+    const split = c.engines.some((e) => e.gap_to_informed !== null);
     body.push(
       '<div class="table-wrap"><table>',
-      '<thead><tr><th>engine</th><th>fill rate old → new</th><th>Δ fill rate</th><th>value old → new</th><th>Δ value</th><th>verdict</th></tr></thead><tbody>',
+      `<thead><tr><th>engine</th><th>fill rate old → new</th><th>Δ fill rate</th><th>value old → new</th><th>Δ value</th>${split ? '<th>Δ gap to informed</th>' : ''}<th>verdict</th></tr></thead><tbody>`,
     );
     for (const e of c.engines) {
       const f = e.fill_rate;
@@ -225,10 +258,10 @@ export function compareHtml(title: string, sections: readonly { comparison: Scen
       const ciV = intervalSuffix(v.ci95, signedMoney);
       body.push(
         `<tr><td><code>${escapeHtml(e.engine)}</code></td><td>${fixed(f.old, 3)} → ${fixed(f.new, 3)}</td><td>${escapeHtml(signed(f.diff, 3) + ciF)}${f.significant ? ' ✱' : ''}</td>` +
-          `<td>${escapeHtml(`${money(v.old)} → ${money(v.new)}`)}</td><td>${escapeHtml(signedMoney(v.diff) + ciV)}${v.significant ? ' ✱' : ''}</td><td>${escapeHtml(VERDICT[e.verdict] ?? e.verdict)}</td></tr>`,
+          `<td>${escapeHtml(`${money(v.old)} → ${money(v.new)}`)}</td><td>${escapeHtml(signedMoney(v.diff) + ciV)}${v.significant ? ' ✱' : ''}</td>${split ? `<td>${escapeHtml(gapCell(e.gap_to_informed))}</td>` : ''}<td>${escapeHtml(VERDICT[e.verdict] ?? e.verdict)}</td></tr>`,
       );
     }
-    body.push('</tbody></table></div>', '<p class="note">✱ significant at 95 %.</p>', `<p><strong>${escapeHtml(verdict)}</strong></p>`);
+    body.push('</tbody></table></div>', '<p class="note">✱ significant at 95 %.</p>', ...(split ? [`<p class="note">${inlineMarkdown(GAP_NOTE)}</p>`] : []), `<p><strong>${escapeHtml(verdict)}</strong></p>`);
     if (chart !== null) body.push(...chartFigures([chart], false));
   }
   body.push(...notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`));

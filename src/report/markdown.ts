@@ -1,5 +1,5 @@
 import type { EngineSummary, Interval, Summary } from '../score/summary.ts';
-import { SUMMARY_COLUMNS } from './columns.ts';
+import { learnableShare, regretSplit, SPLIT_COLUMNS, SPLIT_HINT, SPLIT_NOTE, SUMMARY_COLUMNS, type RegretSplit } from './columns.ts';
 import { escapeCell, fixed, money, moneyFacts, percent, signed, signedMoney } from './format.ts';
 
 /** `mean [low, high]`, or `mean (no interval)`: how every report shows an interval. */
@@ -68,6 +68,34 @@ function engineRow(e: EngineSummary): string {
   }).join(' | ');
 }
 
+/** The second table: each engine's regret as hindsight + learnable. */
+function splitTable(split: RegretSplit): string[] {
+  const rows = split.rows.map((e) =>
+    SPLIT_COLUMNS.map((c) => {
+      if (c.kind === 'engine') return escapeCell(e.engine);
+      if (c.kind === 'hindsight') return c.show(split.hindsight.mean);
+      if (c.kind === 'share') {
+        const x = learnableShare(e);
+        return x === null ? '–' : c.show(x);
+      }
+      const i = e[c.key];
+      return i === undefined ? '–' : ci(i, c.show);
+    }).join(' | '),
+  );
+  return [
+    '### Regret split in two: hindsight and learnable',
+    '',
+    `Hindsight, the same for every engine: ${ci(split.hindsight, money)}.`,
+    '',
+    `| ${SPLIT_COLUMNS.map((c) => c.header).join(' | ')} |`,
+    `| ${SPLIT_COLUMNS.map((c) => (c.align === 'left' ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map((r) => `| ${r} |`),
+    '',
+    SPLIT_NOTE,
+    '',
+  ];
+}
+
 /**
  * `summary.md`: what a reviewer reads in ten seconds. The scenario and parameters, one row
  * per engine with intervals, the paired comparison, the win rates, faults and two charts
@@ -95,6 +123,9 @@ export function summaryMarkdown(summary: Summary): string {
       "*Excess invites* are invitations beyond what the hindsight oracle needed (negative when an engine invited fewer); *regret* is the oracle's value minus the engine's.",
     '',
   );
+  const split = regretSplit(summary.engines);
+  if (split === null) out.push(SPLIT_HINT, '');
+  else out.push(...splitTable(split));
   if (summary.cases < 2) out.push('One case gives no interval: there is nothing to resample, so no difference below is called significant.', '');
 
   if (summary.baseline !== null) {

@@ -70,6 +70,13 @@ export function tuneMarkdown(report: TuneReport): string {
   );
   out.push(`**Winner:** \`${report.winner.spec}\``, '');
   out.push('```', `pacebench backtest --engines ${report.winner.spec} --scenario ${report.scenarios[0]?.name ?? 'SCENARIO'}`, '```', '');
+  const y = report.yardstick;
+  if (y !== undefined) {
+    out.push(
+      `**Yardstick:** \`${y.engine}\`, a reference that knows each case's true behaviour, never a candidate to tune: ${money(y.in_sample.value)} per case in sample, ${money(y.holdout.value)} in the holdout.`,
+      '',
+    );
+  }
   if (winner?.is_default === true) out.push('The defaults ranked first: tuning found nothing better in this space.', '');
   for (const e of report.edges) {
     out.push(`**On the edge:** ${e.key}=${e.value} is the ${e.side === 'low' ? 'lowest' : 'highest'} value searched; the best may lie beyond it.`, '');
@@ -147,6 +154,9 @@ export function tuneMarkdown(report: TuneReport): string {
       `| \`${escapeCell(h.spec)}\` | ${h.roles.join(', ')} | ${money(h.in_sample.value)} | ${money(h.holdout.value)} | ${fixed(h.holdout.fill_rate, 3)} | ${fixed(h.holdout.invited, 1)} | ` +
         `${vs === null ? '–' : ci(vs.value_diff, signedMoney)} | ${vs === null ? 'reference' : pairedVerdict(vs.value_diff)} |`,
     );
+  }
+  if (y !== undefined) {
+    out.push(`| \`${escapeCell(y.engine)}\` | yardstick, not tuned | ${money(y.in_sample.value)} | ${money(y.holdout.value)} | ${fixed(y.holdout.fill_rate, 3)} | ${fixed(y.holdout.invited, 1)} | – | reference |`);
   }
   out.push('');
   const faults = report.configurations.reduce((n, c) => n + c.overall.faults, 0);

@@ -1,4 +1,4 @@
-import { ORACLE } from '../engines/registry.ts';
+import { INFORMED, ORACLE } from '../engines/registry.ts';
 import type { Outcome } from '../world/outcome.ts';
 import { value, type Money } from '../scenario/money.ts';
 import type { OracleResult } from './oracle.ts';
@@ -53,7 +53,7 @@ export const CASE_COLUMNS = [
 ] as const satisfies readonly (keyof CaseRow)[];
 
 // The oracle's row is named by the registry, which reserves the name; reports read it from here.
-export { ORACLE };
+export { INFORMED, ORACLE };
 
 /** Decimals kept of money figures (value, regret) in rows. */
 export const MONEY_DIGITS = 6;

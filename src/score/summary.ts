@@ -1,7 +1,7 @@
 import { quantileSorted } from '../stats/distributions.ts';
 import { stream } from '../stats/rng.ts';
 import type { Money } from '../scenario/money.ts';
-import { ORACLE, roundTo, type CaseRow } from './rows.ts';
+import { INFORMED, ORACLE, roundTo, type CaseRow } from './rows.ts';
 
 export const SCHEMA_VERSION = 1;
 export const DEFAULT_BOOTSTRAP = 1000;
@@ -59,6 +59,16 @@ export interface EngineSummary {
   readonly time_to_fill_ratio: number | null;
   readonly value: Interval;
   readonly regret: Interval;
+  /**
+   * Only when `informed` ran (absent otherwise): the mean per-case difference of informed's
+   * value minus this engine's, the learnable part of its regret. Not on the oracle's row.
+   */
+  readonly gap_to_informed?: Interval;
+  /**
+   * On informed's row only: the oracle's value minus informed's per case, the hindsight part
+   * of every engine's regret. regret = hindsight + gap_to_informed, to rounding.
+   */
+  readonly hindsight?: Interval;
   readonly calls: number;
   readonly faults: number;
   readonly fault_examples: readonly string[];
@@ -196,15 +206,24 @@ function diff(a: Float64Array, b: Float64Array): Float64Array {
   return out;
 }
 
+/** Engines in the given order, then the references beside the oracle: informed (when it ran), oracle. */
+export function reportOrder(engines: readonly string[]): string[] {
+  const references = engines.includes(INFORMED) ? [INFORMED] : [];
+  return [...engines.filter((e) => e !== ORACLE && e !== INFORMED), ...references, ORACLE];
+}
+
 /**
  * The report's figures (spec/metrics.md, "Per engine") from the rows of `cases.csv`,
- * engines in the given order with the oracle last.
+ * engines in the given order with the references last (`reportOrder`).
  */
 export function summarize(rows: readonly CaseRow[], engines: readonly string[], facts: RunFacts): Summary {
-  const names = [...engines.filter((e) => e !== ORACLE), ORACLE];
+  const names = reportOrder(engines);
   const byEngine = columnsByEngine(rows, names);
   const n = byEngine.get(ORACLE)?.length ?? 0;
   const baselineRows = facts.baseline === null ? undefined : byEngine.get(facts.baseline);
+  const informedRows = byEngine.get(INFORMED);
+  // Informed's value, paired with each engine's case by case: the learnable part of regret.
+  const informedValue = informedRows === undefined ? null : series(informedRows, (r) => r.value);
 
   // Every series that gets an interval, registered first, then bootstrapped in one pass.
   const wanted: Float64Array[] = [];
@@ -221,6 +240,7 @@ export function summarize(rows: readonly CaseRow[], engines: readonly string[], 
       regret: want(series(rs, (r) => r.regret)),
       valueDiff: baseValue === null ? -1 : want(diff(value, baseValue)),
       fillDiff: baseFill === null ? -1 : want(diff(fill, baseFill)),
+      gap: informedValue === null || engine === ORACLE ? -1 : want(diff(informedValue, value)),
     };
   });
   const oracleRows = byEngine.get(ORACLE) ?? [];
@@ -245,6 +265,9 @@ export function summarize(rows: readonly CaseRow[], engines: readonly string[], 
       time_to_fill_ratio: filled.length === 0 ? null : r6(mean(series(filled, (r) => r.time_to_fill_ratio ?? 0))),
       value: at(slot.value),
       regret: at(slot.regret),
+      ...(slot.gap < 0 ? {} : { gap_to_informed: at(slot.gap) }),
+      // Informed's regret is the oracle minus informed case by case: the hindsight part.
+      ...(engine === INFORMED ? { hindsight: at(slot.regret) } : {}),
       calls: r6(mean(series(rs, (r) => r.calls))),
       faults: faults.length,
       fault_examples: faults.slice(0, MAX_FAULT_EXAMPLES).map((r) => `replicate ${r.replicate}: ${r.fault}`),

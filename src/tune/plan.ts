@@ -77,6 +77,7 @@ export interface StudyFacts {
   /** Ranked, best first. */
   readonly configurations: readonly ConfigSummary[];
   readonly holdout: readonly HoldoutEntry[];
+  readonly yardstick?: TuneReport['yardstick'];
 }
 
 /** `tune.json`'s content: what a tuning run found. */
@@ -120,5 +121,6 @@ export function tuneReport(f: StudyFacts): TuneReport {
     edges: winnerEdges(space, winner.params, f.engineParams),
     configurations: f.configurations,
     holdout: f.holdout,
+    ...(f.yardstick === undefined ? {} : { yardstick: f.yardstick }),
   };
 }

@@ -3,7 +3,7 @@
  * files that show it (tune.json, tune.md, configs.csv, report.html) are written by report/.
  */
 import type { Objective, RaceRound } from './race.ts';
-import type { ConfigSummary, HoldoutEntry } from './study.ts';
+import type { ConfigSummary, Figures, HoldoutEntry } from './study.ts';
 
 export type Method = 'grid' | 'random' | 'race';
 
@@ -52,6 +52,11 @@ export interface TuneReport {
   readonly edges: readonly { readonly key: string; readonly value: number; readonly side: 'low' | 'high' }[];
   readonly configurations: readonly ConfigSummary[];
   readonly holdout: readonly HoldoutEntry[];
+  /**
+   * With `--informed` only (absent otherwise): the informed reference on every case, in sample
+   * and in the holdout, shown beside the configurations as a yardstick, never tuned or ranked.
+   */
+  readonly yardstick?: { readonly engine: string; readonly in_sample: Figures; readonly holdout: Figures };
 }
 
 /**

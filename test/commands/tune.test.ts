@@ -123,6 +123,29 @@ describe('invalid tuning requests', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('refuses to tune the informed reference, with exit 2 and the reason, writing nothing', async () => {
+    const out = path.join(temp(), 'report');
+    const io = memoryIo(ROOT);
+    const code = await main(['tune', '--engine', 'informed', '--param', 'k=1..3', '--scenarios', PEAK, '--out', out, '--workers', '1'], io);
+    expect(code).toBe(2);
+    expect(io.err).toMatch(/--engine informed: a reference engine is a yardstick to measure engines against, not a candidate to tune/);
+    expect(io.err).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('shows informed beside the configurations with --informed, as a yardstick never ranked; nothing without it', async () => {
+    const out = temp();
+    const { report } = await tune(options({ out, params: ['k=3..5'], informed: true }), memoryIo(ROOT));
+    expect(report.yardstick?.engine).toBe('informed');
+    expect(report.yardstick?.holdout.cases).toBe(report.holdout[0]?.holdout.cases);
+    expect(report.configurations.map((c) => c.spec)).not.toContain('informed');
+    const md = read(out, 'tune.md');
+    expect(md).toMatch(/\*\*Yardstick:\*\* `informed`, a reference that knows each case's true behaviour, never a candidate to tune: [\d,−]+ per case in sample, [\d,−]+ in the holdout\./);
+    expect(md).toMatch(/^\| `informed` \| yardstick, not tuned \| /m);
+    const plain = await tune(options({ out: temp(), params: ['k=3..5'] }), memoryIo(ROOT));
+    expect(plain.report).not.toHaveProperty('yardstick');
+  }, 60_000);
+
   it('refuses a grid too large, a budget on a grid, and parameters on --engine', async () => {
     await expect(tune(options({ engine: 'stoch-constraint', params: ['quantile=0..1:0.0001'] }), memoryIo(ROOT))).rejects.toThrow(/above the cap/);
     await expect(tune(options({ budget: 5 }), memoryIo(ROOT))).rejects.toThrow(/--budget applies to --method random/);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backtest, type BacktestOptions, type BacktestResult } from '../../src/commands/backtest.ts';
+import { ENGINE_NAMES } from '../../src/engines/registry.ts';
 import { CHART_NAMES, reportCharts } from '../../src/report/charts.ts';
 import { deadlineCurve, forestRows, latencyPoints, spendMeans, spendPoints, valueBoxes, winCells, type CurvePoint } from '../../src/report/charts/data.ts';
 import { engineColours, OKABE_ITO, ORACLE_COLOUR } from '../../src/report/charts/palette.ts';
@@ -12,7 +13,8 @@ import { memoryIo, TINY, backtestOptions } from '../helpers.ts';
 
 
 function options(o: Partial<BacktestOptions>): BacktestOptions {
-  return backtestOptions({ seed: 3, replicates: 25, bootstrap: 200, print: false, ...o });
+  // Every registered engine and the informed reference, so that every chart has something to draw.
+  return backtestOptions({ seed: 3, replicates: 25, bootstrap: 200, print: false, engines: [...ENGINE_NAMES, 'informed'], ...o });
 }
 
 let run: BacktestResult;
@@ -202,6 +204,6 @@ describe('colours', () => {
 
 describe('the registry', () => {
   it('names the charts/ files users see, in the page\'s order: renaming one is a change users see', () => {
-    expect(CHART_NAMES).toEqual(['deadline', 'fill-vs-spend', 'value', 'paired', 'win-rates', 'latency']);
+    expect(CHART_NAMES).toEqual(['deadline', 'fill-vs-spend', 'value', 'regret-split', 'paired', 'win-rates', 'latency']);
   });
 });

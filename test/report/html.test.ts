@@ -6,6 +6,7 @@ import { backtest, type BacktestOptions } from '../../src/commands/backtest.ts';
 import { compare } from '../../src/commands/compare.ts';
 import { merge } from '../../src/commands/merge.ts';
 import { report } from '../../src/commands/report.ts';
+import { ENGINE_NAMES } from '../../src/engines/registry.ts';
 import { CHART_NAMES, reportCharts } from '../../src/report/charts.ts';
 import { parseCasesCsv } from '../../src/report/csv.ts';
 import { escapeHtml, reportHtml } from '../../src/report/html.ts';
@@ -17,7 +18,8 @@ import { backtestOptions, expectSelfContained, memoryIo, TINY } from '../helpers
 
 
 function options(o: Partial<BacktestOptions>): BacktestOptions {
-  return backtestOptions({ seed: 3, replicates: 8, bootstrap: 200, print: false, ...o });
+  // Every registered engine and the informed reference, so that every chart has something to draw.
+  return backtestOptions({ seed: 3, replicates: 8, bootstrap: 200, print: false, engines: [...ENGINE_NAMES, 'informed'], ...o });
 }
 
 const temp = (): string => mkdtempSync(path.join(tmpdir(), 'pacebench-html-'));

@@ -239,3 +239,39 @@ export function latencyPoints(timings: Timings | null): LatencyPoint[] {
       { engine: e.engine, quantile: 'p99' as const, us: Math.max(e.p99_us, 0.01) },
     ]);
 }
+
+// ---------------------------------------------------------------------------------------
+// Regret split in two
+
+export interface SplitSegment {
+  readonly engine: string;
+  readonly part: 'hindsight' | 'learnable';
+  /** Where the part starts and ends on the regret axis: hindsight from 0, learnable from there on (back, when negative). */
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface SplitTotal {
+  readonly engine: string;
+  readonly regret: number;
+  /** The learnable part's 95 % interval, placed after the hindsight part. */
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** Each engine's regret as its two stacked parts; nothing when informed did not run. */
+export function splitSegments(summary: Summary): { segments: SplitSegment[]; totals: SplitTotal[] } {
+  const hindsight = summary.engines.find((e) => e.hindsight !== undefined)?.hindsight;
+  if (hindsight === undefined) return { segments: [], totals: [] };
+  const h = hindsight.mean;
+  const segments: SplitSegment[] = [];
+  const totals: SplitTotal[] = [];
+  for (const e of summary.engines) {
+    const gap = e.gap_to_informed;
+    if (gap === undefined) continue;
+    segments.push({ engine: e.engine, part: 'hindsight', from: 0, to: h });
+    segments.push({ engine: e.engine, part: 'learnable', from: h, to: r6(h + gap.mean) });
+    totals.push({ engine: e.engine, regret: e.regret.mean, lo: r6(h + (gap.ci95?.[0] ?? gap.mean)), hi: r6(h + (gap.ci95?.[1] ?? gap.mean)) });
+  }
+  return { segments, totals };
+}

@@ -4,8 +4,8 @@
  * the registry's (../charts.ts).
  */
 import { ORACLE } from '../../score/rows.ts';
-import { deadlineCurve, forestRows, latencyPoints, spendMeans, spendPoints, valueBoxes, winCells, type ChartInput, type ForestRow, type LatencyPoint } from './data.ts';
-import { engineColour, HEIGHT, WIDTH, type Chart } from './theme.ts';
+import { deadlineCurve, forestRows, latencyPoints, spendMeans, spendPoints, splitSegments, valueBoxes, winCells, type ChartInput, type ForestRow, type LatencyPoint } from './data.ts';
+import { colourChannel, engineColour, HEIGHT, WIDTH, type Chart } from './theme.ts';
 
 const quantitative = (field: string) => ({ field, type: 'quantitative' as const });
 
@@ -80,6 +80,40 @@ export function valueChart(input: ChartInput, engines: readonly string[]): Chart
         { mark: { type: 'bar', size: 14, opacity: 0.45 }, encoding: { x: { field: 'q1', type: 'quantitative' }, x2: { field: 'q3' }, color: engineColour(engines, false) } },
         { mark: { type: 'tick', size: 14, thickness: 2, color: '#000000' }, encoding: { x: { field: 'median', type: 'quantitative' } } },
         { mark: { type: 'point', filled: true, size: 40, stroke: '#ffffff', strokeWidth: 1 }, encoding: { x: { field: 'mean', type: 'quantitative' }, color: engineColour(engines, false) } },
+      ],
+    },
+  };
+}
+
+const SPLIT_PARTS = ['hindsight', 'learnable'] as const;
+const SPLIT_COLOURS: Record<(typeof SPLIT_PARTS)[number], string> = { hindsight: '#999999', learnable: '#D55E00' };
+
+/** Each engine's regret as two stacked parts, hindsight then learnable; none when informed did not run. */
+export function splitChart(input: ChartInput, engines: readonly string[]): Chart | null {
+  const { segments, totals } = splitSegments(input.summary);
+  if (segments.length === 0) return null;
+  const y = { field: 'engine', type: 'nominal' as const, title: null, sort: engines.filter((e) => totals.some((t) => t.engine === e)) };
+  return {
+    title: 'Regret split in two',
+    question: 'How much of each engine\'s regret is the price of not seeing the future (hindsight), and how much could a better engine recover (learnable)?',
+    spec: {
+      title: { text: 'Regret per case: hindsight + learnable', subtitle: 'hindsight: oracle − informed, the same for all; learnable: informed − engine (leftward when the engine beat informed), its 95 % interval as a line; tick: regret' },
+      width: WIDTH,
+      height: { step: 26 },
+      layer: [
+        {
+          data: { values: segments },
+          mark: { type: 'bar', size: 16 },
+          encoding: {
+            y,
+            x: { field: 'from', type: 'quantitative', title: 'regret per case (money units)' },
+            x2: { field: 'to' },
+            color: colourChannel('part', 'part', SPLIT_PARTS, (p) => SPLIT_COLOURS[p]),
+            opacity: { value: 0.8 },
+          },
+        },
+        { data: { values: totals }, mark: { type: 'rule', strokeWidth: 1.5, color: '#000000' }, encoding: { y, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+        { data: { values: totals }, mark: { type: 'tick', size: 20, thickness: 2, color: '#000000' }, encoding: { y, x: { field: 'regret', type: 'quantitative' } } },
       ],
     },
   };
