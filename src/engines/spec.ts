@@ -97,10 +97,19 @@ export function resolveParams(definition: EngineDefinition, spec: EngineSpec): R
   for (const [key, p] of Object.entries(declared)) out[key] = p.default;
   const problems: string[] = [];
   const seen = new Set<string>();
+  const texts = definition.textParams ?? {};
+  const given = new Set(spec.params.map(([key]) => key));
   for (const [key, raw] of spec.params) {
+    const t = texts[key];
+    if (t !== undefined) {
+      if (seen.has(key)) problems.push(`parameter "${key}" is given twice`);
+      seen.add(key);
+      for (const [k, v] of Object.entries(t.expand(raw))) if (!given.has(k)) out[k] = v;
+      continue;
+    }
     const p = declared[key];
     if (p === undefined) {
-      const known = Object.keys(declared);
+      const known = [...Object.keys(declared), ...Object.keys(texts)];
       problems.push(`unknown parameter "${key}" (${known.length === 0 ? 'it takes none' : `it takes ${known.join(', ')}`})`);
       continue;
     }
@@ -123,5 +132,6 @@ export function engineLabel(definition: EngineDefinition, spec: EngineSpec): str
   const parts = Object.keys(definition.params ?? {})
     .filter((key) => given.has(key))
     .map((key) => `${key}=${Number(given.get(key))}`);
+  for (const key of Object.keys(definition.textParams ?? {})) if (given.has(key)) parts.push(`${key}=${given.get(key) as string}`);
   return [definition.name, ...parts].join(':');
 }

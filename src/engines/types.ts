@@ -47,6 +47,11 @@ export interface EngineDefinition<E extends Engine = Engine> {
   readonly description: string;
   /** Numeric parameters settable as `name:key=value:key=value` on the command line. */
   readonly params?: Readonly<Record<string, ParamSpec>>;
+  /**
+   * Parameters given as text (`pace:prior=PATH`), each turned into numeric parameters when the
+   * spec is read; numeric parameters given beside it win. Everything downstream sees numbers.
+   */
+  readonly textParams?: Readonly<Record<string, { readonly description: string; expand(value: string): Record<string, number> }>>;
   /** A reference engine that is told each case's truth as the case begins (see `EngineContext.truth`). */
   readonly needsTruth?: boolean;
   create(context: EngineContext): E;

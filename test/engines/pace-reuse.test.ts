@@ -14,7 +14,7 @@ import { resolveParams, parseEngineSpec } from '../../src/engines/spec.ts';
 // the very numbers the plain computation gives: pace's decisions are promised bit-identical.
 
 
-const PRIOR: Prior = { hireRate: 0.06, answerRate: 0.2, strength: 150, medianDelay: 30, delayStrength: 1, shape: 1.5, shapeWeight: 3, sigma: 1 };
+const PRIOR: Prior = { hireRate: 0.06, answerRate: 0.2, strength: 150, medianDelay: 30, delayStrength: 1, shape: 1.5, shapeWeight: 3, sigma: 1, lognormalLean: 0.05 };
 
 function weibull(j: number, theta: number, k = SHAPES[j] as number): Fit {
   return { j, k, theta, answerRate: 0.2, hireRate: 0.06, evidence: 100, stillAnswers: new Float64Array(0), exposure: 0, logLikelihood: 0 };

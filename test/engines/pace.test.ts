@@ -20,7 +20,7 @@ function request(list: CandidateRecord[], o: Partial<Request> = {}): Request {
 }
 
 function prior(o: Partial<Prior> = {}): Prior {
-  return { hireRate: 0.06, answerRate: 0.2, strength: 100, medianDelay: 30, delayStrength: 1, shape: 1.5, shapeWeight: 3, sigma: 1, ...o };
+  return { hireRate: 0.06, answerRate: 0.2, strength: 100, medianDelay: 30, delayStrength: 1, shape: 1.5, shapeWeight: 3, sigma: 1, lognormalLean: 0.05, ...o };
 }
 
 const engine = (spec = 'pace') => pace.create({ random: () => 0.5, params: resolveParams(pace, parseEngineSpec(spec)) });

@@ -92,8 +92,6 @@ export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carri
 }
 
 const LN_2PI_HALF = 0.5 * Math.log(2 * Math.PI);
-/** The log-normal is preferred to no Weibull shape without evidence: a small fixed lean. */
-const LOGNORMAL_LEAN = 0.05;
 
 /**
  * The same cure-rate model with log-normal delays, the family of e-mail answers with a long
@@ -168,7 +166,7 @@ export function fitCureRateLogNormal(s: ListSummary, prior: Prior, carried: Carr
     if (options.censoring) ll += (s.groupCount[g] as number) * Math.log(1 - q + q * S);
     still += (s.groupCount[g] as number) * (weights[g] as number);
   }
-  ll -= prior.shapeWeight * LOGNORMAL_LEAN;
+  ll -= prior.shapeWeight * prior.lognormalLean;
   out.j = -1;
   out.k = Number.NaN;
   out.theta = Number.NaN;

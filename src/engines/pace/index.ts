@@ -3,11 +3,13 @@ import { RequestClock, caseIdOf, isOver, minutesBetween } from '../common.ts';
 import { defineEngine } from '../types.ts';
 import { meanBatch, moneyBatch, type BatchInputs } from './batch.ts';
 import { callbackMinutes, survivalAtAges } from './callback.ts';
-import { carryOpening, emptyCarried } from './carry.ts';
+import { emptyCarried } from './carry.ts';
 import { minutesUntilShareAnswered, survival, survivalAtAge } from './delay.ts';
 import { fitModel } from './fit.ts';
 import { FitBuffer, type Fit, type FitOptions } from './model.ts';
 import { PARAMS, moneyOf, paceParams, priorOf } from './params.ts';
+import { Population, openingOf } from './population.ts';
+import { paramsFromFit } from './from-fit.ts';
 import { ListSummary } from './summary.ts';
 
 /**
@@ -43,9 +45,13 @@ export const pace = defineEngine({
   name: 'pace',
   description: 'censoring-aware Bayesian pacing: cure-rate model of answers (Weibull or log-normal delays), batches by expected money, callbacks when answers are due',
   params: PARAMS,
+  textParams: {
+    prior: { description: "a fit.json of `pacebench fit`: the prior's rates and delay, one typical opening's weight", expand: (file) => paramsFromFit(file) },
+  },
   create({ params }) {
     const settings = paceParams(params);
-    const prior = priorOf(settings);
+    const basePrior = priorOf(settings);
+    let prior = basePrior;
     const money = moneyOf(settings);
     const options: FitOptions = { censoring: settings.censoring === 1 };
     const byMoney = settings.money === 1;
@@ -77,7 +83,9 @@ export const pace = defineEngine({
       onTimeNext: 0,
       urgency: 0,
     };
+    // Earlier openings enter through the prior (population.ts), not as pooled evidence.
     const carried = emptyCarried();
+    const population = new Population();
     // This opening's last fit, committed to `carried` when it ends (the summary is `summary`).
     let caseId: string | null = null;
     // Whether `ofCase` may answer for `caseId` (no line break in it).
@@ -85,7 +93,10 @@ export const pace = defineEngine({
     let last: Fit | null = null;
 
     const commit = (): void => {
-      if (last !== null && carry) carryOpening(carried, summary, last, lnStats, carryCap);
+      if (last !== null && carry) {
+        population.add(openingOf(summary, last, lnStats));
+        prior = population.prior(basePrior, carryCap);
+      }
       last = null;
       caseId = null;
     };

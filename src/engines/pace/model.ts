@@ -14,6 +14,8 @@ export interface Prior {
   readonly shapeWeight: number;
   /** Prior σ of ln delay, for the log-normal. */
   readonly sigma: number;
+  /** The log-normal's lean (in units of `shapeWeight`): negative prefers it while the evidence is thin. */
+  readonly lognormalLean: number;
 }
 
 export interface Fit {

@@ -5,13 +5,14 @@ import type { Prior } from './model.ts';
 
 /** The table the engine definition publishes (`engines list`, `name:key=value`, `tune`); the defaults below derive from it. */
 export const PARAMS = {
-  hireRate: { default: 0.06, description: 'prior share of invitees who become hires', min: 0.001, max: 0.99 },
-  answerRate: { default: 0.2, description: 'prior share of invitees who answer at all', min: 0.001, max: 1 },
-  strength: { default: 150, description: 'pseudo-invitations behind the prior shares', min: 0.01 },
-  medianDelay: { default: 30, description: 'prior median response delay, minutes', min: 0.01 },
+  hireRate: { default: 0.125, description: 'prior share of invitees who become hires', min: 0.001, max: 0.99 },
+  answerRate: { default: 0.5, description: 'prior share of invitees who answer at all', min: 0.001, max: 1 },
+  strength: { default: 20, description: 'pseudo-invitations behind the prior shares', min: 0.01 },
+  medianDelay: { default: 100, description: 'prior median response delay, minutes', min: 0.01 },
   delayStrength: { default: 1, description: 'pseudo-answers behind the prior delay', min: 0.01 },
   shape: { default: 1.5, description: 'preferred Weibull shape of the delays', min: 0.1, max: 10 },
-  sigma: { default: 1, description: 'prior σ of ln delay (log-normal delays)', min: 0.05, max: 5 },
+  sigma: { default: 2.6, description: 'prior σ of ln delay (log-normal delays)', min: 0.05, max: 5 },
+  lognormalLean: { default: -0.05, description: 'how much the choice leans away from the log-normal (negative: towards it)', min: -10, max: 10 },
   shapeWeight: { default: 3, description: 'how much the shape choice leans to the preferred one', min: 0 },
   quantile: { default: 0.7, description: 'share of the expected answers that should be in at the callback', min: 0.05, max: 0.999 },
   roundsWeight: { default: 15, description: 'urgency grows by this factor times the callback step over the minutes left', min: 0 },
@@ -50,6 +51,7 @@ export function priorOf(p: PaceParams): Prior {
     shape: p.shape,
     shapeWeight: p.shapeWeight,
     sigma: p.sigma,
+    lognormalLean: p.lognormalLean,
   };
 }
 

@@ -1,0 +1,96 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.ts';
+import { priorOf, DEFAULTS } from '../../src/engines/pace/params.ts';
+import { MEMORY, Population, type Opening } from '../../src/engines/pace/population.ts';
+import { paramsFromFit } from '../../src/engines/pace/from-fit.ts';
+import { pace } from '../../src/engines/pace/index.ts';
+import { parseEngineSpec, resolveParams, engineLabel } from '../../src/engines/spec.ts';
+
+const base = priorOf(DEFAULTS);
+const opening = (o: Partial<Opening> = {}): Opening => ({ invited: 200, answerRate: 0.3, answers: 60, hireShare: 0.4, mu: Math.log(60), sigma: 1, delayAnswers: 60, ...o });
+
+describe('pace population prior', () => {
+  it('starts from the weak default: one opening outweighs it', () => {
+    expect(base.strength).toBeLessThan(50);
+    expect(new Population().prior(base, 400)).toBe(base);
+  });
+
+  it('pools alike openings into a firm prior at their rates and delay', () => {
+    const pop = new Population();
+    for (let i = 0; i < 10; i++) pop.add(opening());
+    const p = pop.prior(base, 400);
+    expect(p.answerRate).toBeCloseTo(0.3, 6);
+    expect(p.hireRate).toBeCloseTo(0.12, 6);
+    expect(p.medianDelay).toBeCloseTo(60, 6);
+    expect(p.strength).toBe(400);
+  });
+
+  it('one strange opening weighs at most cap / 8', () => {
+    const pop = new Population();
+    pop.add(opening({ invited: 100000, answerRate: 0.9, answers: 90000 }));
+    expect(pop.prior(base, 400).strength).toBeLessThanOrEqual(50);
+    for (let i = 0; i < 9; i++) pop.add(opening());
+    // Ten openings, one of them odd: the mean stays near the nine.
+    expect(pop.prior(base, 400).answerRate).toBeLessThan(0.4);
+  });
+
+  it('openings that differ make a weak prior (the spread between them)', () => {
+    const pop = new Population();
+    for (let i = 0; i < 10; i++) pop.add(opening({ answerRate: i % 2 === 0 ? 0.05 : 0.6 }));
+    // No weaker than the default's own weak prior.
+    expect(pop.prior(base, 400).strength).toBe(base.strength);
+  });
+
+  it('keeps at most MEMORY openings', () => {
+    const pop = new Population();
+    for (let i = 0; i < MEMORY + 10; i++) pop.add(opening());
+    expect(pop.size).toBe(MEMORY);
+  });
+});
+
+describe('pace:prior=PATH', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pace-prior-'));
+  const fit = {
+    openings: 10,
+    candidates: { invited: 2000, accepted: 300, rejected: 100, pending: 50 },
+    delay_family: 'lognormal',
+    estimates: {
+      p_accept: { estimate: 0.16 },
+      p_reject: { estimate: 0.05 },
+      p_offer_accept: { estimate: 0.5 },
+      delay_mu: { estimate: Math.log(45) },
+      delay_sigma: { estimate: 0.8 },
+    },
+  };
+  const file = path.join(dir, 'fit.json');
+  writeFileSync(file, JSON.stringify(fit));
+
+  it('turns a fit.json into the prior, one typical opening strong', () => {
+    const p = paramsFromFit(file);
+    expect(p.answerRate).toBeCloseTo(0.21, 9);
+    expect(p.hireRate).toBeCloseTo(0.08, 9);
+    expect(p.medianDelay).toBeCloseTo(45, 6);
+    expect(p.sigma).toBe(0.8);
+    expect(p.strength).toBe(200);
+    expect(p.delayStrength).toBe(40);
+  });
+
+  it('is read from the engine spec; numbers given beside it win', () => {
+    const spec = parseEngineSpec(`pace:prior=${file}:strength=30`);
+    const params = resolveParams(pace, spec);
+    expect(params.hireRate).toBeCloseTo(0.08, 9);
+    expect(params.strength).toBe(30);
+    expect(engineLabel(pace, spec)).toBe(`pace:strength=30:prior=${file}`);
+  });
+
+  it('says which file and field is wrong', () => {
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ ...fit, estimates: {} }));
+    expect(() => paramsFromFit(bad)).toThrow(UserError);
+    expect(() => paramsFromFit(bad)).toThrow(/estimates\.p_accept\.estimate/);
+    expect(() => paramsFromFit(path.join(dir, 'missing.json'))).toThrow(/cannot read/);
+  });
+});
