@@ -37,23 +37,40 @@ export class PoolRounds {
       addBernoullis(pmf, b, p1);
       return pmf;
     });
+    // Where the pool left after each (pool size, batch) falls in the table: cell and weight.
+    const cell = new Int32Array(S * batches.length);
+    const frac = new Float64Array(S * batches.length);
+    for (let i = 0; i < S; i++) {
+      for (let k = 0; k < batches.length; k++) {
+        const x = (this.sizes[i] as number) - (batches[k] as number);
+        if (x < 0) break;
+        const c = this.cell(x);
+        cell[i * batches.length + k] = c;
+        frac[i * batches.length + k] = c >= S - 1 ? 0 : (x - (this.sizes[c] as number)) / ((this.sizes[c + 1] as number) - (this.sizes[c] as number));
+      }
+    }
     this.values.push(new Float64Array((n + 1) * S));
     for (let j = 1; j <= MAX_ROUNDS; j++) {
+      const prev = this.values[j - 1] as Float64Array;
       const row = new Float64Array((n + 1) * S);
       for (let m = 1; m <= n; m++) {
         for (let i = 0; i < S; i++) {
           const M = this.sizes[i] as number;
-          let best = this.at(j - 1, m, M);
+          let best = prev[m * S + i] as number;
           for (let k = 0; k < batches.length; k++) {
             const b = batches[k] as number;
             if (b > M) break;
             const pmf = pmfs[k] as Float64Array;
+            const c = cell[i * batches.length + k] as number;
+            const t = frac[i * batches.length + k] as number;
+            const c1 = Math.min(c + 1, S - 1);
             let v = -perFresh * b;
             let below = 0;
             for (let y = 0; y < m; y++) {
               const p = pmf[y] as number;
               below += p;
-              v += p * (A * y + this.at(j - 1, m - y, M - b));
+              const r = (m - y) * S;
+              v += p * (A * y + (prev[r + c] as number) * (1 - t) + (prev[r + c1] as number) * t);
             }
             v += (1 - below) * A * m;
             if (v > best) best = v;
@@ -72,7 +89,7 @@ export class PoolRounds {
     const S = this.sizes.length;
     const x = Math.min(Math.max(0, M), this.sizes[this.sizes.length - 1] as number);
     // The table's pool sizes are integers to 64, then a geometric grid: find the cell.
-    let i = x <= 64 ? Math.floor(x) : this.search(x);
+    const i = this.cell(x);
     if (i >= S - 1) return row[m * S + S - 1] as number;
     const a = this.sizes[i] as number;
     const b = this.sizes[i + 1] as number;
@@ -80,7 +97,9 @@ export class PoolRounds {
     return (row[m * S + i] as number) * (1 - t) + (row[m * S + i + 1] as number) * t;
   }
 
-  private search(x: number): number {
+  /** The table's cell holding pool size `x` (integers to 64, then a geometric grid). */
+  private cell(x: number): number {
+    if (x <= 64) return Math.min(Math.floor(x), this.sizes.length - 1);
     let lo = 0;
     let hi = this.sizes.length - 1;
     while (hi - lo > 1) {
