@@ -2,7 +2,8 @@ import { FINISHED, type CandidateRecord, type Decision, type Request } from '../
 import { RequestClock, isOver, minutesBetween } from '../common.ts';
 import { defineEngine, type EngineContext, type SyncEngine } from '../types.ts';
 import { Law } from './law.ts';
-import { plan, type PendingGroup } from './plan.ts';
+import { plan, type PendingGroup, type Plan, type PlanState } from './plan.ts';
+import type { Segment } from '../../scenario/types.ts';
 import type { CaseTruth } from './truth.ts';
 
 /** What the engine reads from a request: hires so far and the pending invitations by age. */
@@ -24,6 +25,28 @@ export function readList(list: readonly CandidateRecord[]): { hires: number; pen
 
 export interface InformedEngine extends SyncEngine {}
 
+/** One law per behaviour: the cases that share a behaviour share its segments, law and decisions. */
+const laws = new WeakMap<readonly Segment[], { law: Law; decisions: Map<string, Plan> }>();
+/** Decisions remembered per law; cleared past this, so memory stays bounded. */
+const MEMO_LIMIT = 4096;
+
+/** `plan`, remembered on (law, money, state): a pure function of them, so the memo changes no decision. */
+function planMemo(truth: CaseTruth, state: PlanState): Plan {
+  let known = laws.get(truth.segments);
+  if (known === undefined) {
+    known = { law: new Law(truth.segments), decisions: new Map() };
+    laws.set(truth.segments, known);
+  }
+  const m = truth.money;
+  const key = `${m.valuePerHire}:${m.costPerInvite}:${m.costPerOverbooking}:${state.need}:${state.remaining}:${state.pool}:${state.pending.map((g) => `${g.elapsed}x${g.count}`).join(',')}`;
+  const hit = known.decisions.get(key);
+  if (hit !== undefined) return hit;
+  const decided = plan(state, known.law, m);
+  if (known.decisions.size >= MEMO_LIMIT) known.decisions.clear();
+  known.decisions.set(key, decided);
+  return decided;
+}
+
 /**
  * `informed`: the reference that knows each case's true behaviour and the money, never the
  * draws, and plans to the deadline on it (docs/informed.md). A yardstick for how much of an
@@ -35,24 +58,14 @@ export const informed = defineEngine({
   needsTruth: true,
   create(context: EngineContext): InformedEngine {
     const clock = new RequestClock();
-    let lastTruth: CaseTruth | null = null;
-    let law: Law | null = null;
     return {
       decide(request: Request): Decision {
         const truth = context.truth?.() ?? null;
         if (truth === null) throw new Error('informed needs the case\'s true behaviour, which only a backtest gives');
-        if (truth !== lastTruth) {
-          lastTruth = truth;
-          law = new Law(truth.segments);
-        }
         const { now, deadline } = clock.read(request);
         const { hires, pending } = readList(request.impacted_candidates_data);
         if (isOver(request, now, deadline, hires)) return FINISHED;
-        const p = plan(
-          { need: request.num_vacancies - hires, remaining: minutesBetween(now, deadline), pool: request.num_remaining_in_pool, pending },
-          law as Law,
-          truth.money,
-        );
+        const p = planMemo(truth, { need: request.num_vacancies - hires, remaining: minutesBetween(now, deadline), pool: request.num_remaining_in_pool, pending });
         return { finished: false, num_candidates_needed: p.invite, callback_time_minutes: p.callback };
       },
     };

@@ -1,6 +1,7 @@
 import { addBernoullis, countPmf, expectedMin, lambdaStar, poissonPmf } from './counts.ts';
 import type { Law } from './law.ts';
-import { MAX_ROUNDS, roundValuesMemo } from './rounds.ts';
+import { PoolRounds, poolRoundsMemo } from './pool.ts';
+import { MAX_ROUNDS, roundTop, roundValuesMemo } from './rounds.ts';
 import type { TruthMoney } from './truth.ts';
 
 /** Invitations already out and unanswered, grouped by how long they have been out (whole minutes). */
@@ -92,11 +93,16 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
   }
   const p1 = law.freshHireBy(L);
   const waits = waitGrid(R, L);
-  const useRounds = n <= 40 && M * q >= 1.5 * n + 2;
+  // Later rounds, valued by a dynamic programme: over the pool left too when the pool holds few
+  // more hires than are missing (its candidates are then the limit), else with Poisson counts.
+  const usePool = n <= 32 && M * q < 3 * n + 6;
+  const useRounds = !usePool && M * q >= 1.5 * n + 2;
   // The table is the case's: computed for the most vacancies missing, the pool's cap taken a
   // little low (in steps of 25 %), so that calls of a case share it.
-  const cap = Math.pow(1.25, Math.floor(Math.log(Math.max(1e-9, M * p1)) / Math.log(1.25)));
+  // A pool that holds more than any round asks for is no cap (and changes no key as it shrinks).
+  const cap = M * p1 >= roundTop(n <= 40 ? n : Math.ceil(n / 64) * 64) ? Infinity : Math.pow(1.25, Math.floor(Math.log(Math.max(1e-9, M * p1)) / Math.log(1.25)));
   const W = useRounds ? roundValuesMemo(n, p1, perFresh, A, cap) : null;
+  const P = usePool ? poolRoundsMemo(n, M, p1, perFresh, A) : null;
   const grid = batchGrid(bMax);
   // Per wait: what the pending and a fresh invitee bring in the two stages.
   const stages = waits.map((w) => {
@@ -107,22 +113,33 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
     const fz = pOn - fy;
     const p2 = law.freshHireBy(R - w);
     const rho = p2 > 0 ? perFresh / (A * p2) : 1;
-    const lambdas = new Float64Array(n + 1);
-    for (let m = 1; m <= n; m++) lambdas[m] = lambdaStar(m, rho);
     const rounds = Math.min(MAX_ROUNDS, Math.floor((R - w) / L));
-    return { w, yPending, zGroups, zPending, fy, fz, p2, lambdas, rounds };
+    // Only the last call's plan needs them: filled on first use.
+    const lambdas = new Float64Array(n + 1).fill(-1);
+    return { w, yPending, zGroups, zPending, fy, fz, p2, rho, lambdas, rounds };
   });
 
   const evaluate = (b: number, s: (typeof stages)[number]): number => {
     const groups = b > 0 ? [...s.yPending, [b, s.fy] as const] : s.yPending;
-    const pY = countPmf(groups, n, EXACT_BUDGET);
     const muZ = s.zPending + b * s.fz;
     const kMax = M - b;
+    if (s.rounds >= 2 && (W !== null || P !== null)) {
+      // Several rounds left after this wait: the hires seen by then and the pending ones still
+      // to come (taken as known when the rounds begin), then the rounds.
+      const pT = totalPmf(groups, muZ, n);
+      const Wj = W !== null ? (W[s.rounds] as Float64Array) : null;
+      let v = (pT[n] as number) * A * n;
+      for (let t = 0; t < n; t++) {
+        const p = pT[t] as number;
+        if (p < 1e-12) continue;
+        v += p * (A * t + (Wj !== null ? (Wj[n - t] as number) : (P as PoolRounds).at(s.rounds, n - t, kMax)));
+      }
+      return base + v - perFresh * b;
+    }
+    const pY = countPmf(groups, n, EXACT_BUDGET);
     // A handful of candidates: the second stage's batch found exactly, as the last call finds it.
     const exact = kMax <= 64 && n <= 16;
     const zGroups = exact ? [...s.zGroups, [b, s.fz] as const] : [];
-    const Wj = W !== null && s.rounds >= 2 ? (W[s.rounds] as Float64Array) : null;
-    const pZ = Wj !== null ? poissonPmf(muZ, n) : null;
     let v = 0;
     for (let y = 0; y <= n; y++) {
       const p = pY[y] as number;
@@ -136,17 +153,7 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
         v += p * (A * y + oneShotBest(zGroups, m, s.p2, perFresh, A, kMax).value);
         continue;
       }
-      if (Wj !== null && pZ !== null) {
-        // Several rounds left after this wait: the pending hires still to come, then the rounds.
-        let c = 0;
-        let below = 0;
-        for (let z = 0; z < m; z++) {
-          c += (pZ[z] as number) * (A * z + (Wj[m - z] as number));
-          below += pZ[z] as number;
-        }
-        v += p * (A * y + c + (1 - below) * A * m);
-        continue;
-      }
+      if ((s.lambdas[m] as number) < 0) s.lambdas[m] = lambdaStar(m, s.rho);
       let lambda = Math.max(muZ, Math.min(s.lambdas[m] as number, muZ + kMax * s.p2));
       if (!Number.isFinite(lambda)) lambda = muZ + kMax * s.p2;
       const k = s.p2 > 0 ? (lambda - muZ) / s.p2 : 0;
@@ -239,3 +246,29 @@ export function oneShotBest(
   return { k, value };
 }
 
+
+/**
+ * The count of hires seen by the next look (independent Bernoulli groups) plus a Poisson count
+ * (`muZ`) still to come, cut at `cap`: convolved while cheap, one Poisson beyond.
+ */
+function totalPmf(groups: readonly (readonly [number, number])[], muZ: number, cap: number): Float64Array {
+  let trials = 0;
+  let muY = 0;
+  for (const [count, p] of groups) {
+    if (p > 0) trials += count;
+    muY += count * p;
+  }
+  if (trials * (cap + 1) > EXACT_BUDGET) return poissonPmf(muY + muZ, cap);
+  const pY = countPmf(groups, cap, EXACT_BUDGET);
+  const pZ = poissonPmf(muZ, cap);
+  const out = new Float64Array(cap + 1);
+  let below = 0;
+  for (let t = 0; t < cap; t++) {
+    let c = 0;
+    for (let y = 0; y <= t; y++) c += (pY[y] as number) * (pZ[t - y] as number);
+    out[t] = c;
+    below += c;
+  }
+  out[cap] = Math.max(0, 1 - below);
+  return out;
+}

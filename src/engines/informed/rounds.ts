@@ -17,13 +17,17 @@ export function roundValues(n: number, p1: number, perFresh: number, A: number, 
     for (let j = 1; j <= MAX_ROUNDS; j++) W.push(new Float64Array(n + 1));
     return W;
   }
-  const steps = 48;
-  // Poisson(λ) truncated at m, per (m, λ step): the same for every round.
+  // Poisson(λ) truncated at m, per (m, λ step): the same for every round. Many vacancies: the
+  // best λ lies within a few standard deviations of m, so the steps cover that, finer.
   const pmfs: Float64Array[][] = [];
   const lambdas: number[][] = [];
+  const stepsOf = (m: number): number => (m <= 40 ? 48 : 64);
   for (let m = 0; m <= n; m++) {
-    const top = Math.min(2.5 * m + 6, lambdaCap);
-    lambdas.push(Array.from({ length: steps }, (_, s) => (top * (s + 1)) / steps));
+    const steps = stepsOf(m);
+    const top = Math.min(roundTop(m), lambdaCap);
+    // A round that asks for far fewer hires than are missing only postpones: not looked at.
+    const low = m <= 40 ? 0 : Math.min(top, Math.max(0, m - 8 * Math.sqrt(m)));
+    lambdas.push(Array.from({ length: steps }, (_, s) => low + ((top - low) * (s + 1)) / steps));
     pmfs.push((lambdas[m] as number[]).map((lambda) => poissonPmf(lambda, m)));
   }
   for (let j = 1; j <= MAX_ROUNDS; j++) {
@@ -31,7 +35,7 @@ export function roundValues(n: number, p1: number, perFresh: number, A: number, 
     const row = new Float64Array(n + 1);
     for (let m = 1; m <= n; m++) {
       let best = prev[m] as number;
-      for (let s = 0; s < steps; s++) {
+      for (let s = 0; s < stepsOf(m); s++) {
         const pmf = (pmfs[m] as Float64Array[])[s] as Float64Array;
         let v = -perFresh * (((lambdas[m] as number[])[s] as number) / p1);
         for (let y = 0; y < m; y++) v += (pmf[y] as number) * (A * y + (prev[m - y] as number));
@@ -45,6 +49,11 @@ export function roundValues(n: number, p1: number, perFresh: number, A: number, 
   return W;
 }
 
+/** The most expected hires a round with `m` missing is looked at asking for. */
+export function roundTop(m: number): number {
+  return m <= 40 ? 2.5 * m + 6 : m + 5 * Math.sqrt(m) + 8;
+}
+
 const tables = new Map<string, Float64Array[]>();
 
 /**
@@ -56,7 +65,8 @@ export function roundValuesMemo(n: number, p1: number, perFresh: number, A: numb
   const known = tables.get(key);
   if (known !== undefined && (known[0] as Float64Array).length > n) return known;
   if (tables.size > 256) tables.clear();
-  const table = roundValues(n, p1, perFresh, A, lambdaCap);
+  // Room to grow (a value does not depend on the table's size), so larger cases rarely rebuild it.
+  const table = roundValues(n <= 40 ? n : Math.ceil(n / 64) * 64, p1, perFresh, A, lambdaCap);
   tables.set(key, table);
   return table;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Law } from '../../../src/engines/informed/law.ts';
 import { oneShotBest, plan } from '../../../src/engines/informed/plan.ts';
+import { PoolRounds } from '../../../src/engines/informed/pool.ts';
 import { caseTruth } from '../../../src/engines/informed/truth.ts';
 import { readScenario } from '../../../src/scenario/read.ts';
 import type { Segment } from '../../../src/scenario/types.ts';
@@ -96,5 +97,45 @@ describe('informed: what it knows', () => {
     // Canonical order: shuffling the pool gives the same truth.
     const shuffled = { ...c, trace: [...c.trace].reverse() };
     expect(caseTruth(scenario, shuffled, MONEY)).toEqual(truth);
+  });
+});
+
+describe('informed: a pool that limits the hires', () => {
+  it('values later rounds over the pool left, as brute force does on a tiny pool', () => {
+    const p = 0.3;
+    const perFresh = 20 + 250 * p;
+    const A = 2750;
+    const brute = (j: number, m: number, M: number): number => {
+      if (m <= 0 || j === 0) return 0;
+      let best = -Infinity;
+      for (let b = 0; b <= M; b++) {
+        const v = binomialPmf(b, p).reduce((s, py, y) => s + py * (A * Math.min(y, m) + (y >= m ? 0 : brute(j - 1, m - y, M - b))), -perFresh * b);
+        best = Math.max(best, v);
+      }
+      return best;
+    };
+    const table = new PoolRounds(3, 9, p, perFresh, A);
+    for (const [j, m, M] of [[1, 2, 9], [2, 2, 6], [3, 3, 9], [2, 1, 4]] as const) expect(table.at(j, m, M)).toBeCloseTo(brute(j, m, M), 6);
+    // A smaller pool is never worth more; neither are fewer rounds.
+    expect(table.at(3, 3, 6)).toBeLessThan(table.at(3, 3, 9));
+    expect(table.at(2, 3, 9)).toBeLessThanOrEqual(table.at(3, 3, 9));
+  });
+
+  it('with days to go, invites a scarce pool in rounds rather than all it would at one call', () => {
+    // The whole pool holds about as many hires as there are vacancies (scarce_pool's cases).
+    const law = new Law([segment({ pAccept: 0.1, pReject: 0.1, pOfferAccept: 0.6, delay: { kind: 'weibull', shape: 2.4, scale: 10.5 } })]);
+    const state = { need: 8, remaining: 5 * 1440, pool: 150, pending: [] };
+    const once = oneShotBest([], 8, law.freshHireBy(5 * 1440), 20 + 250 * law.hireRate, 2750, 150);
+    const decided = plan(state, law, MONEY);
+    expect(decided.invite).toBeLessThan(once.k / 2);
+    expect(decided.callback).toBeLessThan(60);
+  });
+
+  it('decides the same whichever cases built the shared table first', () => {
+    const law = new Law([segment({ pAccept: 0.1, pReject: 0.1, pOfferAccept: 0.6, delay: { kind: 'weibull', shape: 2.4, scale: 10.5 } })]);
+    const small = new PoolRounds(12, 90, 0.05, 35, 2750);
+    const large = new PoolRounds(16, 200, 0.05, 35, 2750);
+    for (const M of [10, 64, 77, 90]) expect(small.at(7, 5, M)).toBe(large.at(7, 5, M));
+    expect(plan({ need: 5, remaining: 3000, pool: 90, pending: [] }, law, MONEY).invite).toBeGreaterThan(0);
   });
 });
