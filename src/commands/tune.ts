@@ -216,6 +216,7 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
     totalCases: total,
     configurations: configs,
     holdout,
+    given: { engine: options.engine, params: options.params, scenarios: options.scenarios, budget: options.budget, block: options.block },
   });
 
   const markdown = tuneMarkdown(report);
