@@ -35,6 +35,11 @@ function vsCells(prefix: string, d: VsDefaults | null): string[] {
   ];
 }
 
+/** A spec that may break after each `:` when the table is wider than the window. */
+function specCode(spec: string): string {
+  return `<code class="spec">${escapeHtml(spec).replace(/:/g, ':<wbr>')}</code>`;
+}
+
 function row(attrs: string, cells: readonly string[]): string {
   return `<tr ${attrs}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
 }
@@ -46,7 +51,8 @@ function rankingTable(report: TuneReport): string[] {
   // Rows in groups of the same cases when a race dropped some early: means compare within a group only.
   const found = caseGroups(shown);
   const groups = found.length > 1 ? found : [];
-  const status = (c: ConfigSummary): string => (c.status === 'survived' ? 'survived' : `dropped after ${c.dropped_after ?? '?'} cases`);
+  // Short, so the table fits a 1 280 px window: the cases column and the group rows say how long each lasted.
+  const status = (c: ConfigSummary): string => (c.status === 'survived' ? 'survived' : `dropped at ${c.dropped_after ?? '?'}`);
   return [
     ...table(
       'configurations',
@@ -55,7 +61,7 @@ function rankingTable(report: TuneReport): string[] {
         ...groups.filter((g) => g.first === c.id).map((g) => `<tr class="group"><th colspan="${heads.length}" scope="rowgroup">${escapeHtml(g.title)}</th></tr>`),
         row(`data-config="${c.id}"`, [
           String(c.rank),
-          `${swatch(ROLE_COLOURS[roleOf(c, winnerId)])}<code>${escapeHtml(c.spec)}</code>${c.is_default ? ' (defaults)' : ''}`,
+          `${swatch(ROLE_COLOURS[roleOf(c, winnerId)])}${specCode(c.spec)}${c.is_default ? ' (defaults)' : ''}`,
           ...figureCells('overall', c.overall),
           ...vsCells('vs_defaults', c.vs_defaults),
           escapeHtml(status(c)),

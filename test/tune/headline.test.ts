@@ -114,6 +114,9 @@ describe('the headline of a tuning report', () => {
     expect(table).toContain('means and ranks compare within a group only');
     const html = tuneHtml(report, []);
     expect(html).toContain('<tr class="group"><th colspan="13" scope="rowgroup">dropped after 20 cases: means over those 20 only</th></tr>');
+    // Narrow enough for a 1 280 px window: specs may break after a colon, the status is short.
+    expect(html).toContain('<code class="spec">e:<wbr>q=2</code>');
+    expect(html).toContain('<td>dropped at 20</td>');
     // Without a race, every row ran every case: one group, no group rows.
     const grid = tuneMarkdown(tuneReport(facts([holdout(BEST, ['best'], [10, 211]), holdout(DEFAULTS, ['defaults'], null)], [BEST, RUNNER, DEFAULTS])));
     expect(grid).not.toContain('ran all 150 cases');
