@@ -20,8 +20,8 @@ const SEEDS = [1, 2, 3];
 const INFORMED = 'informed';
 const ORACLE = 'oracle';
 
-const out = process.argv[2];
-if (out === undefined) {
+const out = process.argv[2] ?? '';
+if (out === '') {
   process.stderr.write('usage: npm run bench:regret-split -- OUT_DIR\n');
   process.exit(2);
 }

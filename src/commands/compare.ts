@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
-import { DEFAULT_TOLERANCE, compareRuns, comparisonMarkdown, regressionsOf, verdictLine, type RunSide, type ScenarioComparison } from '../report/compare.ts';
+import { DEFAULT_TOLERANCE, compareRuns, comparisonMarkdown, missingOf, moneyProblem, regressionsOf, verdictLine, type RunSide, type ScenarioComparison } from '../report/compare.ts';
 import { parseCasesCsv } from '../report/csv.ts';
 import { parseSummary } from '../report/json.ts';
 import type { Io } from '../cli/io.ts';
@@ -54,11 +54,6 @@ export function readRuns(arg: string, cwd: string): Map<string, RunSide> {
 }
 
 /**
- * `pacebench compare OLD NEW`: the markdown comparison on stdout; exit 1 when a figure of
- * an engine got significantly worse by more than the tolerance, with the engine and figure
- * named on stderr.
- */
-/**
  * What is wrong with writing the comparison page at `target`, or null: checked before any
  * work, so that a run never ends by refusing to write, nor replaces a file it did not write.
  */
@@ -77,6 +72,12 @@ export function htmlTargetProblem(given: string, target: string): string | null 
   return null;
 }
 
+/**
+ * `pacebench compare OLD NEW`: the markdown comparison on stdout; exit 1 when a figure of
+ * an engine got significantly worse by more than the tolerance, or an engine of the old run
+ * is missing from the new one, each named on stderr; exit 2, with no verdict, when the runs'
+ * money parameters differ.
+ */
 export async function compare(options: CompareOptions, io: Io): Promise<number> {
   if (!(options.tolerance >= 0)) throw new UserError(`--tolerance must be a share >= 0 (0.01 is 1 %), got ${options.tolerance}`);
   if (options.html !== undefined) {
@@ -85,8 +86,22 @@ export async function compare(options: CompareOptions, io: Io): Promise<number> 
   }
   const olds = readRuns(options.old, io.cwd);
   const news = readRuns(options.new, io.cwd);
+  // Value and regret are defined by the money parameters (and engines are told them): runs with
+  // other money measure other things, and a verdict between them would be made up.
+  const moneyDiffers = [...news].flatMap(([scenario, n]) => {
+    const o = olds.get(scenario);
+    const problem = o === undefined ? null : moneyProblem(o.summary, n.summary);
+    return problem === null ? [] : [`${scenario}: ${problem}`];
+  });
+  if (moneyDiffers.length > 0) {
+    throw new UserError(
+      `cannot compare ${options.old} with ${options.new}: their money parameters differ (${moneyDiffers.join('; ')}), so value and regret ` +
+        'are defined differently and engines were told other costs. Run both with the same --value-per-hire, --cost-per-invite and --cost-per-overbooking',
+    );
+  }
   const out: string[] = ['## pacebench compare', ''];
   const regressions: string[] = [];
+  const missing: string[] = [];
   const pages: { comparison: ScenarioComparison; old: RunSide; new: RunSide }[] = [];
   let compared = 0;
   for (const [scenario, n] of news) {
@@ -97,6 +112,7 @@ export async function compare(options: CompareOptions, io: Io): Promise<number> 
     out.push(comparisonMarkdown(c));
     pages.push({ comparison: c, old: o, new: n });
     regressions.push(...regressionsOf(c));
+    missing.push(...missingOf(c));
   }
   const onlyOld = [...olds.keys()].filter((s) => !news.has(s));
   const onlyNew = [...news.keys()].filter((s) => !olds.has(s));
@@ -109,11 +125,9 @@ export async function compare(options: CompareOptions, io: Io): Promise<number> 
     io.stderr(`comparison page written to ${options.html}\n`);
   }
   io.stdout(out.join('\n'));
-  if (regressions.length > 0) {
-    for (const r of regressions) io.stderr(`regression: ${r}\n`);
-    return 1;
-  }
-  return 0;
+  for (const r of regressions) io.stderr(`regression: ${r}\n`);
+  for (const m of missing) io.stderr(`missing: ${m}\n`);
+  return regressions.length > 0 || missing.length > 0 ? 1 : 0;
 }
 
 /**
@@ -154,7 +168,7 @@ async function writeComparisonPage(file: string, title: string, pages: readonly 
 export const compareCommand = defineCommand({
   kind: 'compare',
   command: 'compare <old> <new>',
-  describe: 'compare two runs (summary.json files, report folders, or folders of them such as reports/baseline) and fail on a significant regression',
+  describe: 'compare two runs (summary.json files, report folders, or folders of them such as reports/baseline) and fail on a significant regression or an engine gone missing',
   builder: (y) =>
     y
       .positional('old', { type: 'string', demandOption: true, describe: 'the reference run' })

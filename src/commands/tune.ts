@@ -238,6 +238,7 @@ export async function tune(options: TuneOptions, io: Io): Promise<TuneResult> {
     configurations: configs,
     holdout,
     yardstick,
+    given: { engine: options.engine, params: options.params, scenarios: options.scenarios, budget: options.budget, block: options.block },
   });
 
   const markdown = tuneMarkdown(report);

@@ -57,6 +57,17 @@ export interface ScenarioComparison {
 
 const key = (r: CaseRow): string => `${r.replicate}\u001f${r.case_id}`;
 
+const MONEY_KEYS = ['value_per_hire', 'cost_per_invite', 'cost_per_overbooking'] as const;
+
+/**
+ * How the money parameters of two runs differ, or null. Value and regret are defined by them,
+ * and engines are told them, so runs with other money measure other things: no verdict.
+ */
+export function moneyProblem(a: Summary, b: Summary): string | null {
+  const differ = MONEY_KEYS.filter((k) => a.params[k] !== b.params[k]).map((k) => `${k} ${a.params[k]} → ${b.params[k]}`);
+  return differ.length === 0 ? null : differ.join(', ');
+}
+
 /**
  * Whether two runs saw the very same candidates: same seed, replicates, money and cases,
  * and the hindsight oracle (a function of the latent candidates alone) the same on every
@@ -68,11 +79,7 @@ export function pairingProblem(a: RunSide, b: RunSide): string | null {
   const sb = b.summary;
   if (sa.seed !== sb.seed) return `the seeds differ (${sa.seed} and ${sb.seed})`;
   if (sa.replicates !== sb.replicates) return `the replicates differ (${sa.replicates} and ${sb.replicates})`;
-  const pa = sa.params;
-  const pb = sb.params;
-  if (pa.value_per_hire !== pb.value_per_hire || pa.cost_per_invite !== pb.cost_per_invite || pa.cost_per_overbooking !== pb.cost_per_overbooking) {
-    return 'the money parameters differ';
-  }
+  if (moneyProblem(sa, sb) !== null) return 'the money parameters differ';
   const oracleA = new Map(a.rows.filter((r) => r.engine === ORACLE).map((r) => [key(r), r]));
   const oracleB = b.rows.filter((r) => r.engine === ORACLE);
   if (oracleA.size !== oracleB.length) return `the runs have ${oracleA.size} and ${counted(oracleB.length, 'case')}`;
@@ -291,9 +298,21 @@ export function regressionsOf(c: ScenarioComparison): string[] {
   );
 }
 
+/**
+ * The engines of the old run that the new one lacks: a check that no longer runs is a failed
+ * check, not an unchanged one.
+ */
+export function missingOf(c: ScenarioComparison): string[] {
+  return c.onlyOld.map((engine) => `${c.scenario}: ${engine} is in ${c.old} but missing from ${c.new}`);
+}
+
 export function verdictLine(c: ScenarioComparison): string {
   const regressions = regressionsOf(c);
-  if (regressions.length > 0) return `**Verdict: regression.** ${regressions.join('; ')}.`;
+  const missing = c.onlyOld.map((e) => `\`${e}\``);
+  if (regressions.length > 0 || missing.length > 0) {
+    const parts = [...regressions, ...(missing.length > 0 ? [`missing from ${c.new}: ${missing.join(', ')}`] : [])];
+    return `**Verdict: ${regressions.length > 0 ? 'regression' : 'failed'}.** ${parts.join('; ')}.`;
+  }
   const better = c.engines.filter((e) => e.verdict === 'better').map((e) => `\`${e.engine}\``);
   const worse = c.engines.filter((e) => e.verdict === 'worse' || e.verdict === 'mixed').map((e) => `\`${e.engine}\``);
   const parts = [`${c.engines.length - better.length - worse.length} of ${counted(c.engines.length, 'engine')} unchanged`];

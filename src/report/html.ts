@@ -68,6 +68,9 @@ h3 { font-size: 15px; margin: 18px 0 6px; }
 p.description { color: #444; margin: 0 0 8px; font-style: italic; }
 p.facts, p.note { color: #444; margin: 4px 0; }
 code { font: 13px Menlo, Consolas, monospace; }
+code.spec { white-space: normal; }
+#configurations td:nth-child(2) { text-align: left; }
+pre { background: #fff; border: 1px solid #ddd; border-radius: 4px; padding: 6px 8px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; font-size: 13px; background: #fff; }
 th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: right; white-space: nowrap; }
@@ -207,6 +210,16 @@ function factsLine(summary: Summary): string {
   );
 }
 
+/** Where the page's figures come from: the tables from summary.json, but the latency chart from timings.json. */
+function sourcesLine(charts: readonly DrawnChart[]): string {
+  const latency = charts.some((c) => c.name === 'latency');
+  return (
+    "Written by pacebench from this folder's files: the tables' figures are in summary.json; the charts draw the cases of cases.csv " +
+    `(the paired chart and the crosses of fill against spend, summary.json's intervals)${latency ? ', and the latency chart timings.json, the only figures not in summary.json' : ''}. ` +
+    'Each chart is also in charts/ as an SVG file.'
+  );
+}
+
 /** The report page of one run. */
 export function reportHtml(summary: Summary, charts: readonly DrawnChart[], notes: readonly string[] = []): string {
   return page(`pacebench · ${summary.scenario}`, [
@@ -221,7 +234,7 @@ export function reportHtml(summary: Summary, charts: readonly DrawnChart[], note
     '<h2>Charts</h2>',
     ...chartFigures(charts),
     ...notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`),
-    '<footer>Written by pacebench from this folder\'s summary.json, cases.csv and timings.json; every figure above is in summary.json. Each chart is also in charts/ as an SVG file.</footer>',
+    `<footer>${escapeHtml(sourcesLine(charts))}</footer>`,
     `<script type="application/json" id="summary-data">${inlineJson(summary)}</script>`,
   ].filter((line) => line !== ''));
 }

@@ -22,6 +22,11 @@ export const ROLE_COLOURS: Readonly<Record<Role, string>> = {
 
 const ROLES: readonly Role[] = ['winner', 'defaults', 'winner = defaults', 'survived', 'dropped'];
 
+/** The id of the configuration the report puts forward (`report.winner`, not merely the best in sample). */
+export function winnerIdOf(report: TuneReport): number {
+  return report.configurations.find((c) => c.spec === report.winner.spec)?.id ?? -1;
+}
+
 export function roleOf(c: ConfigSummary, winnerId: number): Role {
   const winner = c.id === winnerId;
   if (winner && c.is_default) return 'winner = defaults';
@@ -58,7 +63,7 @@ export interface ProfilePoint {
 
 /** One point per configuration, for the parameter `key`. */
 export function profilePoints(report: TuneReport, key: string): ProfilePoint[] {
-  const winnerId = report.configurations[0]?.id ?? -1;
+  const winnerId = winnerIdOf(report);
   const longest = Math.max(0, ...report.configurations.map((c) => c.overall.cases));
   const defaults = report.configurations.find((c) => c.is_default)?.overall ?? null;
   return report.configurations.flatMap((c) => {
@@ -108,7 +113,7 @@ export interface ParetoPoint {
 
 /** Every configuration, and the front's points in order of invitations (the line that joins them). */
 export function paretoPoints(report: TuneReport): { points: ParetoPoint[]; front: ParetoPoint[] } {
-  const winnerId = report.configurations[0]?.id ?? -1;
+  const winnerId = winnerIdOf(report);
   const longest = Math.max(0, ...report.configurations.map((c) => c.overall.cases));
   const defaults = report.configurations.find((c) => c.is_default)?.overall ?? null;
   const points = report.configurations.map((c) => {

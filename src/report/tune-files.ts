@@ -8,6 +8,7 @@ import type { ConfigSummary } from '../tune/study.ts';
 import { escapeCell, fixed, money, signed, signedMoney } from './format.ts';
 import { ci, pairedVerdict } from './markdown.ts';
 import { counted } from '../words.ts';
+import { commandBlocks, headlineParagraphs } from './tune-headline.ts';
 
 export function tuneJson(report: TuneReport): string {
   // Intervals on one line, as in summary.json, so diffs of two runs stay readable.
@@ -37,6 +38,22 @@ export function configsCsv(report: TuneReport): string {
 
 const MAX_TABLE_ROWS = 40;
 
+/**
+ * The ranking's rows in groups of the same cases, in order: survivors (every case the race ran),
+ * then each drop. A mean over a race's first 20 cases is not comparable with one over 150.
+ */
+export function caseGroups(configs: readonly ConfigSummary[]): { first: number; cases: number; title: string }[] {
+  const out: { first: number; cases: number; title: string }[] = [];
+  for (const c of configs) {
+    const last = out.at(-1);
+    if (last !== undefined && last.cases === c.overall.cases) continue;
+    const n = c.overall.cases;
+    const title = c.status === 'survived' ? `ran all ${n} cases` : `dropped after ${n} cases: means over those ${n} only`;
+    out.push({ first: c.id, cases: n, title });
+  }
+  return out;
+}
+
 function verdictWord(c: ConfigSummary): string {
   if (c.vs_defaults === null) return 'reference';
   return pairedVerdict(c.vs_defaults.value_diff);
@@ -61,15 +78,13 @@ function profileChart(profile: { key: string; points: { x: number; value: number
 export function tuneMarkdown(report: TuneReport): string {
   const out: string[] = [];
   const scen = report.scenarios.map((s) => `${s.name} (${counted(s.cases, 'case')})`).join(', ');
-  const winner = report.configurations[0];
   out.push(`# Tuning ${report.engine}`, '');
   out.push(
     `${report.configurations_evaluated} configurations of \`${report.engine}\` by ${report.method === 'race' ? 'racing' : `${report.method} search`} on ${scen}; ` +
       `objective: mean ${report.objective} per case; ${report.replicates === 1 ? '' : `${report.replicates} replicates of every case; `}seed ${report.seed}, holdout seed ${report.holdout_seed}.`,
     '',
   );
-  out.push(`**Winner:** \`${report.winner.spec}\``, '');
-  out.push('```', `pacebench backtest --engines ${report.winner.spec} --scenario ${report.scenarios[0]?.name ?? 'SCENARIO'}`, '```', '');
+  for (const p of headlineParagraphs(report)) out.push(p, '');
   const y = report.yardstick;
   if (y !== undefined) {
     out.push(
@@ -77,10 +92,10 @@ export function tuneMarkdown(report: TuneReport): string {
       '',
     );
   }
-  if (winner?.is_default === true) out.push('The defaults ranked first: tuning found nothing better in this space.', '');
   for (const e of report.edges) {
     out.push(`**On the edge:** ${e.key}=${e.value} is the ${e.side === 'low' ? 'lowest' : 'highest'} value searched; the best may lie beyond it.`, '');
   }
+  out.push(...commandBlocks(report));
 
   out.push('## Evaluations', '');
   const saved = report.full_evaluations === 0 ? 0 : 1 - report.evaluations / report.full_evaluations;
@@ -109,10 +124,20 @@ export function tuneMarkdown(report: TuneReport): string {
       (report.method === 'race' ? 'Survivors come first; the dropped follow, those that lasted longer first.' : ''),
     '',
   );
+  const groups = caseGroups(report.configurations.slice(0, MAX_TABLE_ROWS));
+  if (groups.length > 1) {
+    out.push(
+      'A race drops configurations after different numbers of cases, so the rows come in groups by the cases they ran: means and ranks compare within a group only (the same cases). ' +
+        'Across groups, compare the Δ columns, each paired with the defaults over the rows\' own cases.',
+      '',
+    );
+  }
   out.push('| rank | configuration | cases | value | fill rate | invited | regret | Δ value vs defaults | Δ fill rate | Δ invited | verdict |');
   out.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   const shown = report.configurations.slice(0, MAX_TABLE_ROWS);
   for (const c of shown) {
+    const group = groups.length > 1 ? groups.find((g) => g.first === c.id) : undefined;
+    if (group !== undefined) out.push(`| | **${escapeCell(group.title)}** | | | | | | | | | |`);
     const name = `\`${escapeCell(c.spec)}\`${c.is_default ? ' (defaults)' : ''}${c.pareto ? ' ◆' : ''}`;
     const cases = c.status === 'dropped' ? `${c.overall.cases} (dropped)` : String(c.overall.cases);
     const vs = c.vs_defaults;

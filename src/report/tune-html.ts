@@ -8,7 +8,9 @@ import type { ConfigSummary, Figures, VsDefaults } from '../tune/study.ts';
 import { fixed, money, moneyFacts, percent, signed, signedMoney } from './format.ts';
 import { chartFigures, escapeHtml, figure, interval, page, swatch, table, type DrawnChart } from './html.ts';
 import { pairedVerdict } from './markdown.ts';
-import { roleOf, ROLE_COLOURS } from './tune-charts.ts';
+import { roleOf, ROLE_COLOURS, winnerIdOf } from './tune-charts.ts';
+import { caseGroups } from './tune-files.ts';
+import { headlineParagraphs, inlineHtml } from './tune-headline.ts';
 import { counted } from '../words.ts';
 
 /** Rows of the ranking shown at most; tune.json and configs.csv hold them all. */
@@ -34,32 +36,45 @@ function vsCells(prefix: string, d: VsDefaults | null): string[] {
   ];
 }
 
+/** A spec that may break after each `:` when the table is wider than the window. */
+function specCode(spec: string): string {
+  return `<code class="spec">${escapeHtml(spec).replace(/:/g, ':<wbr>')}</code>`;
+}
+
 function row(attrs: string, cells: readonly string[]): string {
   return `<tr ${attrs}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
 }
 
 function rankingTable(report: TuneReport): string[] {
-  const winnerId = report.configurations[0]?.id ?? -1;
+  const winnerId = winnerIdOf(report);
   const shown = report.configurations.slice(0, MAX_HTML_ROWS);
   const heads = ['rank', 'configuration', 'cases', 'value', 'fill rate', 'invited', 'regret', 'Δ value vs defaults [95 % CI]', 'Δ fill rate [95 % CI]', 'Δ invited [95 % CI]', 'on value', 'status', 'front'];
-  const status = (c: ConfigSummary): string => (c.status === 'survived' ? 'survived' : `dropped after ${c.dropped_after ?? '?'} cases`);
+  // Rows in groups of the same cases when a race dropped some early: means compare within a group only.
+  const found = caseGroups(shown);
+  const groups = found.length > 1 ? found : [];
+  // Short, so the table fits a 1 280 px window: the cases column and the group rows say how long each lasted.
+  const status = (c: ConfigSummary): string => (c.status === 'survived' ? 'survived' : `dropped at ${c.dropped_after ?? '?'}`);
   return [
     ...table(
       'configurations',
       heads,
-      shown.map((c) =>
+      shown.flatMap((c) => [
+        ...groups.filter((g) => g.first === c.id).map((g) => `<tr class="group"><th colspan="${heads.length}" scope="rowgroup">${escapeHtml(g.title)}</th></tr>`),
         row(`data-config="${c.id}"`, [
           String(c.rank),
-          `${swatch(ROLE_COLOURS[roleOf(c, winnerId)])}<code>${escapeHtml(c.spec)}</code>${c.is_default ? ' (defaults)' : ''}`,
+          `${swatch(ROLE_COLOURS[roleOf(c, winnerId)])}${specCode(c.spec)}${c.is_default ? ' (defaults)' : ''}`,
           ...figureCells('overall', c.overall),
           ...vsCells('vs_defaults', c.vs_defaults),
           escapeHtml(status(c)),
           c.pareto ? '✓' : '',
         ]),
-      ),
+      ]),
     ),
     report.configurations.length > shown.length
       ? `<p class="note">The first ${shown.length} of ${report.configurations.length} configurations; tune.json and configs.csv hold them all.</p>`
+      : '',
+    groups.length > 0
+      ? '<p class="note">A race drops configurations after different numbers of cases, so the rows come in groups by the cases they ran: means and ranks compare within a group only. Across groups, compare the Δ columns, each paired with the defaults over the row\'s own cases.</p>'
       : '',
     '<p class="note">Means per case over the cases each configuration ran; Δ columns are paired differences against the defaults over the same cases, with 95 % bootstrap intervals over cases. <em>Front</em>: on the Pareto front of fill rate against invitations.</p>',
   ];
@@ -100,14 +115,24 @@ function factsLine(report: TuneReport): string {
   );
 }
 
+/** The commands of tune.md's headline, as preformatted blocks. */
+function commandsHtml(report: TuneReport): string[] {
+  const block = (lines: readonly string[]): string => `<pre><code>${escapeHtml(lines.join('\n'))}</code></pre>`;
+  return [
+    ...(report.backtest_commands.length > 0 ? [`<p>Try the winner on ${report.backtest_commands.length === 1 ? 'the scenario' : 'each scenario'}:</p>`, block(report.backtest_commands)] : []),
+    '<p>Rerun this study (every scenario, the seeds, the method and its parameters):</p>',
+    block([report.command]),
+  ];
+}
+
 /** The report page of a tuning run. */
 export function tuneHtml(report: TuneReport, charts: readonly DrawnChart[]): string {
-  const winner = report.configurations[0];
   return page(`pacebench · tune ${report.engine}`, [
     `<h1>pacebench · tuning <code>${escapeHtml(report.engine)}</code></h1>`,
     `<p class="facts">${escapeHtml(factsLine(report))}</p>`,
-    `<p><strong>Winner:</strong> <code id="winner">${escapeHtml(report.winner.spec)}</code>${winner?.is_default === true ? ' (the defaults: tuning found nothing better in this space)' : ''}</p>`,
+    ...headlineParagraphs(report).map((p, i) => `<p${i === 0 ? ' class="headline"' : ''}>${i === 0 ? inlineHtml(p).replace('<code>', '<code id="winner">') : inlineHtml(p)}</p>`),
     ...report.edges.map((e) => `<p class="note"><strong>On the edge:</strong> ${escapeHtml(`${e.key}=${e.value}`)} is the ${e.side === 'low' ? 'lowest' : 'highest'} value searched; the best may lie beyond it.</p>`),
+    ...commandsHtml(report),
     '<h2>Holdout</h2>',
     ...holdoutTable(report),
     '<h2>Charts</h2>',

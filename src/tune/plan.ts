@@ -6,6 +6,7 @@
 import { UserError } from '../errors.ts';
 import type { ParamSpec } from '../engines/types.ts';
 import type { Money } from '../scenario/money.ts';
+import { backtestCommands, chooseWinner, studyCommand, type StudyArguments } from './headline.ts';
 import { DEFAULT_RACE, type Objective, type RaceResult, type RaceSettings, type Racer } from './race.ts';
 import { winnerEdges, type Method, type TuneReport } from './report.ts';
 import { defaultPoint, gridPoints, pointKey, pointSpec, randomPoints, type Point, type Space } from './space.ts';
@@ -78,15 +79,30 @@ export interface StudyFacts {
   readonly configurations: readonly ConfigSummary[];
   readonly holdout: readonly HoldoutEntry[];
   readonly yardstick?: TuneReport['yardstick'];
+  /** The command line's arguments as given, for the command that reruns the study. */
+  readonly given: Pick<StudyArguments, 'engine' | 'params' | 'scenarios' | 'budget' | 'block'>;
 }
 
 /** `tune.json`'s content: what a tuning run found. */
 export function tuneReport(f: StudyFacts): TuneReport {
   const space = f.space.dimensions.map((d) => ({ key: d.key, integer: d.integer, default: d.default, low: d.low, high: d.high, values: d.values }));
-  const winner = f.configurations[0];
-  if (winner === undefined) throw new Error('no configuration was evaluated');
+  const best = f.configurations[0];
+  if (best === undefined) throw new Error('no configuration was evaluated');
+  const { winner, basis } = chooseWinner(f.configurations, f.holdout);
+  const command = studyCommand({
+    ...f.given,
+    method: f.method,
+    objective: f.objective,
+    seed: f.seed,
+    holdoutSeed: f.holdoutSeed,
+    replicates: f.replicates,
+    bootstrap: f.bootstrap,
+    maxCalls: f.maxCalls,
+    money: f.money,
+  });
   return {
-    schema_version: 1,
+    // 2: the winner is what held on the holdout; best_in_sample, winner_basis and command added.
+    schema_version: 2,
     engine: f.engine,
     method: f.method,
     objective: f.objective,
@@ -118,6 +134,10 @@ export function tuneReport(f: StudyFacts): TuneReport {
     evaluations: f.race.evaluations,
     full_evaluations: f.racers * f.totalCases,
     winner: { spec: winner.spec, params: winner.params },
+    winner_basis: basis,
+    best_in_sample: { spec: best.spec, params: best.params },
+    command,
+    backtest_commands: basis === 'held' ? backtestCommands(winner.spec, f.given.scenarios, f.money) : [],
     edges: winnerEdges(space, winner.params, f.engineParams),
     configurations: f.configurations,
     holdout: f.holdout,

@@ -2,6 +2,7 @@
  * What a tuning run found (`tune.json`'s shape) and the figures drawn from it. Pure: the
  * files that show it (tune.json, tune.md, configs.csv, report.html) are written by report/.
  */
+import type { WinnerBasis } from './headline.ts';
 import type { Objective, RaceRound } from './race.ts';
 import type { ConfigSummary, Figures, HoldoutEntry } from './study.ts';
 
@@ -47,7 +48,18 @@ export interface TuneReport {
   /** Case-evaluations (a configuration on a case) spent in sample, and what evaluating every configuration on every case costs. */
   readonly evaluations: number;
   readonly full_evaluations: number;
+  /**
+   * The configuration put forward: the best in sample among those whose gain over the defaults
+   * held on the holdout; the defaults when they ranked first or when none held (`winner_basis`).
+   */
   readonly winner: { readonly spec: string; readonly params: Readonly<Record<string, number>> };
+  readonly winner_basis: WinnerBasis;
+  /** The configuration ranked first in sample, which may not have held on the holdout. */
+  readonly best_in_sample: { readonly spec: string; readonly params: Readonly<Record<string, number>> };
+  /** The `pacebench tune` command that reruns this study. */
+  readonly command: string;
+  /** Backtests of the winner, one per scenario; none when the defaults stay. */
+  readonly backtest_commands: readonly string[];
   /** The winner's parameters that sit on the edge of the range searched, where the engine allows further: the best may lie beyond. */
   readonly edges: readonly { readonly key: string; readonly value: number; readonly side: 'low' | 'high' }[];
   readonly configurations: readonly ConfigSummary[];

@@ -160,8 +160,36 @@ async function run(): Promise<void> {
       await smallPage.screenshot({ path: path.resolve(readmeImage), fullPage: true });
       await small.close();
     }
+    await tunePageFits(browser);
   } finally {
     await browser.close();
+  }
+}
+
+/**
+ * A tuning report's page at a 1 280 × 800 window: nothing wider than the window, no table wider
+ * than its box (a race's long ranking with long specs once was cut off on the right).
+ */
+async function tunePageFits(browser: Awaited<ReturnType<typeof chromium.launch>>): Promise<void> {
+  const out = path.join(mkdtempSync(path.join(tmpdir(), 'pacebench-browser-tune-')), 'tune');
+  const peak = path.join(import.meta.dirname, '..', 'fixtures', 'tune-peak');
+  const args = ['tune', '--engine', 'stoch-constraint', '--param', 'quantile=0..0.5:0.05', '--param', 'draws=3,8,15,30', '--scenarios', peak, '--out', out, '--workers', '2'];
+  const code = await main(args, { stdout: () => {}, stderr: () => {}, progress: false, now: () => performance.now(), cwd: process.cwd() });
+  check('tune exits 0', code === 0, String(code));
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, serviceWorkers: 'block' });
+  try {
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(path.join(out, 'report.html')).href, { waitUntil: 'load' });
+    const fit = {
+      page: await page.$eval('html', (h) => h.scrollWidth),
+      window: 1280,
+      tables: await page.$$eval('.table-wrap', (wraps) => wraps.map((w) => w.scrollWidth - w.clientWidth)),
+    };
+    check(`tune page fits 1280 px: ${fit.page} px wide`, fit.page <= fit.window);
+    check('every table of the tune page fits its box', fit.tables.every((over) => over <= 0), fit.tables.join(', '));
+    await page.screenshot({ path: path.join(out, 'report.png'), fullPage: true });
+  } finally {
+    await context.close();
   }
 }
 

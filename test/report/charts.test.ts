@@ -7,6 +7,7 @@ import { ENGINE_NAMES } from '../../src/engines/registry.ts';
 import { CHART_NAMES, reportCharts } from '../../src/report/charts.ts';
 import { deadlineCurve, forestRows, latencyPoints, spendMeans, spendPoints, valueBoxes, winCells, type CurvePoint } from '../../src/report/charts/data.ts';
 import { engineColours, OKABE_ITO, ORACLE_COLOUR } from '../../src/report/charts/palette.ts';
+import { spendChart } from '../../src/report/charts/specs.ts';
 import { ORACLE, type CaseRow } from '../../src/score/rows.ts';
 import type { Summary } from '../../src/score/summary.ts';
 import { memoryIo, TINY, backtestOptions } from '../helpers.ts';
@@ -205,5 +206,31 @@ describe('colours', () => {
 describe('the registry', () => {
   it('names the charts/ files users see, in the page\'s order: renaming one is a change users see', () => {
     expect(CHART_NAMES).toEqual(['deadline', 'fill-vs-spend', 'value', 'regret-split', 'paired', 'win-rates', 'latency']);
+  });
+});
+
+describe('fill against spend, as a reader sees it', () => {
+  // The spec as plain data: its title, its shared encoding and its layers' colour channels.
+  type Shape = { title: { text: string; subtitle: string }; encoding?: { y?: { field: string } }; layer: { encoding: { color?: { legend?: unknown } } }[] };
+  const shape = (chart: { spec: unknown }) => chart.spec as Shape;
+
+  it('names each engine in a legend: no layer takes it away', () => {
+    const engines = summary.engines.map((e) => e.engine);
+    const rows = run.rows.map((r, i) => (i === 0 ? { ...r, fill_rate: 0.5 } : r));
+    const spec = shape(spendChart({ summary, rows, timings: null }, engines));
+    expect(spec.title.text).toBe('Fill rate against share of the pool invited');
+    const colours = spec.layer.map((l) => l.encoding.color);
+    expect(colours.every((c) => c !== undefined && c.legend !== null)).toBe(true);
+  });
+
+  it('draws the share invited per engine, and says why, when no case differs in fill rate', () => {
+    const engines = summary.engines.map((e) => e.engine);
+    const rows = run.rows.map((r) => ({ ...r, fill_rate: 1 }));
+    const chart = spendChart({ summary, rows, timings: null }, engines);
+    const spec = shape(chart);
+    expect(spec.title.text).toBe('Share of the pool invited');
+    expect(spec.title.subtitle).toMatch(/^fill rate 100 % on every case of every engine, so not drawn/);
+    expect(spec.encoding?.y?.field).toBe('engine');
+    expect(chart.question).toMatch(/^Every case of every engine filled 100 % of its vacancies/);
   });
 });

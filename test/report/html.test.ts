@@ -44,6 +44,14 @@ describe('report.html of a backtest', () => {
     }
   });
 
+  it('says where its figures come from: the latency chart is timings.json\'s, not summary.json\'s', () => {
+    const html = read(dir, 'report.html');
+    const footer = html.slice(html.indexOf('<footer>'), html.indexOf('</footer>'));
+    expect(footer).not.toContain('every figure above is in summary.json');
+    expect(footer).toContain('the tables&#39; figures are in summary.json');
+    expect(footer).toContain('the latency chart timings.json');
+  });
+
   it('needs nothing from outside: no script, no remote reference, ids unique in the page', () => {
     const html = read(dir, 'report.html');
     expectSelfContained(html);
@@ -107,6 +115,8 @@ describe('merge and compare --html', () => {
     const out = path.join(root, 'merged');
     expect(await merge({ dirs, out, format: 'md', html: true }, memoryIo())).toBe(0);
     expect(read(out, 'report.html')).toContain('No decision-latency chart');
+    const merged = read(out, 'report.html');
+    expect(merged.slice(merged.indexOf('<footer>'), merged.indexOf('</footer>'))).not.toContain('timings.json');
     expect(existsSync(path.join(out, 'charts', 'latency.svg'))).toBe(false);
     expect(existsSync(path.join(out, 'charts', 'paired.svg'))).toBe(true);
   }, 60_000);

@@ -4,7 +4,7 @@
  * the registry's (../charts.ts).
  */
 import { ORACLE } from '../../score/rows.ts';
-import { deadlineCurve, forestRows, latencyPoints, spendMeans, spendPoints, splitSegments, valueBoxes, winCells, type ChartInput, type ForestRow, type LatencyPoint } from './data.ts';
+import { deadlineCurve, forestRows, latencyPoints, spendMeans, spendPoints, splitSegments, valueBoxes, winCells, type ChartInput, type ForestRow, type LatencyPoint, type SpendMean, type SpendPoint } from './data.ts';
 import { colourChannel, engineColour, HEIGHT, WIDTH, type Chart } from './theme.ts';
 
 const quantitative = (field: string) => ({ field, type: 'quantitative' as const });
@@ -32,12 +32,23 @@ export function deadlineChart(input: ChartInput, engines: readonly string[]): Ch
   };
 }
 
+/**
+ * Fill against spend: each case a dot at (share of the pool invited, fill rate), each engine's
+ * mean a cross with its intervals. When no case of any engine differs in fill rate (every
+ * opening filled, as on cold_start), a fill axis would be one flat line of dots: the chart then
+ * gives each engine its own row and draws the share invited alone, saying why in its subtitle.
+ */
 export function spendChart(input: ChartInput, engines: readonly string[]): Chart {
   const { points, stride } = spendPoints(input.rows, engines);
   const means = spendMeans(input.rows, input.summary);
   const sampled = stride > 1 ? `; every ${stride}th case drawn` : '';
-  // The three marks of each engine's cross: its two intervals and its mean.
-  const meanLayer = <M extends object, E extends object>(mark: M, encoding: E) => ({ data: { values: means }, mark, encoding: { ...encoding, color: engineColour(engines, false) } });
+  const fills = new Set(input.rows.filter((r) => engines.includes(r.engine)).map((r) => r.fill_rate));
+  if (fills.size === 1) return spendStrip(points, means, engines, [...fills][0] ?? 0, sampled);
+  // The three marks of each engine's cross: its two intervals and its mean. Every layer keeps
+  // the engine legend: one layer without it would take the merged legend away from all.
+  // Its symbols drawn solid, not as faint as the dots.
+  const colour = { ...engineColour(engines), legend: { symbolOpacity: 1 } };
+  const meanLayer = <M extends object, E extends object>(mark: M, encoding: E) => ({ data: { values: means }, mark, encoding: { ...encoding, color: colour } });
   const interval = { type: 'rule' as const, strokeWidth: 2.5 };
   return {
     title: 'Fill against spend',
@@ -53,12 +64,35 @@ export function spendChart(input: ChartInput, engines: readonly string[]): Chart
           encoding: {
             x: { field: 'invited_share', type: 'quantitative', title: 'share of the pool invited (%)', axis: { format: '.0%' } },
             y: { field: 'fill_shown', type: 'quantitative', title: 'fill rate (%)', axis: { format: '.0%' }, scale: { domain: [-0.02, 1.02], nice: false } },
-            color: engineColour(engines),
+            color: colour,
           },
         },
         meanLayer(interval, { x: quantitative('invited_lo'), x2: { field: 'invited_hi' }, y: quantitative('fill_rate') }),
         meanLayer(interval, { x: quantitative('invited_share'), y: quantitative('fill_lo'), y2: { field: 'fill_hi' } }),
         meanLayer({ type: 'point' as const, shape: 'cross', size: 160, filled: true, stroke: '#ffffff', strokeWidth: 1 }, { x: quantitative('invited_share'), y: quantitative('fill_rate') }),
+      ],
+    },
+  };
+}
+
+/** The spend chart when fill rate does not vary: a row per engine (named on its axis), share invited across. */
+function spendStrip(points: readonly SpendPoint[], means: readonly SpendMean[], engines: readonly string[], fill: number, sampled: string): Chart {
+  const shown = engines.filter((e) => points.some((p) => p.engine === e));
+  const y = { field: 'engine', type: 'nominal' as const, title: null, sort: shown };
+  const x = (field: string, title?: string) => ({ field, type: 'quantitative' as const, ...(title === undefined ? {} : { title, axis: { format: '.0%' } }) });
+  const filled = `${Math.round(fill * 1000) / 10} %`;
+  return {
+    title: 'Fill against spend',
+    question: `Every case of every engine filled ${filled} of its vacancies, so fill rate cannot tell the engines apart: how much of the pool does each spend for it? Dots are cases, crosses the engine's mean with its 95 % interval.`,
+    spec: {
+      title: { text: 'Share of the pool invited', subtitle: `fill rate ${filled} on every case of every engine, so not drawn; dots: cases; crosses: means, 95 % intervals${sampled}` },
+      width: WIDTH,
+      height: { step: 34 },
+      encoding: { y },
+      layer: [
+        { data: { values: points }, mark: { type: 'circle', size: 14, opacity: 0.35 }, encoding: { x: x('invited_share', 'share of the pool invited (%)'), color: engineColour(engines, false) } },
+        { data: { values: means }, mark: { type: 'rule', strokeWidth: 2.5 }, encoding: { x: x('invited_lo'), x2: { field: 'invited_hi' }, color: engineColour(engines, false) } },
+        { data: { values: means }, mark: { type: 'point', shape: 'cross', size: 160, filled: true, stroke: '#ffffff', strokeWidth: 1 }, encoding: { x: x('invited_share'), color: engineColour(engines, false) } },
       ],
     },
   };
