@@ -73,10 +73,10 @@ function engineRow(e: EngineSummary): string {
  * per engine with intervals, the paired comparison, the win rates, faults and two charts
  * that GitHub renders.
  */
-export function summaryMarkdown(summary: Summary): string {
+export function summaryMarkdown(summary: Summary, title: string = summary.scenario): string {
   const p = summary.params;
   const out: string[] = [];
-  out.push(`## pacebench · \`${summary.scenario}\``, '');
+  out.push(`## pacebench · \`${title}\``, '');
   if (summary.description !== '') out.push(`> ${summary.description}`, '');
   const reps = summary.replicates === 1 ? '1 replicate' : `${summary.replicates} replicates`;
   out.push(
