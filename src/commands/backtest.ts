@@ -6,7 +6,7 @@ import { UserError } from '../errors.ts';
 import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
 import { DEFAULT_BASELINE, ENGINE_NAMES } from '../engines/registry.ts';
 import { checkRemotes, closeRemotes } from '../engines/remotes.ts';
-import { parseEngineList, splitEngineList } from '../engines/spec.ts';
+import { isRemoteSpec, parseEngineList, splitEngineList } from '../engines/spec.ts';
 import type { ChartRenderer } from '../report/charts-loader.ts';
 import { factsOf, type RunRecord } from '../report/run.ts';
 import { buildTimings, timingsJson } from '../report/timings.ts';
@@ -16,7 +16,7 @@ import { TraceFileWriter, traceTargetProblem } from '../trace/write.ts';
 import { readScenario, reportFolderName, scenarioTitle } from '../scenario/read.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Money } from '../scenario/money.ts';
-import { alwaysFaulted, type CaseRow } from '../score/rows.ts';
+import { faultTallies, tooManyFaults, type CaseRow } from '../score/rows.ts';
 import { summarize, type Summary } from '../score/summary.ts';
 import { planUnits, type RunConfig } from '../sim/run.ts';
 import { estimateMemory, memoryProblem, type MemoryLimits } from '../sim/memory.ts';
@@ -163,6 +163,27 @@ function checkSameScenario(given: string, dir: string, title: string): void {
   }
 }
 
+/**
+ * On stderr, each engine whose faults a reader must not miss: every case; a share of 5 % or
+ * more (`tooManyFaults`, also flagged in summary.md); and any fault at all of a remote engine,
+ * since a service that refuses connections or times out midway is a broken run, not a
+ * property of the engine.
+ */
+function warnOfFaults(rows: readonly CaseRow[], engines: readonly ResolvedEngine[], io: Io): void {
+  const remote = new Set(engines.filter((e) => isRemoteSpec(e.spec.ref)).map((e) => e.label));
+  for (const e of faultTallies(rows)) {
+    if (e.first === null) continue;
+    const share = `${e.faults} of ${e.cases} case${e.cases === 1 ? '' : 's'} (${((100 * e.faults) / e.cases).toFixed(e.faults * 10 < e.cases ? 1 : 0)} %)`;
+    if (e.faults === e.cases) {
+      io.stderr(`pacebench: warning: every case of ${e.engine} (${e.cases}) ended in a fault, its figures measure nothing; the first: ${e.first}\n`);
+    } else if (tooManyFaults(e.faults, e.cases)) {
+      io.stderr(`pacebench: warning: ${e.engine} faulted on ${share}, its figures describe the faults as much as the engine; the first: ${e.first}\n`);
+    } else if (remote.has(e.engine)) {
+      io.stderr(`pacebench: warning: ${e.engine}, a service, faulted on ${share}; a service should answer every call; the first: ${e.first}\n`);
+    }
+  }
+}
+
 export function processMemoryLimits(): MemoryLimits {
   return { heapBytes: getHeapStatistics().heap_size_limit, machineBytes: totalmem() };
 }
@@ -299,9 +320,7 @@ async function runBacktest(
   } else {
     io.stdout(markdown);
   }
-  for (const e of alwaysFaulted(rows)) {
-    io.stderr(`pacebench: warning: every case of ${e.engine} (${e.cases}) ended in a fault, its figures measure nothing; the first: ${e.first}\n`);
-  }
+  warnOfFaults(rows, engines, io);
   if (result.stopped > 0) {
     io.stderr(`${result.stopped === 1 ? '1 engine call' : `${result.stopped} engine calls`} hung or ended ${result.stopped === 1 ? 'its thread and was' : 'their threads and were'} stopped; see the faults in the report\n`);
   }

@@ -1,3 +1,4 @@
+import { ORACLE, tooManyFaults } from '../score/rows.ts';
 import type { EngineSummary, Interval, Summary } from '../score/summary.ts';
 import { SUMMARY_COLUMNS } from './columns.ts';
 import { escapeCell, fixed, money, moneyFacts, percent, signed, signedMoney } from './format.ts';
@@ -69,6 +70,24 @@ function engineRow(e: EngineSummary): string {
 }
 
 /**
+ * A line under the table for each engine that faulted on too many cases (`tooManyFaults`):
+ * its row looks like any other, and the Faults section is far below.
+ */
+function faultWarningLines(summary: Summary): string[] {
+  const rows = summary.cases * summary.replicates;
+  const flagged = summary.engines.filter((e) => e.engine !== ORACLE && tooManyFaults(e.faults, rows));
+  if (flagged.length === 0) return [];
+  return [
+    '',
+    ...flagged.map(
+      (e) =>
+        `**Warning: \`${escapeCell(e.engine)}\` faulted on ${e.faults} of ${rows} cases (${percent(e.faults / rows)}).** ` +
+        'Its figures describe the faults as much as the engine (a faulted case is scored as it stood); the first faults are under *Faults* below.',
+    ),
+  ];
+}
+
+/**
  * `summary.md`: what a reviewer reads in ten seconds. The scenario and parameters, one row
  * per engine with intervals, the paired comparison, the win rates, faults and two charts
  * that GitHub renders.
@@ -89,6 +108,7 @@ export function summaryMarkdown(summary: Summary, title: string = summary.scenar
     `| ${SUMMARY_COLUMNS.map((c) => (c.align === 'left' ? '---' : '---:')).join(' | ')} |`,
   );
   for (const e of summary.engines) out.push(`| ${engineRow(e)} |`);
+  out.push(...faultWarningLines(summary));
   out.push(
     '',
     `Means per case; intervals are 95 % bootstrap intervals over cases${summary.replicates > 1 ? ' (each case resampled with all its replicates)' : ''}. ` +
