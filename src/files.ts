@@ -97,7 +97,9 @@ function listen(): void {
   for (const s of SIGNALS) {
     const h = (): void => onSignal(s);
     handlers.set(s, h);
-    process.on(s, h);
+    // First in line: a command's own `process.once` listener is removed as it is called, so
+    // only before it can this one see that someone else handles the signal.
+    process.prependListener(s, h);
   }
   process.on('exit', removeTemporaries);
 }
