@@ -21,6 +21,7 @@ import { reportCommand } from './commands/report.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tuneCommand } from './commands/tune.ts';
 import { UserError } from './errors.ts';
+import { fileSystemFailure } from './files.ts';
 import { hostEngines } from './sim/guard.ts';
 import { defaultWorkers } from './sim/workers.ts';
 
@@ -138,6 +139,13 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     if (error instanceof UserError) {
       io.stderr(`pacebench: ${error.message}\n`);
       return error.exitCode;
+    }
+    // A file that could not be read or written is the user's place or the machine's state,
+    // never a bug: one line, no stack trace.
+    const failure = fileSystemFailure(error);
+    if (failure !== null) {
+      io.stderr(`pacebench: ${failure.message}\n`);
+      return failure.exitCode;
     }
     io.stderr(`pacebench: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
@@ -5,16 +6,17 @@ import { UserError } from '../errors.ts';
 import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
 import { DEFAULT_BASELINE, ENGINE_NAMES } from '../engines/registry.ts';
 import { checkRemotes, closeRemotes } from '../engines/remotes.ts';
-import { parseEngineList, splitEngineList } from '../engines/spec.ts';
+import { isRemoteSpec, parseEngineList, splitEngineList } from '../engines/spec.ts';
 import type { ChartRenderer } from '../report/charts-loader.ts';
 import { factsOf, type RunRecord } from '../report/run.ts';
 import { buildTimings, timingsJson } from '../report/timings.ts';
 import { checkReportTarget, reportFolderFiles, writeReportFolder } from '../report/folder.ts';
+import { REPORT_MARKER } from '../report/write.ts';
 import { TraceFileWriter, traceTargetProblem } from '../trace/write.ts';
-import { readScenario } from '../scenario/read.ts';
+import { readScenario, reportFolderName, scenarioTitle } from '../scenario/read.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Money } from '../scenario/money.ts';
-import { alwaysFaulted, type CaseRow } from '../score/rows.ts';
+import { faultTallies, tooManyFaults, type CaseRow } from '../score/rows.ts';
 import { summarize, type Summary } from '../score/summary.ts';
 import { planUnits, type RunConfig } from '../sim/run.ts';
 import { estimateMemory, memoryProblem, type MemoryLimits } from '../sim/memory.ts';
@@ -124,6 +126,7 @@ export function runRecord(
   return {
     schema_version: 1,
     scenario: scenario.name,
+    scenario_path: scenarioTitle(options.scenario) === scenario.name ? undefined : scenarioTitle(options.scenario),
     description: scenario.description,
     cases: scenario.cases.length,
     seed: options.seed,
@@ -141,6 +144,44 @@ export function runRecord(
     units,
     shard: options.shard === undefined ? null : { index: options.shard.index, count: options.shard.count },
   };
+}
+
+/**
+ * A default folder (no `--out`) replaces only a report of the same scenario: two scenarios
+ * whose folders share a name must not silently take turns in one report folder.
+ */
+function checkSameScenario(given: string, dir: string, title: string): void {
+  let earlier: unknown;
+  try {
+    const run = JSON.parse(readFileSync(path.join(dir, REPORT_MARKER), 'utf8')) as { scenario?: unknown; scenario_path?: unknown };
+    earlier = run.scenario_path ?? run.scenario;
+  } catch {
+    return;
+  }
+  if (typeof earlier === 'string' && earlier !== title) {
+    throw new UserError(`${given} holds the report of scenario ${earlier}, not ${title}; give --out for this one (or remove that folder)`);
+  }
+}
+
+/**
+ * On stderr, each engine whose faults a reader must not miss: every case; a share of 5 % or
+ * more (`tooManyFaults`, also flagged in summary.md); and any fault at all of a remote engine,
+ * since a service that refuses connections or times out midway is a broken run, not a
+ * property of the engine.
+ */
+function warnOfFaults(rows: readonly CaseRow[], engines: readonly ResolvedEngine[], io: Io): void {
+  const remote = new Set(engines.filter((e) => isRemoteSpec(e.spec.ref)).map((e) => e.label));
+  for (const e of faultTallies(rows)) {
+    if (e.first === null) continue;
+    const share = `${e.faults} of ${e.cases} case${e.cases === 1 ? '' : 's'} (${((100 * e.faults) / e.cases).toFixed(e.faults * 10 < e.cases ? 1 : 0)} %)`;
+    if (e.faults === e.cases) {
+      io.stderr(`pacebench: warning: every case of ${e.engine} (${e.cases}) ended in a fault, its figures measure nothing; the first: ${e.first}\n`);
+    } else if (tooManyFaults(e.faults, e.cases)) {
+      io.stderr(`pacebench: warning: ${e.engine} faulted on ${share}, its figures describe the faults as much as the engine; the first: ${e.first}\n`);
+    } else if (remote.has(e.engine)) {
+      io.stderr(`pacebench: warning: ${e.engine}, a service, faulted on ${share}; a service should answer every call; the first: ${e.first}\n`);
+    }
+  }
 }
 
 export function processMemoryLimits(): MemoryLimits {
@@ -185,9 +226,12 @@ async function runBacktest(
     money: options.money,
     engineTimeoutMs: options.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS,
   };
-  const dir = path.resolve(io.cwd, options.out ?? path.join('reports', scenario.name));
+  const title = scenarioTitle(options.scenario);
+  const given = options.out ?? path.join('reports', reportFolderName(options.scenario));
+  const dir = path.resolve(io.cwd, given);
   // Before any work: a run must not end by refusing to write, nor overwrite what it did not write.
-  checkReportTarget(options.out ?? path.join('reports', scenario.name), dir);
+  checkReportTarget(given, dir);
+  if (options.out === undefined) checkSameScenario(given, dir, title);
   if (options.trace !== undefined) {
     const traceProblem = traceTargetProblem(options.trace, path.resolve(io.cwd, options.trace), dir);
     if (traceProblem !== null) throw new UserError(traceProblem);
@@ -200,12 +244,12 @@ async function runBacktest(
   // A service that cannot be reached is bad input, found before any work.
   await checkRemotes(engines, options.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS);
   const tooBig = memoryProblem(need, Math.min(options.workers, Math.max(1, myUnits)), options.memoryLimits ?? processMemoryLimits(), options.replicates);
-  if (tooBig !== null) throw new UserError(`scenario ${scenario.name}: ${tooBig}`);
+  if (tooBig !== null) throw new UserError(`scenario ${title}: ${tooBig}`);
   const allUnits = planUnits(scenario, config);
   const mine = shardUnits(allUnits.length, options.shard);
   const units = mine.map((i) => allUnits[i]).filter((u) => u !== undefined);
 
-  const label = options.shard === undefined ? scenario.name : `${scenario.name} shard ${options.shard.index}/${options.shard.count}`;
+  const label = options.shard === undefined ? title : `${title} shard ${options.shard.index}/${options.shard.count}`;
   const progress = progressLine(io, label);
   const started = io.now();
   const traceFile = options.trace === undefined ? null : new TraceFileWriter(path.resolve(io.cwd, options.trace), units.length);
@@ -236,7 +280,7 @@ async function runBacktest(
 
   const caseCount = options.carryState ? units.length * scenario.cases.length : units.length;
   const timings = buildTimings({
-    scenario: scenario.name,
+    scenario: title,
     node: process.version,
     date: new Date().toISOString(),
     workers: options.workers,
@@ -276,9 +320,7 @@ async function runBacktest(
   } else {
     io.stdout(markdown);
   }
-  for (const e of alwaysFaulted(rows)) {
-    io.stderr(`pacebench: warning: every case of ${e.engine} (${e.cases}) ended in a fault, its figures measure nothing; the first: ${e.first}\n`);
-  }
+  warnOfFaults(rows, engines, io);
   if (result.stopped > 0) {
     io.stderr(`${result.stopped === 1 ? '1 engine call' : `${result.stopped} engine calls`} hung or ended ${result.stopped === 1 ? 'its thread and was' : 'their threads and were'} stopped; see the faults in the report\n`);
   }
@@ -302,7 +344,7 @@ export const backtestCommand = defineCommand({
       seed: seedOption('seed of every random stream, an integer from 0 to 2^53 − 1'),
       replicates: replicatesOption('independent replicates of every case (intervals still count cases, not replicates)'),
       workers: workersOption('worker threads (default and most: the machine\'s cores; 1 when an engine is a service on this machine); results do not depend on it'),
-      out: { alias: 'o', type: 'string', describe: 'report folder (default: reports/<scenario>/)' },
+      out: { alias: 'o', type: 'string', describe: 'report folder (default: reports/<name>/ for a shipped scenario, reports/<parent>.<folder>/ for a path)' },
       format: formatOption('what goes to stdout: the markdown summary or summary.json'),
       'carry-state': { type: 'boolean', default: false, describe: 'one engine instance plays every case of a replicate, in pools.csv order' },
       'max-calls': MAX_CALLS_OPTION,

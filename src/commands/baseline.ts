@@ -53,10 +53,17 @@ export async function baseline(options: BaselineOptions, io: Io, backtest: Backt
   // Every scenario and every folder checked first: a broken one must not leave the others
   // half regenerated.
   const problems: string[] = [];
+  // Each baseline in a folder named after its scenario, right under the root: a path
+  // (`../sc/crlf`, `/tmp/sc/crlf`) names the scenario, never where its baseline goes.
+  const folders = new Map<string, string>();
   for (const name of names) {
     try {
-      readScenario(name);
-      checkReportTarget(path.join(root, name), path.join(root, name));
+      const { scenario } = readScenario(name);
+      const out = path.join(root, scenario.name);
+      const taken = [...folders].find(([, f]) => f === out)?.[0];
+      if (taken !== undefined) throw new UserError(`${name}: its baseline would replace the one of ${taken} in ${out} (both scenarios are named ${scenario.name}); give one of them another folder name`);
+      folders.set(name, out);
+      checkReportTarget(out, out);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       problems.push(error.message);
@@ -64,7 +71,7 @@ export async function baseline(options: BaselineOptions, io: Io, backtest: Backt
   }
   if (problems.length > 0) throw new UserError([`no baseline was written:`, ...problems].join('\n'));
   for (const name of names) {
-    const out = path.join(root, name);
+    const out = folders.get(name) as string;
     await backtest(
       {
         scenario: name,
@@ -97,7 +104,7 @@ export function baselineCommand(backtest: Backtest) {
     describe: 'regenerate the committed baselines, reports/baseline/<scenario>/, from every shipped scenario',
     builder: (y) =>
       y.options({
-        scenarios: { type: 'string', array: true, describe: 'only these scenarios (default: all shipped)' },
+        scenarios: { type: 'string', array: true, describe: 'only these scenarios, names or folders (default: all shipped); each goes to <out>/<its name>/' },
         workers: workersOption('worker threads (default and most: the machine\'s cores)'),
         out: { type: 'string', describe: 'another folder than reports/baseline' },
       }),

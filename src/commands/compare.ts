@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
+import { holdTemporary, nearestExisting, unwritableReason, writeFailure } from '../files.ts';
 import { DEFAULT_TOLERANCE, compareRuns, comparisonMarkdown, missingOf, moneyProblem, regressionsOf, verdictLine, type RunSide, type ScenarioComparison } from '../report/compare.ts';
 import { parseCasesCsv } from '../report/csv.ts';
 import { parseSummary } from '../report/json.ts';
@@ -66,9 +67,10 @@ export function htmlTargetProblem(given: string, target: string): string | null 
       return `--html ${given}: exists and is not a comparison page pacebench wrote; choose another name`;
     }
   }
-  let parent = path.dirname(target);
-  while (!existsSync(parent) && path.dirname(parent) !== parent) parent = path.dirname(parent);
+  const parent = nearestExisting(path.dirname(target));
   if (!statSync(parent).isDirectory()) return `--html ${given}: cannot be created: ${parent} is a file, not a folder`;
+  const reason = unwritableReason(parent);
+  if (reason !== null) return `--html ${given}: cannot be created: nothing can be written in ${parent} (${reason})`;
   return null;
 }
 
@@ -154,13 +156,17 @@ async function writeComparisonPage(file: string, title: string, pages: readonly 
   });
   const html = compareHtml(title, sections, notes);
   // One file, not a report folder: written beside its name and renamed, touching nothing else there.
-  mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.tmp-${process.pid}`;
+  const release = holdTemporary(temp);
   try {
+    mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(temp, html);
     renameSync(temp, file);
+  } catch (error) {
+    throw writeFailure(error, `--html ${file}`);
   } finally {
     rmSync(temp, { force: true });
+    release();
   }
 }
 

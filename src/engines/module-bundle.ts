@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
+import { holdTemporary } from '../files.ts';
 
 /** Lets bundled CommonJS code `require` Node's built-ins from an ES module. */
 const REQUIRE_BANNER =
@@ -15,7 +16,8 @@ const bundled = new Map<string, Promise<string>>();
 function bundleFolder(): string {
   if (folder === null) {
     const made = mkdtempSync(path.join(tmpdir(), PREFIX));
-    process.on('exit', () => rmSync(made, { recursive: true, force: true }));
+    // Removed when the process exits, or when a signal ends it.
+    holdTemporary(made);
     folder = made;
   }
   return folder;

@@ -47,8 +47,21 @@ export function reportDataFiles(folder: ReportFolder): Record<string, string> {
   if (folder.timings !== undefined && folder.timings !== null) make('timings.json', () => folder.timings as string);
   if (folder.summary === null) return files;
   make('summary.json', () => summaryJson(folder.summary as Summary));
-  files['summary.md'] = summaryMarkdown(folder.summary);
+  files['summary.md'] = summaryMarkdown(folder.summary, titleOf(folder) ?? folder.summary.scenario);
   return files;
+}
+
+/** The path a scenario was given as (run.json's `scenario_path`), which titles the report; undefined for a shipped one. */
+function titleOf(folder: ReportFolder): string | undefined {
+  if (folder.run !== undefined) return folder.run.scenario_path;
+  const text = folder.kept?.['run.json'];
+  if (text === undefined) return undefined;
+  try {
+    const path = (JSON.parse(text) as { scenario_path?: unknown } | null)?.scenario_path;
+    return typeof path === 'string' ? path : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every file of a report folder, report.html and charts/ included when `html` asks for them (and there is a summary). */
@@ -57,7 +70,8 @@ export async function reportFolderFiles(folder: ReportFolder): Promise<Record<st
   if (folder.summary === null || folder.html === undefined || folder.html === null) return files;
   // Loaded only here: the chart libraries cost a --no-html run nothing.
   const { htmlReportFiles } = await import('./html-files.ts');
-  return { ...files, ...(await htmlReportFiles({ summary: folder.summary, rows: folder.rows, timings: folder.html.timings }, folder.html.renderer)) };
+  const drawn = await htmlReportFiles({ summary: folder.summary, rows: folder.rows, timings: folder.html.timings }, folder.html.renderer, titleOf(folder));
+  return { ...files, ...drawn };
 }
 
 /** Refuses, before any work, a folder a report may not be written to (see `checkReportFolder`). */

@@ -20,14 +20,14 @@ export async function drawCharts(specs: readonly ChartSpec[], renderer?: ChartRe
 }
 
 /** report.html and charts/NAME.svg of a run, keyed by their path in the report folder. */
-export async function htmlReportFiles(input: ChartInput, renderer?: ChartRenderer): Promise<Record<string, string>> {
+export async function htmlReportFiles(input: ChartInput, renderer?: ChartRenderer, title?: string): Promise<Record<string, string>> {
   const drawn = await drawCharts(reportCharts(input), renderer);
   const notes: string[] = [];
   const latency: ChartName = 'latency';
   if (!drawn.some((c) => c.name === latency)) {
     notes.push('No decision-latency chart: this folder\'s timings.json holds no latencies (a merged run keeps them in each shard\'s, a baseline has none).');
   }
-  const files: Record<string, string> = { 'report.html': reportHtml(input.summary, drawn, notes) };
+  const files: Record<string, string> = { 'report.html': reportHtml(input.summary, drawn, notes, title) };
   for (const c of drawn) files[`charts/${c.name}.svg`] = `${c.svg}\n`;
   return files;
 }

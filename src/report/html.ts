@@ -221,9 +221,9 @@ function sourcesLine(charts: readonly DrawnChart[]): string {
 }
 
 /** The report page of one run. */
-export function reportHtml(summary: Summary, charts: readonly DrawnChart[], notes: readonly string[] = []): string {
-  return page(`pacebench · ${summary.scenario}`, [
-    `<h1>pacebench · <code>${escapeHtml(summary.scenario)}</code></h1>`,
+export function reportHtml(summary: Summary, charts: readonly DrawnChart[], notes: readonly string[] = [], title: string = summary.scenario): string {
+  return page(`pacebench · ${title}`, [
+    `<h1>pacebench · <code>${escapeHtml(title)}</code></h1>`,
     summary.description === '' ? '' : `<p class="description">${escapeHtml(summary.description)}</p>`,
     `<p class="facts">${escapeHtml(factsLine(summary))}</p>`,
     '<h2>Engines</h2>',

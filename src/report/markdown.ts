@@ -1,3 +1,4 @@
+import { ORACLE, tooManyFaults } from '../score/rows.ts';
 import type { EngineSummary, Interval, Summary } from '../score/summary.ts';
 import { learnableShare, regretSplit, SPLIT_COLUMNS, SPLIT_HINT, SPLIT_NOTE, SUMMARY_COLUMNS, type RegretSplit } from './columns.ts';
 import { escapeCell, fixed, money, moneyFacts, percent, signed, signedMoney } from './format.ts';
@@ -97,14 +98,32 @@ function splitTable(split: RegretSplit): string[] {
 }
 
 /**
+ * A line under the table for each engine that faulted on too many cases (`tooManyFaults`):
+ * its row looks like any other, and the Faults section is far below.
+ */
+function faultWarningLines(summary: Summary): string[] {
+  const rows = summary.cases * summary.replicates;
+  const flagged = summary.engines.filter((e) => e.engine !== ORACLE && tooManyFaults(e.faults, rows));
+  if (flagged.length === 0) return [];
+  return [
+    '',
+    ...flagged.map(
+      (e) =>
+        `**Warning: \`${escapeCell(e.engine)}\` faulted on ${e.faults} of ${rows} cases (${percent(e.faults / rows)}).** ` +
+        'Its figures describe the faults as much as the engine (a faulted case is scored as it stood); the first faults are under *Faults* below.',
+    ),
+  ];
+}
+
+/**
  * `summary.md`: what a reviewer reads in ten seconds. The scenario and parameters, one row
  * per engine with intervals, the paired comparison, the win rates, faults and two charts
  * that GitHub renders.
  */
-export function summaryMarkdown(summary: Summary): string {
+export function summaryMarkdown(summary: Summary, title: string = summary.scenario): string {
   const p = summary.params;
   const out: string[] = [];
-  out.push(`## pacebench · \`${summary.scenario}\``, '');
+  out.push(`## pacebench · \`${title}\``, '');
   if (summary.description !== '') out.push(`> ${summary.description}`, '');
   const reps = summary.replicates === 1 ? '1 replicate' : `${summary.replicates} replicates`;
   out.push(
@@ -117,6 +136,7 @@ export function summaryMarkdown(summary: Summary): string {
     `| ${SUMMARY_COLUMNS.map((c) => (c.align === 'left' ? '---' : '---:')).join(' | ')} |`,
   );
   for (const e of summary.engines) out.push(`| ${engineRow(e)} |`);
+  out.push(...faultWarningLines(summary));
   out.push(
     '',
     `Means per case; intervals are 95 % bootstrap intervals over cases${summary.replicates > 1 ? ' (each case resampled with all its replicates)' : ''}. ` +

@@ -9,6 +9,12 @@ import type { RunFacts } from '../score/summary.ts';
 export interface RunRecord {
   readonly schema_version: number;
   readonly scenario: string;
+  /**
+   * The path the scenario was given as, when it was not a shipped name: the title of
+   * summary.md and report.html. Not in summary.json, whose figures a copy of the scenario
+   * elsewhere gives byte for byte.
+   */
+  readonly scenario_path?: string | undefined;
   readonly description: string;
   /** Cases per replicate. */
   readonly cases: number;

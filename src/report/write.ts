@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
+import { holdTemporary, nearestExisting, unwritableReason, writeFailure } from '../files.ts';
 
 /** The file that marks a folder as a pacebench report: every report folder has one. */
 export const REPORT_MARKER = 'run.json';
@@ -26,16 +27,6 @@ function isPacebenchFile(file: string): boolean {
   }
 }
 
-function nearestExisting(dir: string): string {
-  let at = dir;
-  while (!existsSync(at)) {
-    const up = path.dirname(at);
-    if (up === at) break;
-    at = up;
-  }
-  return at;
-}
-
 function writable(dir: string): boolean {
   try {
     accessSync(dir, constants.W_OK);
@@ -56,12 +47,14 @@ export function reportFolderProblem(dir: string, known: KnownFiles, marker: stri
   const existing = nearestExisting(dir);
   if (existing !== dir) {
     if (!statSync(existing).isDirectory()) return `cannot be created: ${existing} is a file, not a folder`;
-    if (!writable(existing)) return `cannot be created: ${existing} is not writable`;
+    const reason = unwritableReason(existing);
+    if (reason !== null) return `cannot be created: nothing can be written in ${existing} (${reason})`;
     return null;
   }
   const stats = statSync(dir);
   if (!stats.isDirectory()) return 'is a file, not a folder';
-  if (!writable(dir) || !writable(path.dirname(dir))) return `is not writable (the report replaces the folder, so its parent must be writable too)`;
+  const reason = writable(dir) ? unwritableReason(path.dirname(dir)) : 'permission denied';
+  if (reason !== null) return `is not writable (${reason}; the report replaces the folder, so its parent must be writable too)`;
   const entries = readdirSync(dir, { withFileTypes: true });
   if (entries.length === 0) return null;
   if (!entries.some((e) => e.name === marker && e.isFile()) || !isPacebenchFile(path.join(dir, marker))) {
@@ -94,33 +87,49 @@ export function writeFilesAtomically(dir: string, files: Readonly<Record<string,
   const allKnown = [...known, ...names, ...names.filter((n) => n.includes('/')).map((n) => `${n.split('/')[0]}/`)];
   const problem = reportFolderProblem(dir, allKnown, marker ?? (names.includes(REPORT_MARKER) ? REPORT_MARKER : (names[0] ?? REPORT_MARKER)));
   if (problem !== null) throw new UserError(`${dir}: ${problem}`);
+  try {
+    swapIn(dir, files);
+  } catch (error) {
+    // Full disk, a folder made read-only meanwhile: one line, never a stack trace.
+    const shown = path.relative(process.cwd(), dir);
+    throw writeFailure(error, shown === '' || shown.startsWith('..') ? dir : shown);
+  }
+  return names.map((name) => path.join(dir, name));
+}
+
+/** Writes `files` beside `dir` and swaps them in; the old folder is kept if anything fails. */
+function swapIn(dir: string, files: Readonly<Record<string, string>>): void {
   mkdirSync(path.dirname(dir), { recursive: true });
   const suffix = `${process.pid}-${Date.now().toString(36)}`;
   const staged = `${dir}.tmp-${suffix}`;
+  const release = holdTemporary(staged);
   try {
-    mkdirSync(staged);
-    for (const [name, text] of Object.entries(files)) {
-      const target = path.join(staged, name);
-      mkdirSync(path.dirname(target), { recursive: true });
-      writeFileSync(target, text);
-    }
-  } catch (error) {
-    rmSync(staged, { recursive: true, force: true });
-    throw error;
-  }
-  if (existsSync(dir)) {
-    const old = `${dir}.old-${suffix}`;
-    renameSync(dir, old);
     try {
-      renameSync(staged, dir);
+      mkdirSync(staged);
+      for (const [name, text] of Object.entries(files)) {
+        const target = path.join(staged, name);
+        mkdirSync(path.dirname(target), { recursive: true });
+        writeFileSync(target, text);
+      }
     } catch (error) {
-      renameSync(old, dir);
       rmSync(staged, { recursive: true, force: true });
       throw error;
     }
-    rmSync(old, { recursive: true, force: true });
-  } else {
-    renameSync(staged, dir);
+    if (existsSync(dir)) {
+      const old = `${dir}.old-${suffix}`;
+      renameSync(dir, old);
+      try {
+        renameSync(staged, dir);
+      } catch (error) {
+        renameSync(old, dir);
+        rmSync(staged, { recursive: true, force: true });
+        throw error;
+      }
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      renameSync(staged, dir);
+    }
+  } finally {
+    release();
   }
-  return names.map((name) => path.join(dir, name));
 }

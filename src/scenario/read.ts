@@ -16,7 +16,7 @@ const NAME = /^[A-Za-z0-9_-]+$/;
  * path to a folder anywhere. Anything else (`..`, a stray absolute path) is refused.
  */
 export function resolveScenario(arg: string, root: string = SHIPPED_SCENARIOS): { name: string; dir: string } {
-  if (arg.includes('/') || arg.includes(path.sep)) {
+  if (isScenarioPath(arg)) {
     const dir = path.resolve(arg);
     return { name: path.basename(dir), dir };
   }
@@ -24,6 +24,33 @@ export function resolveScenario(arg: string, root: string = SHIPPED_SCENARIOS): 
     throw new UserError(`scenario name "${arg}" is not valid: use letters, digits, "_" and "-", or a path containing "/"`);
   }
   return { name: arg, dir: path.join(root, arg) };
+}
+
+function isScenarioPath(arg: string): boolean {
+  return arg.includes('/') || arg.includes(path.sep);
+}
+
+/**
+ * How a report names the scenario `arg`: a shipped scenario by its name, a folder by the path
+ * given (`fitted/cold_start/` as `fitted/cold_start`, `./mine` as `./mine`). A path always
+ * holds a `/`, so a folder is never titled as a shipped scenario that it is not.
+ */
+export function scenarioTitle(arg: string): string {
+  if (!isScenarioPath(arg)) return arg;
+  const normal = path.normalize(arg).replace(/(.)[\\/]+$/, '$1');
+  return isScenarioPath(normal) ? normal : `.${path.sep}${normal}`;
+}
+
+/**
+ * The folder under `reports/` of a backtest without `--out`: a shipped scenario's name; for
+ * a folder, its parent's name and its own, joined by a dot (`fitted/cold_start` →
+ * `fitted.cold_start`). A dot is never in a shipped name, so a path's report never lands in
+ * a shipped scenario's folder (the quick start's `reports/cold_start/`).
+ */
+export function reportFolderName(arg: string): string {
+  if (!isScenarioPath(arg)) return arg;
+  const dir = path.resolve(arg);
+  return `${path.basename(path.dirname(dir)) || 'root'}.${path.basename(dir) || 'root'}`;
 }
 
 function display(file: string): string {

@@ -164,19 +164,49 @@ export function rowProblem(r: CaseRow): string | null {
 }
 
 /**
+ * The share of an engine's cases (rows) ending in a fault from which its figures are flagged,
+ * on stderr and in summary.md: at 5 % they describe the faults (a service that went down, an
+ * engine that throws on some pools) as much as the engine, and a mean over the rest would not
+ * be the engine's either, since the faulted cases are scored as they stood.
+ */
+export const FAULT_WARNING_SHARE = 0.05;
+
+/** Whether `faults` of `cases` is a share to warn of (see FAULT_WARNING_SHARE). */
+export function tooManyFaults(faults: number, cases: number): boolean {
+  return faults > 0 && cases > 0 && faults >= FAULT_WARNING_SHARE * cases;
+}
+
+export interface FaultTally {
+  readonly engine: string;
+  readonly cases: number;
+  readonly faults: number;
+  /** The first fault, or null when there was none. */
+  readonly first: string | null;
+}
+
+/** Each engine's cases and faults (the oracle's left out), in the order their rows first appear. */
+export function faultTallies(rows: readonly CaseRow[]): FaultTally[] {
+  const byEngine = new Map<string, { cases: number; faults: number; first: string | null }>();
+  for (const row of rows) {
+    if (row.engine === ORACLE) continue;
+    let e = byEngine.get(row.engine);
+    if (e === undefined) byEngine.set(row.engine, (e = { cases: 0, faults: 0, first: null }));
+    e.cases++;
+    if (row.fault !== null) {
+      e.faults++;
+      e.first ??= row.fault;
+    }
+  }
+  return [...byEngine].map(([engine, e]) => ({ engine, ...e }));
+}
+
+/**
  * Engines whose every row ended in a fault, in the order their rows first appear, with the first
  * fault: a run of them measures nothing (a wrong URL, an engine that always throws), which a
  * reader of the summary's fault counts might miss.
  */
 export function alwaysFaulted(rows: readonly CaseRow[]): { engine: string; cases: number; first: string }[] {
-  const byEngine = new Map<string, { cases: number; first: string | null; clean: boolean }>();
-  for (const row of rows) {
-    if (row.engine === ORACLE) continue;
-    let e = byEngine.get(row.engine);
-    if (e === undefined) byEngine.set(row.engine, (e = { cases: 0, first: null, clean: false }));
-    e.cases++;
-    if (row.fault === null) e.clean = true;
-    else e.first ??= row.fault;
-  }
-  return [...byEngine].filter(([, e]) => !e.clean && e.first !== null).map(([engine, e]) => ({ engine, cases: e.cases, first: e.first as string }));
+  return faultTallies(rows)
+    .filter((e) => e.faults === e.cases && e.first !== null)
+    .map((e) => ({ engine: e.engine, cases: e.cases, first: e.first as string }));
 }

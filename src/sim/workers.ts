@@ -79,6 +79,8 @@ const HELPER_WORTH_MS = 500;
  * pace of its second half only: the first units run cold, before the JIT has warmed up.
  */
 const PROBE_MS = 250;
+/** Longest stretch of units run here without letting the event loop turn. */
+const YIELD_MS = 50;
 
 /**
  * Runs the units over up to `workers` threads: this thread, and `workers − 1` helper
@@ -127,6 +129,7 @@ export async function runUnits(options: RunUnitsOptions): Promise<UnitsResult> {
   // Units run and time taken at the probe's midpoint: the pace is judged from there on.
   let halfway: { at: number; ran: number } | null = null;
   const inFlight = new Set<Promise<void>>();
+  let yielded = began;
   try {
     for (let index = queue.take(); index !== null; index = queue.take()) {
       const unit = options.units[index] as Unit;
@@ -156,7 +159,12 @@ export async function runUnits(options: RunUnitsOptions): Promise<UnitsResult> {
         }
       }
       // Let the helpers' messages (and their start-up) in between units.
-      if (starting !== null) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (starting !== null || performance.now() - yielded >= YIELD_MS) {
+        // Also now and then on one thread: a signal's handler (which removes the run's
+        // temporary files) runs only when the event loop turns.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        yielded = performance.now();
+      }
     }
     await Promise.all(inFlight);
     if (starting !== null) await (await starting).done;

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { holdTemporary, nearestExisting, unwritableReason, writeFailure } from '../files.ts';
 
 /**
  * Writes a trace file from chunks that arrive in any order (one per unit of work, from
@@ -14,7 +15,8 @@ import { gzipSync } from 'node:zlib';
 export class TraceFileWriter {
   readonly target: string;
   private readonly temp: string;
-  private fd: number | null;
+  private fd: number | null = null;
+  private readonly release: () => void;
   private next = 0;
   private readonly waiting = new Map<number, string>();
   private readonly gzip: boolean;
@@ -24,8 +26,14 @@ export class TraceFileWriter {
     this.target = target;
     this.temp = `${target}.tmp-${process.pid}`;
     this.gzip = target.endsWith('.gz');
-    mkdirSync(path.dirname(target), { recursive: true });
-    this.fd = openSync(this.temp, 'w');
+    this.release = holdTemporary(this.temp);
+    try {
+      mkdirSync(path.dirname(target), { recursive: true });
+      this.fd = openSync(this.temp, 'w');
+    } catch (error) {
+      this.release();
+      throw writeFailure(error, `trace ${target}`);
+    }
   }
 
   /** The text of unit `index` (whole lines, each ending in a newline; may be empty). */
@@ -42,24 +50,41 @@ export class TraceFileWriter {
     if (this.fd === null || text === '') return;
     const data = this.gzip ? gzipSync(text) : Buffer.from(text, 'utf8');
     let offset = 0;
-    while (offset < data.length) offset += writeSync(this.fd, data, offset);
+    try {
+      while (offset < data.length) offset += writeSync(this.fd, data, offset);
+    } catch (error) {
+      // A full disk midway: the partial file goes, and the run ends with one line.
+      this.abort();
+      throw writeFailure(error, `trace ${this.target}`);
+    }
     this.bytes += data.length;
   }
 
   commit(): void {
     if (this.next !== this.total) throw new Error(`trace has ${this.next} of ${this.total} units`);
-    this.close();
-    renameSync(this.temp, this.target);
+    try {
+      this.close();
+      renameSync(this.temp, this.target);
+    } catch (error) {
+      this.abort();
+      throw writeFailure(error, `trace ${this.target}`);
+    }
+    this.release();
   }
 
   abort(): void {
-    this.close();
-    rmSync(this.temp, { force: true });
+    try {
+      this.close();
+    } finally {
+      rmSync(this.temp, { force: true });
+      this.release();
+    }
   }
 
   private close(): void {
-    if (this.fd !== null) closeSync(this.fd);
+    const fd = this.fd;
     this.fd = null;
+    if (fd !== null) closeSync(fd);
   }
 }
 
@@ -93,8 +118,9 @@ export function traceTargetProblem(given: string, target: string, reportDir: str
     if (!stats.isFile()) return `--trace ${given}: is ${stats.isDirectory() ? 'a directory' : 'not a regular file'}, expected a file name`;
     if (!looksLikeTrace(target)) return `--trace ${given}: exists and is not a trace pacebench wrote; choose another name`;
   }
-  let parent = path.dirname(target);
-  while (!existsSync(parent) && path.dirname(parent) !== parent) parent = path.dirname(parent);
+  const parent = nearestExisting(path.dirname(target));
   if (!statSync(parent).isDirectory()) return `--trace ${given}: cannot be created: ${parent} is a file, not a folder`;
+  const reason = unwritableReason(parent);
+  if (reason !== null) return `--trace ${given}: cannot be created: nothing can be written in ${parent} (${reason})`;
   return null;
 }
