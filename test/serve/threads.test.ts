@@ -60,11 +60,16 @@ describe('serve: engines from modules, in threads', () => {
     expect([await needed('A_0'), await needed('A_1'), await needed('B_0'), await needed('A_2'), await needed('B_1')]).toEqual([1, 2, 1, 1, 1]);
   }, 60_000);
 
-  it('answers 500 with the reason, as in the main thread, when the engine throws or answers nonsense', async () => {
+  it('answers 500 with the reason, as in the main thread, when the engine throws, exits or answers nonsense', async () => {
     const a = await app();
     const threw = await post(a, 'Throw_0');
     expect(threw.statusCode).toBe(500);
     expect(threw.json()).toEqual({ detail: 'engine served failed: the model file is missing' });
+    // In its thread, process.exit ends neither the thread nor the server.
+    const exit = await post(a, 'Exit_0');
+    expect(exit.statusCode).toBe(500);
+    expect(exit.json()).toEqual({ detail: 'engine served failed: called process.exit(3); an engine must return a decision, not end the process' });
+    expect((await post(a, 'K_0')).statusCode).toBe(200);
     const liar = await post(a, 'Liar_0');
     expect(liar.statusCode).toBe(500);
     expect(liar.json().detail).toMatch(/^engine served returned an invalid decision: /);
