@@ -96,11 +96,6 @@ export class EngineThreads {
     return this.engines.has(label);
   }
 
-  /** Threads started, replacements included. */
-  get started(): number {
-    return this.pool.started;
-  }
-
   /**
    * A stand-in for the instance of `label` for case `caseId`: the instance itself is created in
    * the engine's thread at the first call, from the same seeded stream as in the main thread.
