@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run build`, also run by npm's `prepare` (so `npm ci` and `npm install` build): bundles
-// the CLI and the entries of its two kinds of worker thread into dist/ with esbuild, and
+// the CLI and the entries of its kinds of worker thread into dist/ with esbuild, and
 // records in dist/build-info.json which source files went in and what they held, so that
 // bin/pacebench.mjs can refuse to run a build older than the sources.
 import { createHash } from 'node:crypto';
@@ -60,6 +60,16 @@ const builds = [
     ...common,
     entryPoints: ['src/conformance/thread-main.ts'],
     outfile: path.join(DIST, 'conformance-worker.mjs'),
+    format: 'esm',
+    packages: 'external',
+    sourcemap: 'linked',
+    sourcesContent: false,
+  },
+  // The threads of the engines `serve` runs from users' modules (an ES module, as the simulation's).
+  {
+    ...common,
+    entryPoints: ['src/serve/thread-main.ts'],
+    outfile: path.join(DIST, 'serve-worker.mjs'),
     format: 'esm',
     packages: 'external',
     sourcemap: 'linked',

@@ -29,7 +29,7 @@ export interface ServeOptions {
   readonly caseTtlMs: number;
   /** One JSON line per answered call, in the request-trace format. */
   readonly logRequests: string | undefined;
-  /** Per call to a served remote engine. */
+  /** Per call to a served remote engine or engine from a user's module. */
   readonly timeoutMs: number;
   /** Calls the server makes to itself before opening its port (0: none). */
   readonly warmUp: number;
@@ -143,6 +143,7 @@ async function serveUntilSignalled(options: ServeOptions, io: Io, signal: () => 
     caseTtlMs: options.caseTtlMs,
     bodyLimit: options.bodyLimit,
     logLevel: options.logLevel,
+    timeoutMs: options.timeoutMs,
     ...(out === null ? {} : { onDecision: (engine, request, decision) => out.write(`${traceLine(engine, request, decision)}\n`) }),
   });
 
@@ -218,7 +219,7 @@ export const serveCommand = defineCommand({
       'body-limit': { type: 'string', default: '16MiB', describe: 'largest request body, e.g. 16MiB, 500kb' },
       'max-cases': numberText(DEFAULT_MAX_CASES, 'engine instances kept; the least recently used go first'),
       'case-ttl': { type: 'string', default: `${DEFAULT_CASE_TTL_MS / 3_600_000}h`, describe: 'forget a case idle this long, e.g. 30m, 24h, 3600 (seconds)' },
-      'timeout-ms': numberText(DEFAULT_ENGINE_TIMEOUT_MS, 'per call to a served remote engine', `${DEFAULT_ENGINE_TIMEOUT_MS} ms`),
+      'timeout-ms': numberText(DEFAULT_ENGINE_TIMEOUT_MS, 'per call to a served remote engine or module engine; a module engine runs in a thread of its own, and a call past the limit answers 500', `${DEFAULT_ENGINE_TIMEOUT_MS} ms`),
       'warm-up': numberText(
         DEFAULT_WARM_UP_CALLS,
         'calls the server makes to itself before opening its port, so that its first clients do not pay for the JIT (0: none); not logged, their cases forgotten',

@@ -11,9 +11,11 @@ import type { DestinationStream } from 'pino';
 import { CONTRACT_SCHEMAS } from '../contract/schema.ts';
 import type { Decision, Request } from '../contract/types.ts';
 import type { ResolvedEngine } from '../engines/load.ts';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engines/call.ts';
 import type { Engine } from '../engines/types.ts';
 import { CaseStore } from './cases.ts';
 import { decider } from './decide.ts';
+import { EngineThreads } from './engine-threads.ts';
 import { DEFAULT_BODY_LIMIT, DEFAULT_CASE_TTL_MS, DEFAULT_MAX_CASES } from './defaults.ts';
 import { docsRoutes, openApi } from './docs.ts';
 import { answerErrors, InvalidRequest } from './errors.ts';
@@ -38,6 +40,8 @@ export interface AppOptions {
   readonly clock?: () => number;
   /** Every answered call, for `--log-requests`. */
   readonly onDecision?: (engine: string, request: Request, decision: Decision) => void;
+  /** Per call to an engine from a user's module, in its thread (default 10 s). */
+  readonly timeoutMs?: number;
 }
 
 declare module 'fastify' {
@@ -55,7 +59,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? (() => performance.now());
   const engines = new Map(options.engines.map((e) => [e.label, e]));
   const caseTtlMs = options.caseTtlMs ?? DEFAULT_CASE_TTL_MS;
-  const cases = new CaseStore<Engine>({ maxCases: options.maxCases ?? DEFAULT_MAX_CASES, ttlMs: caseTtlMs, clock });
+  // Engines from users' modules run in threads of their own, so that none can hold this one.
+  const threads = await EngineThreads.start(options.engines, { seed: options.seed, timeoutMs: options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS });
+  const cases = new CaseStore<Engine>({
+    maxCases: options.maxCases ?? DEFAULT_MAX_CASES,
+    ttlMs: caseTtlMs,
+    clock,
+    ...(threads === null ? {} : { onRemove: (instance: Engine) => threads.release(instance) }),
+  });
 
   let warmingUp = false;
   let requests = 0;
@@ -110,7 +121,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await openApi(app);
 
   const paths = new KnownPaths();
-  const decide = decider({ engines, cases, seed: options.seed, onDecision: options.onDecision, warmingUp: () => warmingUp });
+  const decide = decider({ engines, cases, seed: options.seed, onDecision: options.onDecision, warmingUp: () => warmingUp, threads });
   originalRoutes(app, { engines, decide, paths });
   engineRoutes(app, { engines, decide, paths });
   serviceRoutes(app, { engines: options.engines, cases, paths });
@@ -133,6 +144,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Idle cases are forgotten even when no request comes to trigger it.
   const sweep = setInterval(() => cases.expire(), Math.min(60_000, Math.max(1000, caseTtlMs / 4)));
   sweep.unref();
-  app.addHook('onClose', async () => clearInterval(sweep));
+  app.addHook('onClose', async () => {
+    clearInterval(sweep);
+    threads?.stop();
+  });
   return app;
 }

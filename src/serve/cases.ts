@@ -5,12 +5,14 @@
  * and none idle for longer than `ttlMs`.
  */
 
-export interface CaseStoreOptions {
+export interface CaseStoreOptions<T = unknown> {
   readonly maxCases: number;
   /** Idle time after which a case is forgotten; `Infinity` keeps cases until evicted by size. */
   readonly ttlMs: number;
   /** Milliseconds from any origin; injected so tests need not wait. */
   readonly clock: () => number;
+  /** Told of every instance forgotten (evicted, expired, restarted or cleared): one in a thread is freed there. */
+  readonly onRemove?: (value: T) => void;
 }
 
 /** A node of the recency list: least recently used at `head`, most recently used at `tail`. */
@@ -34,7 +36,7 @@ export class CaseStore<T> {
   private evictedBySize = 0;
   private expired = 0;
 
-  constructor(private readonly options: CaseStoreOptions) {
+  constructor(private readonly options: CaseStoreOptions<T>) {
     if (!(options.maxCases >= 1)) throw new Error(`maxCases must be >= 1, got ${options.maxCases}`);
   }
 
@@ -77,6 +79,8 @@ export class CaseStore<T> {
 
   /** Forgets every case and the counts of evicted and expired ones: the store as new. */
   clear(): void {
+    const onRemove = this.options.onRemove;
+    if (onRemove !== undefined) for (const entry of this.entries.values()) onRemove(entry.value);
     this.entries.clear();
     this.head = null;
     this.tail = null;
@@ -95,6 +99,7 @@ export class CaseStore<T> {
   private remove(entry: Entry<T>): void {
     this.entries.delete(entry.key);
     this.unlink(entry);
+    this.options.onRemove?.(entry.value);
   }
 
   private unlink(entry: Entry<T>): void {

@@ -1,6 +1,7 @@
 /**
  * One call of a served engine on a validated body: the case's instance (kept per engine and
- * case id in a CaseStore), its decision, awaited when it is a Promise, and checked.
+ * case id in a CaseStore), its decision, awaited when it is a Promise, and checked. An engine
+ * from a user's module is called in its own thread (engine-threads.ts), through a stand-in.
  */
 import type { FastifyRequest } from 'fastify';
 import type { Decision, Request } from '../contract/types.ts';
@@ -10,14 +11,10 @@ import type { ResolvedEngine } from '../engines/load.ts';
 import type { Engine } from '../engines/types.ts';
 import { engineStream } from '../stats/rng.ts';
 import type { CaseStore } from './cases.ts';
+import { SERVED_REPLICATE } from './defaults.ts';
+import type { EngineThreads } from './engine-threads.ts';
 import { EngineFailure, unknownEngine } from './errors.ts';
 import { toRequest } from './validation.ts';
-
-/**
- * The replicate whose engine streams the service reproduces: a served engine seeded like a
- * backtest's replicate 1 draws the same numbers for the same calls.
- */
-export const SERVED_REPLICATE = 1;
 
 /** What the request log says of a call an engine saw. */
 export interface CallInfo {
@@ -48,12 +45,15 @@ export function decider(o: {
   /** Every answered call, unless the server is calling itself (the warm-up). */
   readonly onDecision: ((engine: string, request: Request, decision: Decision) => void) | undefined;
   readonly warmingUp: () => boolean;
+  /** The threads of the engines from users' modules, if any. */
+  readonly threads: EngineThreads | null;
 }): Decide {
+  const threads = o.threads;
   const newInstance = (engine: ResolvedEngine, label: string, caseId: string): Engine =>
-    createInstance(engine, engineStream(o.seed, SERVED_REPLICATE, caseId, label));
+    threads?.serves(label) === true ? threads.open(label, caseId) : createInstance(engine, engineStream(o.seed, SERVED_REPLICATE, caseId, label));
 
   const failure = (label: string, error: unknown): EngineFailure =>
-    new EngineFailure(`engine ${label} failed: ${error instanceof Error ? error.message : String(error)}`);
+    error instanceof EngineFailure ? error : new EngineFailure(`engine ${label} failed: ${error instanceof Error ? error.message : String(error)}`);
 
   const answered = (label: string, request: Request, answer: unknown): Decision => {
     const checked = checkDecision(answer);
@@ -71,11 +71,16 @@ export function decider(o: {
     let decision: unknown;
     try {
       // Call 0 starts the case again: a replayed or replicated case gets a fresh instance.
-      const instance =
-        correlationId === null
-          ? newInstance(engine, label, '')
-          : o.cases.get(`${label}\u001f${caseIdOf(correlationId)}`, () => newInstance(engine, label, caseIdOf(correlationId)), FIRST_CALL.test(correlationId));
-      decision = decideWithin(instance, contractRequest, Number.POSITIVE_INFINITY);
+      // The time limit is the engine's own: a remote engine's HTTP call, a module engine's thread.
+      if (correlationId === null) {
+        const instance = newInstance(engine, label, '');
+        decision = decideWithin(instance, contractRequest, Number.POSITIVE_INFINITY);
+        // A call of its own: its thread forgets the instance once the call is made.
+        threads?.release(instance);
+      } else {
+        const instance = o.cases.get(`${label}\u001f${caseIdOf(correlationId)}`, () => newInstance(engine, label, caseIdOf(correlationId)), FIRST_CALL.test(correlationId));
+        decision = decideWithin(instance, contractRequest, Number.POSITIVE_INFINITY);
+      }
     } catch (error) {
       throw failure(label, error);
     }

@@ -8,3 +8,8 @@ export const DEFAULT_CASE_TTL_MS = 24 * 3600 * 1000;
  * asked, so that the port opens as soon as the engines are loaded.
  */
 export const DEFAULT_WARM_UP_CALLS = 0;
+/**
+ * The replicate whose engine streams the service reproduces: a served engine seeded like a
+ * backtest's replicate 1 draws the same numbers for the same calls.
+ */
+export const SERVED_REPLICATE = 1;

@@ -24,7 +24,7 @@ function engineInfo(e: ResolvedEngine) {
   };
 }
 
-export function serviceRoutes(app: FastifyInstance, o: { engines: readonly ResolvedEngine[]; cases: CaseStore<unknown>; paths: KnownPaths }): void {
+export function serviceRoutes(app: FastifyInstance, o: { engines: readonly ResolvedEngine[]; cases: Pick<CaseStore<unknown>, 'stats'>; paths: KnownPaths }): void {
   o.paths.add('GET', '/engines');
   app.get('/engines', { schema: { tags: ['service'], summary: 'The served engines, their descriptions and parameters' } }, async () => o.engines.map(engineInfo));
 

@@ -3,10 +3,11 @@ import { Worker } from 'node:worker_threads';
 import { BUILT, fromRoot } from '../paths.ts';
 
 /**
- * pacebench's one pool of worker threads and its one watchdog: backtests' helper threads and
- * conformance's guarded thread both run here. A thread stuck in an engine call cannot be
- * stopped from inside, so each thread says in shared memory since when its call runs, and
- * the watchdog, in this thread, tells the pool's owner about the ones over the limit.
+ * pacebench's one pool of worker threads and its one watchdog: backtests' helper threads,
+ * conformance's guarded thread and the threads of `serve`'s module engines all run here. A
+ * thread stuck in an engine call cannot be stopped from inside, so each thread says in shared
+ * memory since when its call runs, and the watchdog, in this thread, tells the pool's owner
+ * about the ones over the limit.
  */
 export interface ThreadPoolOptions<S> {
   /** Per-call limit: a thread whose call runs longer is stuck. */
@@ -21,6 +22,7 @@ export interface ThreadPoolOptions<S> {
 const THREAD_ENTRIES = {
   simulation: { source: 'src/sim/worker.ts', built: 'dist/worker.mjs' },
   conformance: { source: 'src/conformance/thread-main.ts', built: 'dist/conformance-worker.mjs' },
+  serve: { source: 'src/serve/thread-main.ts', built: 'dist/serve-worker.mjs' },
 } as const;
 
 /**

@@ -90,3 +90,20 @@ describe('CaseStore against a reference least-recently-used store', () => {
     expect(store.size).toBe(reference.entries.size);
   });
 });
+
+describe('CaseStore.onRemove', () => {
+  it('is told of every instance forgotten: evicted, expired, restarted, cleared', () => {
+    let now = 0;
+    const removed: string[] = [];
+    const store = new CaseStore<string>({ maxCases: 2, ttlMs: 1000, clock: () => now, onRemove: (v) => removed.push(v) });
+    store.get('a', () => 'a1');
+    store.get('b', () => 'b1');
+    store.get('c', () => 'c1'); // evicts a
+    store.get('b', () => 'b2', true); // restarts b
+    now = 2000;
+    store.expire(); // c and b
+    store.get('d', () => 'd1');
+    store.clear();
+    expect(removed).toEqual(['a1', 'b1', 'c1', 'b2', 'd1']);
+  });
+});

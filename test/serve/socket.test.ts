@@ -1,4 +1,3 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
 import { memoryIo } from '../helpers.ts';
+import { startServer } from './server.ts';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 
@@ -18,30 +18,7 @@ const BODY = {
   impacted_candidates_data: [],
 };
 
-function start(args: readonly string[]): {
-  child: ChildProcessWithoutNullStreams;
-  url: Promise<string>;
-  stderr: () => string;
-  stdout: () => string;
-  exit: Promise<number | null>;
-} {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), 'serve', '--port', '0', ...args], { cwd: ROOT });
-  let err = '';
-  const url = new Promise<string>((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      const m = /engines on (http:\/\/[^\s]+) /.exec(err);
-      if (m?.[1] !== undefined) resolve(m[1]);
-    });
-    child.once('exit', () => reject(new Error(`serve exited before listening: ${err}`)));
-  });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, url, stderr: () => err, stdout: () => out, exit };
-}
+const start = startServer;
 
 describe('pacebench serve on a real socket', () => {
   it('answers over HTTP, writes the request log, and on SIGTERM finishes the request in flight and exits 0', async () => {
