@@ -8,6 +8,6 @@ scenario="${1:?usage: npm run ci:backtest -- SCENARIO}"
 out="reports/ci/$scenario"
 summary="${GITHUB_STEP_SUMMARY:-reports/ci/step-summary.md}"
 mkdir -p reports/ci
-npm run --silent pacebench -- backtest --scenario "$scenario" --out "$out" >> "$summary"
+npm run --silent pacebench -- backtest --scenario "$scenario" --informed --out "$out" >> "$summary"
 echo >> "$summary"
 npm run --silent pacebench -- compare "reports/baseline/$scenario" "$out" >> "$summary"

@@ -57,6 +57,15 @@ describe('parseArgv', () => {
     });
   });
 
+  it('asks for the informed reference with --informed, and only then', async () => {
+    const informedOf = async (...argv: string[]) => {
+      const command = await parseArgv(['backtest', '-s', 'x', ...argv], defaults);
+      return command.kind === 'backtest' ? command.options.informed : null;
+    };
+    expect(await informedOf('--informed')).toBe(true);
+    expect(await informedOf()).toBeUndefined();
+  });
+
   it('plays a service on this machine in one thread unless --workers says otherwise', async () => {
     const workersOf = async (...argv: string[]) => {
       const command = await parseArgv(['backtest', '-s', 'x', ...argv], defaults);

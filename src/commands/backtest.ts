@@ -4,7 +4,7 @@ import path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { UserError } from '../errors.ts';
 import { resolveEngines, type ResolvedEngine } from '../engines/load.ts';
-import { DEFAULT_BASELINE, ENGINE_NAMES } from '../engines/registry.ts';
+import { DEFAULT_BASELINE, ENGINE_NAMES, INFORMED } from '../engines/registry.ts';
 import { checkRemotes, closeRemotes } from '../engines/remotes.ts';
 import { isRemoteSpec, parseEngineList, splitEngineList } from '../engines/spec.ts';
 import type { ChartRenderer } from '../report/charts-loader.ts';
@@ -16,7 +16,8 @@ import { TraceFileWriter, traceTargetProblem } from '../trace/write.ts';
 import { readScenario, reportFolderName, scenarioTitle } from '../scenario/read.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Money } from '../scenario/money.ts';
-import { faultTallies, tooManyFaults, type CaseRow } from '../score/rows.ts';
+import type { CaseRow } from '../score/rows.ts';
+import { faultWarnings } from '../report/faults.ts';
 import { summarize, type Summary } from '../score/summary.ts';
 import { planUnits, type RunConfig } from '../sim/run.ts';
 import { estimateMemory, memoryProblem, type MemoryLimits } from '../sim/memory.ts';
@@ -62,6 +63,8 @@ export interface BacktestOptions {
   readonly scenario: string;
   /** Engine specs; empty means every registered engine. */
   readonly engines: readonly string[];
+  /** Also play the informed reference engine, so that the report splits regret in two. */
+  readonly informed?: boolean;
   readonly baseline?: string | undefined;
   readonly seed: number;
   readonly replicates: number;
@@ -163,27 +166,6 @@ function checkSameScenario(given: string, dir: string, title: string): void {
   }
 }
 
-/**
- * On stderr, each engine whose faults a reader must not miss: every case; a share of 5 % or
- * more (`tooManyFaults`, also flagged in summary.md); and any fault at all of a remote engine,
- * since a service that refuses connections or times out midway is a broken run, not a
- * property of the engine.
- */
-function warnOfFaults(rows: readonly CaseRow[], engines: readonly ResolvedEngine[], io: Io): void {
-  const remote = new Set(engines.filter((e) => isRemoteSpec(e.spec.ref)).map((e) => e.label));
-  for (const e of faultTallies(rows)) {
-    if (e.first === null) continue;
-    const share = `${e.faults} of ${e.cases} case${e.cases === 1 ? '' : 's'} (${((100 * e.faults) / e.cases).toFixed(e.faults * 10 < e.cases ? 1 : 0)} %)`;
-    if (e.faults === e.cases) {
-      io.stderr(`pacebench: warning: every case of ${e.engine} (${e.cases}) ended in a fault, its figures measure nothing; the first: ${e.first}\n`);
-    } else if (tooManyFaults(e.faults, e.cases)) {
-      io.stderr(`pacebench: warning: ${e.engine} faulted on ${share}, its figures describe the faults as much as the engine; the first: ${e.first}\n`);
-    } else if (remote.has(e.engine)) {
-      io.stderr(`pacebench: warning: ${e.engine}, a service, faulted on ${share}; a service should answer every call; the first: ${e.first}\n`);
-    }
-  }
-}
-
 export function processMemoryLimits(): MemoryLimits {
   return { heapBytes: getHeapStatistics().heap_size_limit, machineBytes: totalmem() };
 }
@@ -197,7 +179,8 @@ export async function backtest(options: BacktestOptions, io: Io): Promise<Backte
   try {
     const { scenario, warnings } = readScenario(options.scenario);
     for (const w of warnings) io.stderr(`${w}\n`);
-    const specs = parseEngineList(options.engines.length === 0 ? ENGINE_NAMES : options.engines);
+    const named = options.engines.length === 0 ? ENGINE_NAMES : options.engines;
+    const specs = parseEngineList(options.informed === true && !splitEngineList(named).includes(INFORMED) ? [...named, INFORMED] : named);
     const engines = await resolveEngines(specs, io.cwd, { timeoutMs: options.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS });
     try {
       return await runBacktest(options, io, began, scenario, engines, renderer);
@@ -320,7 +303,7 @@ async function runBacktest(
   } else {
     io.stdout(markdown);
   }
-  warnOfFaults(rows, engines, io);
+  for (const line of faultWarnings(rows, new Set(engines.filter((e) => isRemoteSpec(e.spec.ref)).map((e) => e.label)))) io.stderr(`pacebench: warning: ${line}\n`);
   if (result.stopped > 0) {
     io.stderr(`${result.stopped === 1 ? '1 engine call' : `${result.stopped} engine calls`} hung or ended ${result.stopped === 1 ? 'its thread and was' : 'their threads and were'} stopped; see the faults in the report\n`);
   }
@@ -365,6 +348,7 @@ export const backtestCommand = defineCommand({
       concurrency: numberText(DEFAULT_CONCURRENCY, 'cases awaiting an asynchronous (remote) engine at once, per worker thread'),
       trace: { type: 'string', describe: 'write every engine call (request and decision) to this JSON Lines file, gzipped if it ends in .gz; pacebench fit reads it' },
       html: htmlOption('write report.html and charts/ beside the data (--no-html: only the data and summary.md)'),
+      informed: { type: 'boolean', default: false, describe: 'also play the informed reference engine, which knows each case\'s true behaviour, so that the report splits regret into hindsight and learnable parts (slower: docs/informed.md)' },
     }),
   parse: (a, { defaults }) => ({
     kind: 'backtest' as const,
@@ -386,6 +370,7 @@ export const backtestCommand = defineCommand({
       concurrency: integer('concurrency', a.concurrency, 1, 10_000),
       trace: a.trace,
       html: a.html,
+      ...(a.informed === true ? { informed: true } : {}),
     } satisfies BacktestOptions,
   }),
   run: async (command, io) => {

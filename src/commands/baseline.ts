@@ -31,6 +31,7 @@ export type Backtest = (
   options: {
     readonly scenario: string;
     readonly engines: readonly string[];
+    readonly informed: boolean;
     readonly seed: number;
     readonly replicates: number;
     readonly workers: number;
@@ -76,6 +77,7 @@ export async function baseline(options: BaselineOptions, io: Io, backtest: Backt
       {
         scenario: name,
         engines: [],
+        informed: true,
         seed: 1,
         replicates: 1,
         workers: options.workers,

@@ -27,6 +27,15 @@ describe('backtest reports', () => {
     }
   });
 
+  it('add the informed reference with --informed, beside the oracle, and split regret', async () => {
+    const out = temp();
+    await backtest(options({ out, informed: true, engines: ['exp', 'pace'] }), memoryIo());
+    const summary = JSON.parse(read(out, 'summary.json'));
+    expect(summary.engines.map((e: { engine: string }) => e.engine)).toEqual(['exp', 'pace', 'informed', 'oracle']);
+    expect(summary.engines[0].gap_to_informed).toBeDefined();
+    expect(read(out, 'summary.md')).toContain('Regret split in two');
+  });
+
   it('hold the files a pull request needs, and print the summary', async () => {
     const out = temp();
     const io = memoryIo();
