@@ -1,6 +1,6 @@
 import { UserError } from '../errors.ts';
 import { parseJson } from './json.ts';
-import type { RunFacts } from '../score/summary.ts';
+import type { RunFacts, RunParams } from '../score/summary.ts';
 
 /**
  * `run.json`: what was run, so that a report folder can be merged with its sibling shards
@@ -22,14 +22,7 @@ export interface RunRecord {
   readonly replicates: number;
   readonly engines: readonly string[];
   readonly baseline: string | null;
-  readonly params: {
-    readonly value_per_hire: number;
-    readonly cost_per_invite: number;
-    readonly cost_per_overbooking: number;
-    readonly carry_state: boolean;
-    readonly max_calls: number;
-    readonly bootstrap: number;
-  };
+  readonly params: RunParams;
   /** Units of work in the whole run: (replicate, case) pairs, or replicates with carried state. */
   readonly units: number;
   readonly shard: { readonly index: number; readonly count: number } | null;

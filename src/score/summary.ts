@@ -104,6 +104,16 @@ export interface RunFacts {
   readonly bootstrap: number;
 }
 
+/** A run's parameters, as summary.json and run.json both write them. */
+export interface RunParams {
+  readonly value_per_hire: number;
+  readonly cost_per_invite: number;
+  readonly cost_per_overbooking: number;
+  readonly carry_state: boolean;
+  readonly max_calls: number;
+  readonly bootstrap: number;
+}
+
 export interface Summary {
   readonly schema_version: number;
   readonly scenario: string;
@@ -114,14 +124,7 @@ export interface Summary {
   /** Means over cases, for scale: how big the pools and openings are. */
   readonly pool_size_mean: number;
   readonly num_vacancies_mean: number;
-  readonly params: {
-    readonly value_per_hire: number;
-    readonly cost_per_invite: number;
-    readonly cost_per_overbooking: number;
-    readonly carry_state: boolean;
-    readonly max_calls: number;
-    readonly bootstrap: number;
-  };
+  readonly params: RunParams;
   readonly baseline: string | null;
   readonly engines: readonly EngineSummary[];
   readonly win_rates: readonly WinRate[];

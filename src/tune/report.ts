@@ -5,6 +5,7 @@
 import type { WinnerBasis } from './headline.ts';
 import type { Objective, RaceRound } from './race.ts';
 import type { ConfigSummary, Figures, HoldoutEntry } from './study.ts';
+import type { Dimension } from './space.ts';
 
 export type Method = 'grid' | 'random' | 'race';
 
@@ -19,14 +20,7 @@ export interface TuneReport {
   /** Replicates of every case; a scenario's figures are over its cases × replicates. */
   readonly replicates: number;
   readonly scenarios: readonly { readonly name: string; readonly cases: number }[];
-  readonly space: readonly {
-    readonly key: string;
-    readonly integer: boolean;
-    readonly default: number;
-    readonly low: number;
-    readonly high: number;
-    readonly values: readonly number[] | null;
-  }[];
+  readonly space: readonly Pick<Dimension, 'key' | 'integer' | 'default' | 'low' | 'high' | 'values'>[];
   readonly params: {
     readonly value_per_hire: number;
     readonly cost_per_invite: number;
