@@ -23,9 +23,6 @@ export interface LatentPool {
   readonly segment: Uint16Array;
 }
 
-/** Uniforms drawn per candidate, always, so candidate i uses draws 4i to 4i+3 of its case's stream. */
-export const DRAWS_PER_CANDIDATE = 4;
-
 function emptyPool(n: number): LatentPool {
   return {
     size: n,
