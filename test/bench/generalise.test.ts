@@ -65,4 +65,15 @@ describe('npm run bench:generalise', () => {
     expect(summary.params.carry_state).toBe(true);
     expect(summary.engines.find((e) => e.engine === 'pace:carry=0')?.vs_baseline).toBeDefined();
   });
+
+  it('runs informed, a reference engine, with --informed and reports the gap to it', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'pacebench-generalise-'));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'generalise.ts'), '--count', '1', '--cases', '2', '--informed', '--out', out], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).not.toContain('is registered yet');
+    expect(r.status).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(out, 'generalise.json'), 'utf8')) as GeneraliseReport;
+    expect(report.engines).toEqual(['pace', ...SEED_ENGINES, 'informed']);
+    expect(report.results[0]?.informed_gap_share).not.toBeNull();
+    expect(report.results[0]?.pace_vs_informed).not.toBeNull();
+  }, 180_000);
 });
