@@ -1,5 +1,6 @@
 /**
- * `npm run bench:generalise [-- --count 40] [--seed 2026] [--informed] [--workers 1] [--out DIR] [--json FILE]`
+ * `npm run bench:generalise [-- --count 40] [--seed 2026] [--backtest-seed 1] [--pace SPEC]
+ *   [--engines SPEC,...] [--informed] [--carry-state] [--shipped] [--workers 1] [--out DIR] [--json FILE]`
  *
  * How `pace` generalises (issue 20): writes `count` random populations of
  * scenarios/populations.ts (seed fixed, 2026 unless told), backtests each with pace and every
@@ -9,6 +10,12 @@
  * informed as a share of the oracle's value. The paired intervals are the reports' own:
  * `summarize` of src/score/summary.ts over the run's cases.csv, with the best seed engine as
  * the baseline, so they equal what `backtest --baseline BEST` would print.
+ *
+ * `--pace SPEC` measures an engine spec with parameters (`pace:carry=0`, `pace:prior=fit.json`)
+ * in pace's place; `--engines` adds specs run beside (their figures are in each report, not in
+ * the table); `--carry-state` plays every engine of each run with carried state, as
+ * `backtest --carry-state` does; `--shipped` runs the shipped scenarios instead of drawing
+ * populations, so one command gives every figure of docs/generalisation.md and docs/pace.md.
  *
  * A markdown table and the distribution over populations go to stdout, the same as JSON to
  * --json (default OUT/generalise.json), progress to stderr.
@@ -20,7 +27,8 @@ import path from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isEntryPoint } from '../src/cli/io.ts';
-import { ENGINE_NAMES } from '../src/engines/registry.ts';
+import { ENGINE_NAMES, REFERENCE_NAMES } from '../src/engines/registry.ts';
+import { listScenarioNames } from '../src/scenario/read.ts';
 import { parseCasesCsv } from '../src/report/csv.ts';
 import { parseSummary } from '../src/report/json.ts';
 import { ci, pairedVerdict } from '../src/report/markdown.ts';
@@ -41,7 +49,8 @@ export type Verdict = 'above' | 'no clear difference' | 'below' | 'no interval';
 export interface PopulationResult {
   readonly population: string;
   readonly drawn: string;
-  readonly params: PopulationParams;
+  /** The drawn parameters; null for a shipped scenario. */
+  readonly params: PopulationParams | null;
   readonly best_seed_engine: string;
   readonly oracle_value: number;
   /** pace minus the best seed engine, paired over the same cases. */
@@ -63,6 +72,9 @@ export interface GeneraliseReport {
   readonly backtest_seed: number;
   readonly count: number;
   readonly cases: number;
+  /** The engine spec measured as pace, and whether every engine carried state across openings. */
+  readonly pace: string;
+  readonly carry_state: boolean;
   readonly engines: readonly string[];
   readonly results: readonly PopulationResult[];
   readonly distribution: { readonly above: number; readonly no_clear_difference: number; readonly below: number; readonly no_interval: number };
@@ -77,11 +89,12 @@ function verdictOf(diff: Interval): Verdict {
  * The figures of one population from a run's summary.json and cases.csv: the best seed engine
  * by mean value, then the report's own summary again with it (and informed) as the baseline.
  */
-export function analyse(summary: Summary, rows: readonly CaseRow[], params: PopulationParams): PopulationResult {
+export function analyse(summary: Summary, rows: readonly CaseRow[], params: PopulationParams | null, pace: string = PACE): PopulationResult {
+  const name = params?.name ?? summary.scenario;
   const engines = summary.engines.map((e) => e.engine).filter((e) => e !== ORACLE);
-  const value = (name: string): number => {
-    const e = summary.engines.find((x) => x.engine === name);
-    if (e === undefined) throw new Error(`${params.name}: no ${name} in the run`);
+  const value = (engine: string): number => {
+    const e = summary.engines.find((x) => x.engine === engine);
+    if (e === undefined) throw new Error(`${name}: no ${engine} in the run`);
     return e.value.mean;
   };
   const seeds = SEED_ENGINES.filter((e) => engines.includes(e));
@@ -100,28 +113,28 @@ export function analyse(summary: Summary, rows: readonly CaseRow[], params: Popu
   };
   const paired = (baseline: string): Interval => {
     const s = summarize(rows, engines, { ...facts, baseline });
-    const d = s.engines.find((e) => e.engine === PACE)?.vs_baseline;
-    if (d === undefined || d === null) throw new Error(`${params.name}: no paired difference for pace`);
+    const d = s.engines.find((e) => e.engine === pace)?.vs_baseline;
+    if (d === undefined || d === null) throw new Error(`${name}: no paired difference for ${pace}`);
     return d.value_diff;
   };
   const oracle = value(ORACLE);
   // An oracle worth nothing leaves no share to speak of (no opening could be filled in time).
   const share = (x: number): number | null => (oracle > 0 ? x / oracle : null);
-  const regret = (name: string): number | null => share(oracle - value(name));
+  const regret = (engine: string): number | null => share(oracle - value(engine));
   const diff = paired(best);
   const informed = engines.includes(INFORMED);
   return {
-    population: params.name,
-    drawn: describeParams(params),
+    population: name,
+    drawn: params === null ? summary.description : describeParams(params),
     params,
     best_seed_engine: best,
     oracle_value: oracle,
     pace_vs_best: diff,
     verdict: verdictOf(diff),
-    pace_regret_share: regret(PACE),
+    pace_regret_share: regret(pace),
     best_regret_share: regret(best),
-    informed_gap_share: informed ? share(value(INFORMED) - value(PACE)) : null,
-    pace_vs_informed: informed ? paired(INFORMED) : null,
+    informed_gap_share: informed && pace !== INFORMED ? share(value(INFORMED) - value(pace)) : null,
+    pace_vs_informed: informed && pace !== INFORMED ? paired(INFORMED) : null,
   };
 }
 
@@ -143,7 +156,8 @@ export function markdown(report: GeneraliseReport): string {
   const informed = report.results.some((r) => r.informed_gap_share !== null);
   const head = ['population', 'best seed engine', 'pace − best, value [95 % CI]', 'verdict', 'pace regret / oracle', 'best regret / oracle'];
   if (informed) head.push('(informed − pace) / oracle');
-  const lines = [`| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i < 2 ? '---' : i === 3 ? '---' : '---:')).join(' | ')} |`];
+  const what = `\`${report.pace}\`${report.carry_state ? ', every engine with carried state (--carry-state)' : ''}; population seed ${report.population_seed}, backtest seed ${report.backtest_seed}.`;
+  const lines = [`pace here: ${what}`, '', `| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i < 2 ? '---' : i === 3 ? '---' : '---:')).join(' | ')} |`];
   for (const r of report.results) {
     const cells = [r.population, `\`${r.best_seed_engine}\``, ci(r.pace_vs_best, money), r.verdict, pct(r.pace_regret_share), pct(r.best_regret_share)];
     if (informed) cells.push(r.informed_gap_share === null ? '–' : pct(r.informed_gap_share));
@@ -175,6 +189,10 @@ interface Args {
   readonly backtestSeed: number;
   readonly workers: number;
   readonly informed: boolean;
+  readonly pace: string;
+  readonly engines: readonly string[];
+  readonly carryState: boolean;
+  readonly shipped: boolean;
   readonly out: string;
   readonly json: string;
 }
@@ -188,6 +206,10 @@ export async function parseArgs(argv: readonly string[]): Promise<Args> {
     .option('backtest-seed', { type: 'number', default: 1, describe: 'seed of the backtests' })
     .option('workers', { type: 'number', default: 1, describe: 'worker threads of each backtest' })
     .option('informed', { type: 'boolean', default: false, describe: 'also run the informed reference engine (must be registered)' })
+    .option('pace', { type: 'string', default: PACE, describe: 'the engine spec measured against the seed engines, parameters allowed (pace:carry=0)' })
+    .option('engines', { type: 'string', default: '', describe: 'more engine specs to run beside, comma-separated (in the reports, not the table)' })
+    .option('carry-state', { type: 'boolean', default: false, describe: 'every engine keeps its state across the openings of a run (backtest --carry-state)' })
+    .option('shipped', { type: 'boolean', default: false, describe: 'run the shipped scenarios instead of drawing populations' })
     .option('out', { type: 'string', describe: 'folder for the populations and their reports (default: a new temporary folder)' })
     .option('json', { type: 'string', describe: 'where to write the JSON results (default: OUT/generalise.json)' })
     .check((x) => {
@@ -199,11 +221,28 @@ export async function parseArgs(argv: readonly string[]): Promise<Args> {
     .help()
     .parseAsync();
   const out = a.out ?? mkdtempSync(path.join(tmpdir(), 'pacebench-generalise-'));
-  return { count: a.count, seed: a.seed, cases: a.cases, backtestSeed: a['backtest-seed'], workers: a.workers, informed: a.informed, out, json: a.json ?? path.join(out, 'generalise.json') };
+  const extra = a.engines
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  return {
+    count: a.count,
+    seed: a.seed,
+    cases: a.cases,
+    backtestSeed: a['backtest-seed'],
+    workers: a.workers,
+    informed: a.informed,
+    pace: a.pace,
+    engines: extra,
+    carryState: a['carry-state'],
+    shipped: a.shipped,
+    out,
+    json: a.json ?? path.join(out, 'generalise.json'),
+  };
 }
 
 function backtest(scenario: string, report: string, engines: readonly string[], args: Args): { summary: Summary; rows: CaseRow[] } {
-  const argv = [path.join(ROOT, 'bin/pacebench.mjs'), 'backtest', '--scenario', scenario, '--engines', engines.join(','), '--seed', String(args.backtestSeed), '--workers', String(args.workers), '--out', report, '--format', 'json', '--no-html'];
+  const argv = [path.join(ROOT, 'bin/pacebench.mjs'), 'backtest', '--scenario', scenario, '--engines', engines.join(','), '--seed', String(args.backtestSeed), '--workers', String(args.workers), '--out', report, '--format', 'json', '--no-html', ...(args.carryState ? ['--carry-state'] : [])];
   const r = spawnSync(process.execPath, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`backtest of ${scenario} failed (exit ${r.status}): ${r.stderr}`);
   const summaryFile = path.join(report, 'summary.json');
@@ -212,19 +251,26 @@ function backtest(scenario: string, report: string, engines: readonly string[], 
 }
 
 export async function runGeneralise(args: Args, command: string): Promise<GeneraliseReport> {
-  if (args.informed && !(ENGINE_NAMES as readonly string[]).includes(INFORMED)) {
+  // informed is a reference engine: registered beside the engines, run only when named.
+  if (args.informed && ![...ENGINE_NAMES, ...REFERENCE_NAMES].includes(INFORMED)) {
     throw new Error(`--informed: no engine "${INFORMED}" is registered yet (npm run pacebench -- engines list)`);
   }
-  const engines = [PACE, ...SEED_ENGINES, ...(args.informed ? [INFORMED] : [])];
-  const populations = path.join(args.out, 'populations');
-  mkdirSync(populations, { recursive: true });
-  const written = writePopulations(populations, args.count, args.seed, args.cases);
-  process.stderr.write(`wrote ${written.length} populations of seed ${args.seed} to ${populations}/\n`);
+  // Each spec once, in a fixed order: the measured one, the seed engines, informed, the rest.
+  const engines = [...new Set([args.pace, ...SEED_ENGINES, ...(args.informed ? [INFORMED] : []), ...args.engines])];
+  let written: { dir: string; name: string; params: PopulationParams | null }[];
+  if (args.shipped) {
+    written = listScenarioNames().map((name) => ({ dir: name, name, params: null }));
+  } else {
+    const populations = path.join(args.out, 'populations');
+    mkdirSync(populations, { recursive: true });
+    written = writePopulations(populations, args.count, args.seed, args.cases).map(({ dir, population }) => ({ dir, name: population.name, params: population.params }));
+    process.stderr.write(`wrote ${written.length} populations of seed ${args.seed} to ${populations}/\n`);
+  }
   const results: PopulationResult[] = [];
-  for (const [i, { dir, population }] of written.entries()) {
+  for (const [i, { dir, name, params }] of written.entries()) {
     const began = Date.now();
-    const { summary, rows } = backtest(dir, path.join(args.out, 'reports', population.name), engines, args);
-    const r = analyse(summary, rows, population.params);
+    const { summary, rows } = backtest(dir, path.join(args.out, 'reports', name), engines, args);
+    const r = analyse(summary, rows, params, args.pace);
     results.push(r);
     process.stderr.write(
       `[${i + 1}/${written.length}] ${r.population}: best ${r.best_seed_engine}, pace − best ${ci(r.pace_vs_best, money)} (${r.verdict}), pace regret ${pct(r.pace_regret_share)} of the oracle · ${((Date.now() - began) / 1000).toFixed(1)} s\n`,
@@ -235,8 +281,10 @@ export async function runGeneralise(args: Args, command: string): Promise<Genera
     command,
     population_seed: args.seed,
     backtest_seed: args.backtestSeed,
-    count: args.count,
-    cases: args.cases,
+    count: written.length,
+    cases: args.shipped ? 0 : args.cases,
+    pace: args.pace,
+    carry_state: args.carryState,
     engines,
     results,
     distribution: distribution(results),

@@ -51,5 +51,30 @@ describe('npm run bench:generalise', () => {
     } else {
       expect(r.stderr).toContain('no engine "informed" is registered yet');
     }
+    // informed plans every call to the deadline: slow on a shared machine.
+  }, 180_000);
+
+  it('measures an engine spec with parameters in pace\'s place, every engine with carried state', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'pacebench-generalise-'));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'generalise.ts'), '--count', '1', '--cases', '6', '--pace', 'pace:carry=0', '--engines', 'pace', '--carry-state', '--out', out], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(out, 'generalise.json'), 'utf8')) as GeneraliseReport;
+    expect(report).toMatchObject({ pace: 'pace:carry=0', carry_state: true });
+    expect(report.engines).toEqual(['pace:carry=0', ...SEED_ENGINES, 'pace']);
+    expect(r.stdout).toContain('`pace:carry=0`, every engine with carried state');
+    const summary = JSON.parse(readFileSync(path.join(out, 'reports', 'pop-2026-001', 'summary.json'), 'utf8')) as Summary;
+    expect(summary.params.carry_state).toBe(true);
+    expect(summary.engines.find((e) => e.engine === 'pace:carry=0')?.vs_baseline).toBeDefined();
   });
+
+  it('runs informed, a reference engine, with --informed and reports the gap to it', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'pacebench-generalise-'));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'generalise.ts'), '--count', '1', '--cases', '2', '--informed', '--out', out], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).not.toContain('is registered yet');
+    expect(r.status).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(out, 'generalise.json'), 'utf8')) as GeneraliseReport;
+    expect(report.engines).toEqual(['pace', ...SEED_ENGINES, 'informed']);
+    expect(report.results[0]?.informed_gap_share).not.toBeNull();
+    expect(report.results[0]?.pace_vs_informed).not.toBeNull();
+  }, 180_000);
 });
