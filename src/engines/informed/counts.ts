@@ -16,10 +16,10 @@ function bigPhi(x: number): number {
   return 0.5 * erfc(-x / Math.SQRT2);
 }
 
-/** Poisson(mu) truncated at `cap`. */
-export function poissonPmf(mu: number, cap: number): Float64Array {
-  const out = new Float64Array(cap + 1);
+/** Poisson(mu) truncated at `cap`, written into `out` (of length cap + 1) when given. */
+export function poissonPmf(mu: number, cap: number, out: Float64Array = new Float64Array(cap + 1)): Float64Array {
   if (mu <= 0) {
+    out.fill(0);
     out[0] = 1;
     return out;
   }

@@ -132,19 +132,21 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
       && s.yPending.every(([, q], g) => q === (r.yPending[g] as readonly [number, number])[1]);
   }
 
+  // Scratch for the evaluations (each reads its own before the next one writes).
+  const scratch = { pZ: new Float64Array(n + 1), pT: new Float64Array(n + 1), column: new Float64Array((P?.n ?? 0) + 1) };
   const evaluate = (b: number, s: (typeof stages)[number]): number => {
     const muZ = s.zPending + b * s.fz;
     const kMax = M - b;
     if (s.rounds >= 2 && laterRounds) {
       // Several rounds left after this wait: the hires seen by then and the pending ones still
       // to come (taken as known when the rounds begin), then the rounds.
-      const pT = totalPmf(s.seen, b, muZ, n);
-      const Wj = W !== null ? (W[s.rounds] as Float64Array) : null;
+      const pT = totalPmf(s.seen, b, muZ, n, scratch);
+      const later = W !== null ? (W[s.rounds] as Float64Array) : (P as PoolRounds).column(s.rounds, kMax, scratch.column);
       let v = (pT[n] as number) * A * n;
       for (let t = 0; t < n; t++) {
         const p = pT[t] as number;
         if (p < 1e-12) continue;
-        v += p * (A * t + (Wj !== null ? (Wj[n - t] as number) : (P as PoolRounds).at(s.rounds, n - t, kMax)));
+        v += p * (A * t + (later[n - t] as number));
       }
       return base + v - perFresh * b;
     }
@@ -273,11 +275,11 @@ export function oneShotBest(
  * The count of hires seen by the next look (`seen` with `b` fresh invitees) plus a Poisson count
  * (`muZ`) still to come, cut at `cap`: convolved while cheap, one Poisson beyond.
  */
-function totalPmf(seen: GrowingCount, b: number, muZ: number, cap: number): Float64Array {
-  if (seen.trialsWith(b) * (cap + 1) > EXACT_BUDGET) return poissonPmf(seen.meanWith(b) + muZ, cap);
+function totalPmf(seen: GrowingCount, b: number, muZ: number, cap: number, scratch: { pZ: Float64Array; pT: Float64Array }): Float64Array {
+  const out = scratch.pT;
+  if (seen.trialsWith(b) * (cap + 1) > EXACT_BUDGET) return poissonPmf(seen.meanWith(b) + muZ, cap, out);
   const pY = seen.at(b);
-  const pZ = poissonPmf(muZ, cap);
-  const out = new Float64Array(cap + 1);
+  const pZ = poissonPmf(muZ, cap, scratch.pZ);
   let below = 0;
   for (let t = 0; t < cap; t++) {
     let c = 0;

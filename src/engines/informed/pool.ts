@@ -97,6 +97,24 @@ export class PoolRounds {
     return (row[m * S + i] as number) * (1 - t) + (row[m * S + i + 1] as number) * t;
   }
 
+  /** `at(j, m, M)` for every m from 1 to n, into `out[m]`: one look-up of M for them all. */
+  column(j: number, M: number, out: Float64Array): Float64Array {
+    const row = this.values[Math.min(j, this.values.length - 1)] as Float64Array;
+    const S = this.sizes.length;
+    const x = Math.min(Math.max(0, M), this.sizes[this.sizes.length - 1] as number);
+    const i = this.cell(x);
+    out[0] = 0;
+    if (i >= S - 1) {
+      for (let m = 1; m <= this.n; m++) out[m] = row[m * S + S - 1] as number;
+      return out;
+    }
+    const a = this.sizes[i] as number;
+    const b = this.sizes[i + 1] as number;
+    const t = (x - a) / (b - a);
+    for (let m = 1; m <= this.n; m++) out[m] = (row[m * S + i] as number) * (1 - t) + (row[m * S + i + 1] as number) * t;
+    return out;
+  }
+
   /** The table's cell holding pool size `x` (integers to 64, then a geometric grid). */
   private cell(x: number): number {
     if (x <= 64) return Math.min(Math.floor(x), this.sizes.length - 1);
