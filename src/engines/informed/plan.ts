@@ -179,17 +179,19 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
   let bestStage = stages[0] as (typeof stages)[number];
   let bestFinite = -Infinity;
   let bestB = 0;
-  // Each stage's batches in growing order (its count grows by the step), scanned batch first.
-  const values = new Float64Array(grid.length * stages.length);
-  for (let j = 0; j < stages.length; j++) {
-    const s = stages[j] as (typeof stages)[number];
-    for (let i = 0; i < grid.length; i++) values[i * stages.length + j] = s.dominated ? -Infinity : evaluate(grid[i] as number, s);
-  }
+  // Batches in growing order (each stage's count grows by the step). No plan earns more than
+  // A per missing vacancy, so a batch is worth at most base + A·n − perFresh·b: once that (with
+  // room for rounding) is no more than a value already seen, this batch and every larger one
+  // cannot be chosen (the scan keeps the first of values within 1e-9), and are not evaluated.
+  const values = new Float64Array(grid.length * stages.length).fill(-Infinity);
   for (let i = 0; i < grid.length; i++) {
     const b = grid[i] as number;
+    const bound = base + A * n - perFresh * b;
+    if (bound + 1e-9 * (Math.abs(base) + A * n + perFresh * b) + 1e-6 <= bestFinite) break;
     for (let j = 0; j < stages.length; j++) {
       const s = stages[j] as (typeof stages)[number];
-      const v = values[i * stages.length + j] as number;
+      const v = s.dominated ? -Infinity : evaluate(b, s);
+      values[i * stages.length + j] = v;
       if (v > bestFinite + 1e-9) {
         bestFinite = v;
         bestB = b;
@@ -222,7 +224,8 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
     const row = grid.indexOf(best.invite);
     for (let j = 0; j < stages.length; j++) {
       const s = stages[j] as (typeof stages)[number];
-      const v = s.dominated ? -Infinity : row >= 0 ? (values[row * stages.length + j] as number) : evaluate(best.invite, s);
+      const known = row >= 0 ? (values[row * stages.length + j] as number) : -Infinity;
+      const v = s.dominated ? -Infinity : known > -Infinity ? known : evaluate(best.invite, s);
       if (v > vBest) {
         vBest = v;
         wBest = s.w;
