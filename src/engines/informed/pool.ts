@@ -50,35 +50,40 @@ export class PoolRounds {
       }
     }
     this.values.push(new Float64Array((n + 1) * S));
+    // The previous round's values read at the pool left after a batch, per vacancies missing.
+    const later = new Float64Array(n + 1);
+    const best = new Float64Array(n + 1);
     for (let j = 1; j <= MAX_ROUNDS; j++) {
       const prev = this.values[j - 1] as Float64Array;
       const row = new Float64Array((n + 1) * S);
-      for (let m = 1; m <= n; m++) {
-        for (let i = 0; i < S; i++) {
-          const M = this.sizes[i] as number;
-          let best = prev[m * S + i] as number;
-          for (let k = 0; k < batches.length; k++) {
-            const b = batches[k] as number;
-            if (b > M) break;
-            const pmf = pmfs[k] as Float64Array;
-            const c = cell[i * batches.length + k] as number;
-            const t = frac[i * batches.length + k] as number;
-            const c1 = Math.min(c + 1, S - 1);
+      for (let i = 0; i < S; i++) {
+        const M = this.sizes[i] as number;
+        for (let m = 1; m <= n; m++) best[m] = prev[m * S + i] as number;
+        for (let k = 0; k < batches.length; k++) {
+          const b = batches[k] as number;
+          if (b > M) break;
+          const pmf = pmfs[k] as Float64Array;
+          const c = cell[i * batches.length + k] as number;
+          const t = frac[i * batches.length + k] as number;
+          const c1 = Math.min(c + 1, S - 1);
+          for (let r = 1; r <= n; r++) later[r] = (prev[r * S + c] as number) * (1 - t) + (prev[r * S + c1] as number) * t;
+          for (let m = 1; m <= n; m++) {
             let v = -perFresh * b;
             let below = 0;
             for (let y = 0; y < m; y++) {
               const p = pmf[y] as number;
               below += p;
-              const r = (m - y) * S;
-              v += p * (A * y + (prev[r + c] as number) * (1 - t) + (prev[r + c1] as number) * t);
+              v += p * (A * y + (later[m - y] as number));
             }
             v += (1 - below) * A * m;
-            if (v > best) best = v;
+            if (v > (best[m] as number)) best[m] = v;
           }
-          row[m * S + i] = best;
         }
+        for (let m = 1; m <= n; m++) row[m * S + i] = best[m] as number;
       }
       this.values.push(row);
+      // A round that changed nothing: every later round is the same (a function of the one before).
+      if (row.every((x, at) => x === prev[at])) break;
     }
   }
 
