@@ -138,7 +138,8 @@ const tables = new Map<string, PoolRounds>();
 
 /**
  * A `PoolRounds` remembered across calls and cases (a pure function of its arguments; the cases
- * of one behaviour share it). A table for more vacancies and a larger pool serves smaller ones.
+ * of one behaviour share it). A table for more vacancies and a larger pool serves smaller ones;
+ * a table outgrown grows by a quarter, so that the next few larger cases do not rebuild it.
  */
 export function poolRoundsMemo(n: number, pool: number, p1: number, perFresh: number, A: number): PoolRounds {
   const key = `${p1}:${perFresh}:${A}`;
@@ -146,7 +147,8 @@ export function poolRoundsMemo(n: number, pool: number, p1: number, perFresh: nu
   if (known !== undefined && known.n >= n && known.maxPool >= pool) return known;
   if (tables.size > 64) tables.clear();
   // Room to grow, so that the next, larger case does not build it again.
-  const table = new PoolRounds(Math.max(n, known?.n ?? 0, 12), Math.max(Math.ceil(pool * 1.25), known?.maxPool ?? 0), p1, perFresh, A);
+  const grownN = known !== undefined && n > known.n ? Math.ceil(known.n * 1.25) : 0;
+  const table = new PoolRounds(Math.max(n, known?.n ?? 0, grownN, 12), Math.max(Math.ceil(pool * 1.25), known?.maxPool ?? 0), p1, perFresh, A);
   tables.set(key, table);
   return table;
 }
