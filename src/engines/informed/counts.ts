@@ -16,10 +16,10 @@ function bigPhi(x: number): number {
   return 0.5 * erfc(-x / Math.SQRT2);
 }
 
-/** Poisson(mu) truncated at `cap`. */
-export function poissonPmf(mu: number, cap: number): Float64Array {
-  const out = new Float64Array(cap + 1);
+/** Poisson(mu) truncated at `cap`, written into `out` (of length cap + 1) when given. */
+export function poissonPmf(mu: number, cap: number, out: Float64Array = new Float64Array(cap + 1)): Float64Array {
   if (mu <= 0) {
+    out.fill(0);
     out[0] = 1;
     return out;
   }
@@ -122,4 +122,54 @@ export function lambdaStar(m: number, rho: number): number {
     else hi = mid;
   }
   return (lo + hi) / 2;
+}
+
+/**
+ * `countPmf(groups ++ [[b, p]], cap, budget)` for a fixed `groups` and a growing `b`: the fixed
+ * groups convolved once, then the fresh trials added one by one as `b` grows. The same operations
+ * in the same order as `countPmf`, so the same bits; the work per call is the step in `b`.
+ */
+export class GrowingCount {
+  private readonly base: Float64Array;
+  private readonly trials: number;
+  private readonly mu: number;
+  private readonly pmf: Float64Array;
+  private b = 0;
+
+  constructor(groups: readonly (readonly [number, number])[], private readonly p: number, private readonly cap: number, private readonly budget: number) {
+    let trials = 0;
+    let mu = 0;
+    for (const [count, q] of groups) {
+      if (q > 0) trials += count;
+      mu += count * q;
+    }
+    this.trials = trials;
+    this.mu = mu;
+    this.base = new Float64Array(cap + 1);
+    this.base[0] = 1;
+    if (trials * (cap + 1) <= budget) for (const [count, q] of groups) addBernoullis(this.base, count, q);
+    this.pmf = Float64Array.from(this.base);
+  }
+
+  /** Trials in all, fresh ones included (as `countPmf` counts them). */
+  trialsWith(b: number): number {
+    return this.trials + (b > 0 && this.p > 0 ? b : 0);
+  }
+
+  /** Expected count, fresh ones included, summed in `countPmf`'s order. */
+  meanWith(b: number): number {
+    return b > 0 ? this.mu + b * this.p : this.mu;
+  }
+
+  /** The distribution with `b` fresh trials: shared, valid until the next call. */
+  at(b: number): Float64Array {
+    if (this.trialsWith(b) * (this.cap + 1) > this.budget) return poissonPmf(this.meanWith(b), this.cap);
+    if (b < this.b) {
+      this.pmf.set(this.base);
+      this.b = 0;
+    }
+    addBernoullis(this.pmf, b - this.b, this.p);
+    this.b = b;
+    return this.pmf;
+  }
 }

@@ -1,4 +1,4 @@
-import { addBernoullis, countPmf, expectedMin, lambdaStar, poissonPmf } from './counts.ts';
+import { GrowingCount, addBernoullis, countPmf, expectedMin, lambdaStar, poissonPmf } from './counts.ts';
 import type { Law } from './law.ts';
 import { PoolRounds, poolRoundsMemo } from './pool.ts';
 import { MAX_ROUNDS, roundTop, roundValuesMemo } from './rounds.ts';
@@ -105,6 +105,7 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
   const P = usePool ? poolRoundsMemo(n, M, p1, perFresh, A) : null;
   const grid = batchGrid(bMax);
   // Per wait: what the pending and a fresh invitee bring in the two stages.
+  const laterRounds = W !== null || P !== null;
   const stages = waits.map((w) => {
     const yPending = pending.map((g) => [g.count, law.pendingHireBetween(g.elapsed, g.elapsed + w)] as const);
     const zGroups = pending.map((g) => [g.count, law.pendingHireBetween(g.elapsed, g.elapsed + R) - law.pendingHireBetween(g.elapsed, g.elapsed + w)] as const);
@@ -116,27 +117,40 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
     const rounds = Math.min(MAX_ROUNDS, Math.floor((R - w) / L));
     // Only the last call's plan needs them: filled on first use.
     const lambdas = new Float64Array(n + 1).fill(-1);
-    return { w, yPending, zGroups, zPending, fy, fz, p2, rho, lambdas, rounds };
+    // The hires seen by `now + w`, for the batches tried in turn.
+    const seen = new GrowingCount(yPending, fy, n, EXACT_BUDGET);
+    return { w, yPending, zGroups, zPending, fy, fz, p2, rho, lambdas, rounds, seen, dominated: false };
   });
+  // Once every answer that will come has come by `w` (the delay laws' cdfs read exactly 1), a
+  // longer wait sees the same hires and leaves no more rounds, whose values never grow as rounds
+  // are taken away: its value is at most the shorter wait's, which is scanned first and so wins
+  // ties. Such a wait cannot be chosen and is not evaluated.
+  for (let j = 1; j < stages.length; j++) {
+    const s = stages[j] as (typeof stages)[number];
+    const r = stages[j - 1] as (typeof stages)[number];
+    s.dominated = laterRounds && s.rounds >= 2 && s.fy === r.fy && s.fz === r.fz && s.zPending === r.zPending
+      && s.yPending.every(([, q], g) => q === (r.yPending[g] as readonly [number, number])[1]);
+  }
 
+  // Scratch for the evaluations (each reads its own before the next one writes).
+  const scratch = { pZ: new Float64Array(n + 1), pT: new Float64Array(n + 1), column: new Float64Array((P?.n ?? 0) + 1) };
   const evaluate = (b: number, s: (typeof stages)[number]): number => {
-    const groups = b > 0 ? [...s.yPending, [b, s.fy] as const] : s.yPending;
     const muZ = s.zPending + b * s.fz;
     const kMax = M - b;
-    if (s.rounds >= 2 && (W !== null || P !== null)) {
+    if (s.rounds >= 2 && laterRounds) {
       // Several rounds left after this wait: the hires seen by then and the pending ones still
       // to come (taken as known when the rounds begin), then the rounds.
-      const pT = totalPmf(groups, muZ, n);
-      const Wj = W !== null ? (W[s.rounds] as Float64Array) : null;
+      const pT = totalPmf(s.seen, b, muZ, n, scratch);
+      const later = W !== null ? (W[s.rounds] as Float64Array) : (P as PoolRounds).column(s.rounds, kMax, scratch.column);
       let v = (pT[n] as number) * A * n;
       for (let t = 0; t < n; t++) {
         const p = pT[t] as number;
         if (p < 1e-12) continue;
-        v += p * (A * t + (Wj !== null ? (Wj[n - t] as number) : (P as PoolRounds).at(s.rounds, n - t, kMax)));
+        v += p * (A * t + (later[n - t] as number));
       }
       return base + v - perFresh * b;
     }
-    const pY = countPmf(groups, n, EXACT_BUDGET);
+    const pY = s.seen.at(b);
     // A handful of candidates: the second stage's batch found exactly, as the last call finds it.
     const exact = kMax <= 64 && n <= 16;
     const zGroups = exact ? [...s.zGroups, [b, s.fz] as const] : [];
@@ -165,9 +179,19 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
   let bestStage = stages[0] as (typeof stages)[number];
   let bestFinite = -Infinity;
   let bestB = 0;
-  for (const b of grid) {
-    for (const s of stages) {
-      const v = evaluate(b, s);
+  // Batches in growing order (each stage's count grows by the step). No plan earns more than
+  // A per missing vacancy, so a batch is worth at most base + A·n − perFresh·b: once that (with
+  // room for rounding) is no more than a value already seen, this batch and every larger one
+  // cannot be chosen (the scan keeps the first of values within 1e-9), and are not evaluated.
+  const values = new Float64Array(grid.length * stages.length).fill(-Infinity);
+  for (let i = 0; i < grid.length; i++) {
+    const b = grid[i] as number;
+    const bound = base + A * n - perFresh * b;
+    if (bound + 1e-9 * (Math.abs(base) + A * n + perFresh * b) + 1e-6 <= bestFinite) break;
+    for (let j = 0; j < stages.length; j++) {
+      const s = stages[j] as (typeof stages)[number];
+      const v = s.dominated ? -Infinity : evaluate(b, s);
+      values[i * stages.length + j] = v;
       if (v > bestFinite + 1e-9) {
         bestFinite = v;
         bestB = b;
@@ -197,8 +221,11 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
     // No later invitation planned: come back when the best two-stage plan of this batch would look.
     let wBest = bestStage.w;
     let vBest = -Infinity;
-    for (const s of stages) {
-      const v = evaluate(best.invite, s);
+    const row = grid.indexOf(best.invite);
+    for (let j = 0; j < stages.length; j++) {
+      const s = stages[j] as (typeof stages)[number];
+      const known = row >= 0 ? (values[row * stages.length + j] as number) : -Infinity;
+      const v = s.dominated ? -Infinity : known > -Infinity ? known : evaluate(best.invite, s);
       if (v > vBest) {
         vBest = v;
         wBest = s.w;
@@ -248,20 +275,14 @@ export function oneShotBest(
 
 
 /**
- * The count of hires seen by the next look (independent Bernoulli groups) plus a Poisson count
+ * The count of hires seen by the next look (`seen` with `b` fresh invitees) plus a Poisson count
  * (`muZ`) still to come, cut at `cap`: convolved while cheap, one Poisson beyond.
  */
-function totalPmf(groups: readonly (readonly [number, number])[], muZ: number, cap: number): Float64Array {
-  let trials = 0;
-  let muY = 0;
-  for (const [count, p] of groups) {
-    if (p > 0) trials += count;
-    muY += count * p;
-  }
-  if (trials * (cap + 1) > EXACT_BUDGET) return poissonPmf(muY + muZ, cap);
-  const pY = countPmf(groups, cap, EXACT_BUDGET);
-  const pZ = poissonPmf(muZ, cap);
-  const out = new Float64Array(cap + 1);
+function totalPmf(seen: GrowingCount, b: number, muZ: number, cap: number, scratch: { pZ: Float64Array; pT: Float64Array }): Float64Array {
+  const out = scratch.pT;
+  if (seen.trialsWith(b) * (cap + 1) > EXACT_BUDGET) return poissonPmf(seen.meanWith(b) + muZ, cap, out);
+  const pY = seen.at(b);
+  const pZ = poissonPmf(muZ, cap, scratch.pZ);
   let below = 0;
   for (let t = 0; t < cap; t++) {
     let c = 0;

@@ -50,35 +50,40 @@ export class PoolRounds {
       }
     }
     this.values.push(new Float64Array((n + 1) * S));
+    // The previous round's values read at the pool left after a batch, per vacancies missing.
+    const later = new Float64Array(n + 1);
+    const best = new Float64Array(n + 1);
     for (let j = 1; j <= MAX_ROUNDS; j++) {
       const prev = this.values[j - 1] as Float64Array;
       const row = new Float64Array((n + 1) * S);
-      for (let m = 1; m <= n; m++) {
-        for (let i = 0; i < S; i++) {
-          const M = this.sizes[i] as number;
-          let best = prev[m * S + i] as number;
-          for (let k = 0; k < batches.length; k++) {
-            const b = batches[k] as number;
-            if (b > M) break;
-            const pmf = pmfs[k] as Float64Array;
-            const c = cell[i * batches.length + k] as number;
-            const t = frac[i * batches.length + k] as number;
-            const c1 = Math.min(c + 1, S - 1);
+      for (let i = 0; i < S; i++) {
+        const M = this.sizes[i] as number;
+        for (let m = 1; m <= n; m++) best[m] = prev[m * S + i] as number;
+        for (let k = 0; k < batches.length; k++) {
+          const b = batches[k] as number;
+          if (b > M) break;
+          const pmf = pmfs[k] as Float64Array;
+          const c = cell[i * batches.length + k] as number;
+          const t = frac[i * batches.length + k] as number;
+          const c1 = Math.min(c + 1, S - 1);
+          for (let r = 1; r <= n; r++) later[r] = (prev[r * S + c] as number) * (1 - t) + (prev[r * S + c1] as number) * t;
+          for (let m = 1; m <= n; m++) {
             let v = -perFresh * b;
             let below = 0;
             for (let y = 0; y < m; y++) {
               const p = pmf[y] as number;
               below += p;
-              const r = (m - y) * S;
-              v += p * (A * y + (prev[r + c] as number) * (1 - t) + (prev[r + c1] as number) * t);
+              v += p * (A * y + (later[m - y] as number));
             }
             v += (1 - below) * A * m;
-            if (v > best) best = v;
+            if (v > (best[m] as number)) best[m] = v;
           }
-          row[m * S + i] = best;
         }
+        for (let m = 1; m <= n; m++) row[m * S + i] = best[m] as number;
       }
       this.values.push(row);
+      // A round that changed nothing: every later round is the same (a function of the one before).
+      if (row.every((x, at) => x === prev[at])) break;
     }
   }
 
@@ -95,6 +100,24 @@ export class PoolRounds {
     const b = this.sizes[i + 1] as number;
     const t = (x - a) / (b - a);
     return (row[m * S + i] as number) * (1 - t) + (row[m * S + i + 1] as number) * t;
+  }
+
+  /** `at(j, m, M)` for every m from 1 to n, into `out[m]`: one look-up of M for them all. */
+  column(j: number, M: number, out: Float64Array): Float64Array {
+    const row = this.values[Math.min(j, this.values.length - 1)] as Float64Array;
+    const S = this.sizes.length;
+    const x = Math.min(Math.max(0, M), this.sizes[this.sizes.length - 1] as number);
+    const i = this.cell(x);
+    out[0] = 0;
+    if (i >= S - 1) {
+      for (let m = 1; m <= this.n; m++) out[m] = row[m * S + S - 1] as number;
+      return out;
+    }
+    const a = this.sizes[i] as number;
+    const b = this.sizes[i + 1] as number;
+    const t = (x - a) / (b - a);
+    for (let m = 1; m <= this.n; m++) out[m] = (row[m * S + i] as number) * (1 - t) + (row[m * S + i + 1] as number) * t;
+    return out;
   }
 
   /** The table's cell holding pool size `x` (integers to 64, then a geometric grid). */
@@ -115,7 +138,8 @@ const tables = new Map<string, PoolRounds>();
 
 /**
  * A `PoolRounds` remembered across calls and cases (a pure function of its arguments; the cases
- * of one behaviour share it). A table for more vacancies and a larger pool serves smaller ones.
+ * of one behaviour share it). A table for more vacancies and a larger pool serves smaller ones;
+ * a table outgrown grows by a quarter, so that the next few larger cases do not rebuild it.
  */
 export function poolRoundsMemo(n: number, pool: number, p1: number, perFresh: number, A: number): PoolRounds {
   const key = `${p1}:${perFresh}:${A}`;
@@ -123,7 +147,8 @@ export function poolRoundsMemo(n: number, pool: number, p1: number, perFresh: nu
   if (known !== undefined && known.n >= n && known.maxPool >= pool) return known;
   if (tables.size > 64) tables.clear();
   // Room to grow, so that the next, larger case does not build it again.
-  const table = new PoolRounds(Math.max(n, known?.n ?? 0, 12), Math.max(Math.ceil(pool * 1.25), known?.maxPool ?? 0), p1, perFresh, A);
+  const grownN = known !== undefined && n > known.n ? Math.ceil(known.n * 1.25) : 0;
+  const table = new PoolRounds(Math.max(n, known?.n ?? 0, grownN, 12), Math.max(Math.ceil(pool * 1.25), known?.maxPool ?? 0), p1, perFresh, A);
   tables.set(key, table);
   return table;
 }
