@@ -47,7 +47,8 @@ function value(summary: Summary, engine: string): number {
   return row.value.mean;
 }
 
-const percent = (x: number): string => `${(100 * x).toFixed(Math.abs(x) < 0.1 ? 1 : 0)}`;
+/** A share in per cent, one decimal; −0.0 (a gap within rounding of nothing) shown as 0.0. */
+const percent = (x: number): string => (100 * x).toFixed(1).replace(/^-0\.0$/, '0.0');
 const scenarios = listScenarioNames();
 const rows: string[] = [];
 for (const scenario of scenarios) {
@@ -64,7 +65,7 @@ for (const scenario of scenarios) {
 }
 process.stdout.write(
   [
-    `| scenario | hindsight | ${ENGINE_NAMES.map((e) => `\`${e}\``).join(' | ')} |`,
+    `| scenario | hindsight (%) | ${ENGINE_NAMES.map((e) => `\`${e}\` (%)`).join(' | ')} |`,
     `| --- | ---: | ${ENGINE_NAMES.map(() => '---:').join(' | ')} |`,
     ...rows,
     '',
