@@ -152,7 +152,7 @@ async function writeComparisonPage(file: string, title: string, pages: readonly 
   const drawn = await drawCharts(specs.map((s) => s.spec));
   const sections = pages.map(({ comparison }, i) => {
     const at = specs.findIndex((s) => s.index === i);
-    return { comparison, verdict: verdictLine(comparison).replace(/\*\*/g, ''), chart: at < 0 ? null : (drawn[at] ?? null) };
+    return { comparison, verdict: verdictLine(comparison).replace(/\*\*|`/g, ''), chart: at < 0 ? null : (drawn[at] ?? null) };
   });
   const html = compareHtml(title, sections, notes);
   // One file, not a report folder: written beside its name and renamed, touching nothing else there.

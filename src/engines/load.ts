@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.ts';
-import { ENGINES, ENGINE_NAMES, REFERENCE_ENGINES, isEngineName, isReferenceName, ORACLE } from './registry.ts';
+import { ENGINES, ENGINE_NAMES, REFERENCE_ENGINES, REFERENCE_NAMES, isEngineName, isReferenceName, ORACLE } from './registry.ts';
 import type { RemoteOptions } from './remote.ts';
 import { engineLabel, isModulePath, isRemoteSpec, resolveParams, type EngineSpec } from './spec.ts';
 import type { Engine, EngineContext, EngineDefinition } from './types.ts';
@@ -95,7 +95,7 @@ export async function resolveEngine(spec: EngineSpec, cwd: string = process.cwd(
     definition = REFERENCE_ENGINES[spec.ref];
   } else {
     throw new UserError(
-      `unknown engine "${spec.ref}" (registered: ${ENGINE_NAMES.join(', ')}; a module path must contain "/", like ./my-engine.ts)`,
+      `unknown engine "${spec.ref}" (registered: ${ENGINE_NAMES.join(', ')}; the reference ${REFERENCE_NAMES.join(', ')}; a module path must contain "/", like ./my-engine.ts)`,
     );
   }
   const params = resolveParams(definition, spec);

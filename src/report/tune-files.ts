@@ -101,7 +101,7 @@ export function tuneMarkdown(report: TuneReport): string {
   const saved = report.full_evaluations === 0 ? 0 : 1 - report.evaluations / report.full_evaluations;
   out.push(
     `${report.evaluations} case-evaluations (a configuration on a case) against ${report.full_evaluations} for every configuration on every case` +
-      (report.method === 'race' ? ` (${fixed(saved * 100, 0)} % saved); the race stopped: ${report.stopped}.` : '.'),
+      (report.method === 'race' ? ` (${fixed(saved * 100, 0)} % saved); the race stopped: ${whyStopped(report.stopped)}.` : '.'),
     '',
   );
   if (report.race !== null) {
@@ -187,4 +187,9 @@ export function tuneMarkdown(report: TuneReport): string {
   const faults = report.configurations.reduce((n, c) => n + c.overall.faults, 0);
   if (faults > 0) out.push(`**${counted(faults, 'fault')}** in sample: see configs.csv.`, '');
   return `${out.join('\n')}`;
+}
+
+/** Why a race stopped, in words: the defaults are never dropped, so "one survivor" is one challenger beside them. */
+export function whyStopped(stopped: TuneReport['stopped']): string {
+  return stopped === 'one survivor' ? 'one challenger of the defaults left (the defaults are never dropped)' : String(stopped);
 }

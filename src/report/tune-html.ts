@@ -9,7 +9,7 @@ import { fixed, money, moneyFacts, percent, signed, signedMoney } from './format
 import { chartFigures, escapeHtml, figure, interval, page, swatch, table, type DrawnChart } from './html.ts';
 import { pairedVerdict } from './markdown.ts';
 import { roleOf, ROLE_COLOURS, winnerIdOf } from './tune-charts.ts';
-import { caseGroups } from './tune-files.ts';
+import { caseGroups, whyStopped } from './tune-files.ts';
 import { headlineParagraphs, inlineHtml } from './tune-headline.ts';
 import { counted } from '../words.ts';
 
@@ -110,7 +110,7 @@ function factsLine(report: TuneReport): string {
   return (
     `${report.configurations_evaluated} configurations by ${method} on ${scenarios} · objective: mean ${report.objective} per case · ` +
     `${report.replicates === 1 ? '' : `${report.replicates} replicates · `}seed ${report.seed}, holdout seed ${report.holdout_seed} · ` +
-    `${report.evaluations} of ${report.full_evaluations} case-evaluations${report.method === 'race' ? ` (${percent(saved, 0)} saved; stopped: ${report.stopped})` : ''} · ` +
+    `${report.evaluations} of ${report.full_evaluations} case-evaluations${report.method === 'race' ? ` (${percent(saved, 0)} saved; stopped: ${whyStopped(report.stopped)})` : ''} · ` +
     `${moneyFacts(p)} · ${p.bootstrap} bootstrap resamples`
   );
 }

@@ -53,9 +53,11 @@ export function reportFolderName(arg: string): string {
   return `${path.basename(path.dirname(dir)) || 'root'}.${path.basename(dir) || 'root'}`;
 }
 
+/** A path as a message shows it: relative to the working folder when inside it, else whole. */
 function display(file: string): string {
   const rel = path.relative(process.cwd(), file);
-  return rel === '' ? '.' : rel;
+  if (rel === '') return '.';
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
 }
 
 /** What a path is, in words, when it is not the regular file a reader expected. */

@@ -42,8 +42,14 @@ describe('pacebench compare gives no verdict it cannot stand behind', () => {
     const io = memoryIo();
     expect(await main(['compare', BASELINE, onlyExp], io)).toBe(1);
     expect(io.out).not.toMatch(/no regression/);
-    expect(io.out).toMatch(/\*\*Verdict: failed\.\*\* missing from .*: `exp-decay`, `nbinomial`, `stoch-constraint`, `pace`, `all-at-once`\./);
+    expect(io.out).toMatch(/\*\*Verdict: failed\.\*\* missing from .*: `exp-decay`, `nbinomial`, `stoch-constraint`, `pace`, `all-at-once`, `informed`\./);
     expect(io.err).toMatch(/^missing: cold_start: pace is in .* but missing from /m);
+    // The page says it in words, not in markdown.
+    const page = path.join(mkdtempSync(path.join(tmpdir(), 'pacebench-compare-cmd-')), 'c.html');
+    expect(await main(['compare', BASELINE, onlyExp, '--html', page], memoryIo())).toBe(1);
+    const html = readFileSync(page, 'utf8');
+    expect(html).toMatch(/Verdict: failed\. missing from [^<]*: exp-decay, nbinomial/);
+    expect(html).not.toMatch(/`exp-decay`/);
     // The other way round, engines the new run adds are news, not a failure.
     expect(await main(['compare', onlyExp, BASELINE], memoryIo())).toBe(0);
   });

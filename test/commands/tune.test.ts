@@ -59,12 +59,15 @@ describe('pacebench tune finds the known answer (k = 4 vacancies)', () => {
   });
 
   it('the race drops the clearly worse at its first test and spends less than the grid', async () => {
-    const { report } = await tune(options({ method: 'race', out: temp() }), memoryIo(ROOT));
+    const out = temp();
+    const { report } = await tune(options({ method: 'race', out }), memoryIo(ROOT));
     expect(report.full_evaluations).toBe(8 * 40);
     expect(report.evaluations).toBe(8 * 20);
     const k1 = report.configurations.find((c) => c.params.k === 1);
     expect(k1).toMatchObject({ status: 'dropped', dropped_after: 20 });
     expect(report.stopped).toBe('one survivor');
+    // The defaults are never dropped: the page says that one challenger is left beside them.
+    expect(readFileSync(path.join(out, 'tune.md'), 'utf8')).toContain('the race stopped: one challenger of the defaults left');
   });
 
   it('shows progress on a terminal only: cases seen, configurations left, best so far', async () => {

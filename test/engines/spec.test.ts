@@ -33,7 +33,7 @@ describe('engine specs on the command line', () => {
     ['nbinomial:mean=2', /mean=2 is above 1/],
     ['all-at-once:x=1', /it takes none/],
     ['nbinomial:mean=0.1:variance=0.2', /cannot be created: Beta variance must be in \(0, mean·\(1−mean\) = 0.09/],
-    ['nope', /unknown engine "nope" \(registered: exp, exp-decay, nbinomial, stoch-constraint, pace, all-at-once/],
+    ['nope', /unknown engine "nope" \(registered: exp, exp-decay, nbinomial, stoch-constraint, pace, all-at-once; the reference informed;/],
   ])('refuses %s', async (text, message) => {
     await expect(resolveEngine(parseEngineSpec(text))).rejects.toThrow(message);
   });

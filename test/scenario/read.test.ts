@@ -54,6 +54,8 @@ describe('a scenario path that is not there', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'pacebench-root-'));
     const missing = checkScenario(path.join(root, 'nope'));
     expect(missing.ok ? [] : missing.problems.map((p) => p.message)).toEqual(['does not exist']);
+    // A folder outside the working one is named whole, as given, not as ../../…
+    expect(missing.ok ? [] : missing.problems.map((p) => p.file)).toEqual([path.join(root, 'nope')]);
     writeFileSync(path.join(root, 'afile'), 'x');
     const file = checkScenario(path.join(root, 'afile'));
     expect(file.ok ? [] : file.problems.map((p) => p.message)).toEqual(['is not a scenario folder']);
