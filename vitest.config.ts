@@ -5,6 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // End-to-end tests start the CLI and worker threads; give them room on a 2-core machine.
     testTimeout: 60_000,
+    // Two files at a time on a 2-core machine: most wait on child processes or sockets, and one
+    // at a time left a core idle (docs/performance.md).
+    maxWorkers: 2,
     hookTimeout: 60_000,
   },
 });
