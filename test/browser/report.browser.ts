@@ -55,7 +55,7 @@ async function run(): Promise<void> {
   if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
   const scenario = flag('scenario') ?? 'cold_start';
   const out = path.resolve(flag('out') ?? path.join(mkdtempSync(path.join(tmpdir(), 'pacebench-browser-')), scenario));
-  const code = await main(['backtest', '--scenario', scenario, '--out', out, '--workers', '2'], {
+  const code = await main(['backtest', '--scenario', scenario, '--informed', '--out', out, '--workers', '2'], {
     stdout: () => {},
     stderr: (t) => process.stderr.write(t),
     progress: false,
