@@ -12,6 +12,7 @@ import { resolveParams, parseEngineSpec } from '../src/engines/spec.ts';
 import { CallbackMemory, InvitationProgramme } from '../src/engines/stoch-constraint.ts';
 import type { Engine, SyncEngine } from '../src/engines/types.ts';
 import type { Case } from '../src/scenario/types.ts';
+import { DEFAULT_MONEY } from '../src/scenario/money.ts';
 import { drawLatentPool } from '../src/world/latent.ts';
 import { playCase } from '../src/sim/play.ts';
 import { stream } from '../src/stats/rng.ts';
@@ -39,51 +40,40 @@ export function blackhole(): number {
   return sink;
 }
 
+/** One decision of a fresh instance per round, on the same request: `decide/NAME/n=N`. */
+function addDecide(b: Bench, name: string, n: number, create: () => SyncEngine): void {
+  const request = benchRequest(n);
+  let engine = create();
+  b.add(
+    `decide/${name}/n=${n}`,
+    () => {
+      const d: Decision = engine.decide(request);
+      sink += d.num_candidates_needed;
+    },
+    {
+      async: false,
+      beforeAll: () => {
+        engine = create();
+      },
+    },
+  );
+}
+
 export function decideSuite(o: SuiteOptions): Bench {
   const b = bench('decide', o);
   for (const name of ENGINE_NAMES) {
     const definition = ENGINES[name];
     const params = resolveParams(definition, parseEngineSpec(name));
-    for (const n of DECIDE_SIZES) {
-      const request = benchRequest(n);
-      let engine: SyncEngine = definition.create({ random: stream('bench', name, n), params });
-      b.add(
-        `decide/${name}/n=${n}`,
-        () => {
-          const d: Decision = engine.decide(request);
-          sink += d.num_candidates_needed;
-        },
-        {
-          async: false,
-          beforeAll: () => {
-            engine = definition.create({ random: stream('bench', name, n), params });
-          },
-        },
-      );
-    }
+    for (const n of DECIDE_SIZES) addDecide(b, name, n, () => definition.create({ random: stream('bench', name, n), params }));
   }
   // Reference engines, told the fixture's true behaviour as a backtest tells them a case's.
   for (const name of REFERENCE_NAMES) {
     const definition = REFERENCE_ENGINES[name];
     const params = resolveParams(definition, parseEngineSpec(name));
     for (const n of REFERENCE_DECIDE_SIZES) {
-      const request = benchRequest(n);
       const scenario = benchScenario(1, 1, 1);
-      const truth = caseTruth(scenario, scenario.cases[0] as Case, { valuePerHire: 2500, costPerInvite: 20, costPerOverbooking: 250 });
-      let engine: SyncEngine = definition.create({ random: stream('bench', name, n), params, truth: () => truth });
-      b.add(
-        `decide/${name}/n=${n}`,
-        () => {
-          const d: Decision = engine.decide(request);
-          sink += d.num_candidates_needed;
-        },
-        {
-          async: false,
-          beforeAll: () => {
-            engine = definition.create({ random: stream('bench', name, n), params, truth: () => truth });
-          },
-        },
-      );
+      const truth = caseTruth(scenario, scenario.cases[0] as Case, DEFAULT_MONEY);
+      addDecide(b, name, n, () => definition.create({ random: stream('bench', name, n), params, truth: () => truth }));
     }
   }
   return b;
