@@ -21,7 +21,7 @@
  * --json (default OUT/generalise.json), progress to stderr.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yargs from 'yargs';
@@ -36,6 +36,7 @@ import type { CaseRow } from '../src/score/rows.ts';
 import { summarize, type Interval, type Summary } from '../src/score/summary.ts';
 import { quantileSorted } from '../src/stats/distributions.ts';
 import { DEFAULT_CASES, DEFAULT_COUNT, DEFAULT_SEED, describeParams, writePopulations, type PopulationParams } from '../scenarios/populations.ts';
+import { writeResults } from './results.ts';
 
 const ROOT = path.join(import.meta.dirname, '..');
 /** The bar to clear: every engine the seed shipped, all-at-once included (it wins where answers come late). */
@@ -296,11 +297,7 @@ async function main(): Promise<void> {
   const args = await parseArgs(argv);
   const report = await runGeneralise(args, ['npm run bench:generalise --', ...argv].join(' '));
   process.stdout.write(markdown(report));
-  mkdirSync(path.dirname(path.resolve(args.json)), { recursive: true });
-  const temp = `${args.json}.tmp-${process.pid}`;
-  writeFileSync(temp, `${JSON.stringify(report, null, 2)}\n`);
-  renameSync(temp, args.json);
-  process.stderr.write(`results written to ${args.json}\n`);
+  writeResults(args.json, report);
 }
 
 if (isEntryPoint(import.meta.url)) {

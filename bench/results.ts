@@ -1,4 +1,6 @@
 /** The shape of `npm run bench -- --json FILE`, and how a tinybench task becomes one entry. */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Task } from 'tinybench';
 import type { ParallelCeiling } from './ceiling.ts';
 import type { ServeBreakdown, ServeControl, ServeResult } from './serve.ts';
@@ -72,4 +74,13 @@ export function fromTask(task: Task): BenchResult {
   }
   if (r.state === 'errored') return { name: task.name, state: 'errored', error: r.error.message };
   return { name: task.name, state: 'errored', error: `task ended ${r.state}` };
+}
+
+/** Writes a bench's results as JSON, whole or not at all (written beside and renamed), and says where. */
+export function writeResults(file: string, results: unknown): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}`;
+  writeFileSync(temp, `${JSON.stringify(results, null, 2)}\n`);
+  renameSync(temp, file);
+  process.stderr.write(`results written to ${file}\n`);
 }

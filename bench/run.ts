@@ -3,7 +3,7 @@
  *
  * Measures; never asserts a time. Tables go to stdout, progress to stderr.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -11,7 +11,7 @@ import type { Bench } from 'tinybench';
 import { isEntryPoint } from '../src/cli/io.ts';
 import { measureParallelCeiling, type ParallelCeiling } from './ceiling.ts';
 import { compareReports, isBenchReport, type Change } from './compare.ts';
-import { fromTask, type BenchReport, type BenchResult, type ThroughputResult } from './results.ts';
+import { fromTask, writeResults, type BenchReport, type BenchResult, type ThroughputResult } from './results.ts';
 import { measureServe, SERVE_CONNECTIONS, type ServeBreakdown, type ServeControl, type ServeResult } from './serve.ts';
 import { blackhole, decideSuite, harnessSuite, hotLoopSuite, type SuiteOptions } from './suites.ts';
 import { THROUGHPUT_CASES, measureThroughput } from './throughput.ts';
@@ -186,10 +186,7 @@ async function main(): Promise<void> {
     if (c.only.length > 0) process.stdout.write(`\nin one run only: ${c.only.join(', ')}\n`);
   }
   if (args.json !== undefined) {
-    const temp = `${args.json}.tmp-${process.pid}`;
-    writeFileSync(temp, `${JSON.stringify(report, null, 2)}\n`);
-    renameSync(temp, args.json);
-    process.stderr.write(`results written to ${args.json}\n`);
+    writeResults(args.json, report);
   }
 }
 
