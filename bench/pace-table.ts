@@ -75,12 +75,13 @@ for (const scenario of SCENARIOS) {
 }
 
 console.log('\n### Ablation: regret as a share of the oracle\'s value (seeds 1–3 pooled)\n');
-console.log('| scenario | `pace` | without censoring (`censoring=0`) | without the money rule (`money=0`) | `pace --carry-state` | without carried state (`carry=0 --carry-state`) |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+console.log('| scenario | `pace` | without censoring (`censoring=0`) | without the money rule (`money=0`) | `pace --carry-state` | without the population prior (`pooling=0 --carry-state`) | without carried state (`carry=0 --carry-state`) |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const scenario of SCENARIOS) {
   const cells = ['pace', ...ABLATIONS].map((e) => pooledShare(scenario, e));
   const carried = pooledShare(scenario, 'pace', 'carry_');
+  const complete = pooledShare(scenario, 'pace:pooling=0', 'carry_');
   const forgetful = pooledShare(scenario, 'pace:carry=0', 'carry_');
   const fmt = (x: number | null): string => (x === null ? '–' : pct(x));
-  console.log(`| \`${scenario}\` | ${cells.map(fmt).join(' | ')} | ${fmt(carried)} | ${fmt(forgetful)} |`);
+  console.log(`| \`${scenario}\` | ${cells.map(fmt).join(' | ')} | ${fmt(carried)} | ${fmt(complete)} | ${fmt(forgetful)} |`);
 }

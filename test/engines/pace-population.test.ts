@@ -44,6 +44,15 @@ describe('pace population prior', () => {
     expect(pop.prior(base, 400).strength).toBe(base.strength);
   });
 
+  it('the ablation without partial pooling adds the evidence up, whatever the spread', () => {
+    const pop = new Population();
+    for (let i = 0; i < 10; i++) pop.add(opening({ answerRate: i % 2 === 0 ? 0.05 : 0.6 }));
+    const complete = pop.prior(base, 400, false);
+    expect(complete.strength).toBe(400);
+    expect(complete.answerRate).toBeCloseTo(pop.prior(base, 400).answerRate, 9);
+    expect(complete.delayStrength).toBe(400);
+  });
+
   it('keeps at most MEMORY openings', () => {
     const pop = new Population();
     for (let i = 0; i < MEMORY + 10; i++) pop.add(opening());

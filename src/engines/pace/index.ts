@@ -57,6 +57,7 @@ export const pace = defineEngine({
     const byMoney = settings.money === 1;
     const carry = settings.carry === 1;
     const carryCap = settings.carryCap;
+    const partialPooling = settings.pooling === 1;
     const c = settings.quantile;
     const minCallback = settings.minCallback;
     const urgency = settings.urgency;
@@ -95,7 +96,7 @@ export const pace = defineEngine({
     const commit = (): void => {
       if (last !== null && carry) {
         population.add(openingOf(summary, last, lnStats));
-        prior = population.prior(basePrior, carryCap);
+        prior = population.prior(basePrior, carryCap, partialPooling);
       }
       last = null;
       caseId = null;

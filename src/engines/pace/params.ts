@@ -25,6 +25,7 @@ export const PARAMS = {
   censoring: { default: 1, description: '1: pending invitations are censored; 0: counted as refusals (ablation)', min: 0, max: 1, integer: true },
   money: { default: 1, description: '1: batches by expected money; 0: expected hires cover the need (ablation)', min: 0, max: 1, integer: true },
   carry: { default: 1, description: '1: with --carry-state, later openings start from what earlier ones taught; 0: never (ablation)', min: 0, max: 1, integer: true },
+  pooling: { default: 1, description: '1: partial pooling of earlier openings (population prior); 0: complete pooling, as if every opening were alike (ablation)', min: 0, max: 1, integer: true },
   carryCap: { default: 400, description: 'most pseudo-invitations (and pseudo-answers) carried between openings', min: 0 },
 } as const satisfies Readonly<Record<string, ParamSpec>>;
 

@@ -42,15 +42,20 @@ export class Population {
     this.next = (this.next + 1) % MEMORY;
   }
 
-  /** The prior for the next opening: `base` where the openings say nothing yet. */
-  prior(base: Prior, cap: number): Prior {
+  /**
+   * The prior for the next opening: `base` where the openings say nothing yet. `partial`
+   * false is the ablation without the population model: every opening is taken to be alike,
+   * so their evidence adds up (each at most cap / 8, in all at most cap) whatever their spread.
+   */
+  prior(base: Prior, cap: number, partial = true): Prior {
     if (this.openings.length === 0 || cap <= 0) return base;
     const each = cap / 8;
-    const answer = pooled(this.openings.map((o) => [o.answerRate, o.invited]), each, cap);
+    const answer = pooled(this.openings.map((o) => [o.answerRate, o.invited]), each, cap, partial);
     const share = pooled(
       this.openings.filter((o) => o.answers > 0).map((o) => [o.hireShare, o.answers]),
       each,
       cap,
+      partial,
     );
     const withDelay = this.openings.filter((o) => o.delayAnswers >= 1);
     let answerRate = base.answerRate;
@@ -83,7 +88,7 @@ export class Population {
       for (const o of withDelay) between += (Math.min(o.delayAnswers, each) / w) * ((o.mu - mu) ** 2 - (o.sigma * o.sigma) / o.delayAnswers);
       medianDelay = Math.exp(mu);
       sigma = Math.min(base.sigma, Math.max(0.1, Math.sqrt(s2)));
-      const pseudo = withDelay.length < 3 ? Math.min(w, each) : between > 0 ? (sigma * sigma) / between : cap;
+      const pseudo = !partial ? w : withDelay.length < 3 ? Math.min(w, each) : between > 0 ? (sigma * sigma) / between : cap;
       delayStrength = Math.max(base.delayStrength, Math.min(cap, w, pseudo));
     }
     return { ...base, answerRate: Math.max(answerRate, hireRate), hireRate, strength, medianDelay, sigma, delayStrength };
@@ -96,8 +101,9 @@ const clamp = (x: number): number => Math.min(0.999, Math.max(0.001, x));
  * The population Beta of rates `[rate, evidence]` by the method of moments: the mean weighted
  * by evidence (each opening at most `each`), the strength from the spread between openings
  * beyond the binomial noise. Fewer than three openings give no spread: their evidence, at most `each`.
+ * Without `partial` pooling the strength is all the openings' evidence, at most `cap`.
  */
-function pooled(xs: readonly (readonly [number, number])[], each: number, cap: number): { mean: number; strength: number } | null {
+function pooled(xs: readonly (readonly [number, number])[], each: number, cap: number, partial: boolean): { mean: number; strength: number } | null {
   if (xs.length === 0) return null;
   let w = 0;
   let m = 0;
@@ -107,6 +113,7 @@ function pooled(xs: readonly (readonly [number, number])[], each: number, cap: n
     m += wi * r;
   }
   m /= w;
+  if (!partial) return { mean: m, strength: Math.min(cap, w) };
   if (xs.length < 3) return { mean: m, strength: Math.min(w, each) };
   let between = 0;
   for (const [r, n] of xs) between += (Math.min(n, each) / w) * ((r - m) ** 2 - (m * (1 - m)) / Math.max(1, n));
