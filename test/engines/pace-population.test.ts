@@ -4,13 +4,16 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.ts';
 import { priorOf, DEFAULTS } from '../../src/engines/pace/params.ts';
-import { MEMORY, Population, type Opening } from '../../src/engines/pace/population.ts';
+import { MEMORY, Population, openingOf, type Opening } from '../../src/engines/pace/population.ts';
+import { ListSummary } from '../../src/engines/pace/summary.ts';
+import type { Fit } from '../../src/engines/pace/model.ts';
+import { hire, pending } from '../helpers.ts';
 import { paramsFromFit } from '../../src/engines/pace/from-fit.ts';
 import { pace } from '../../src/engines/pace/index.ts';
 import { parseEngineSpec, resolveParams, engineLabel } from '../../src/engines/spec.ts';
 
 const base = priorOf(DEFAULTS);
-const opening = (o: Partial<Opening> = {}): Opening => ({ invited: 200, answerRate: 0.3, answers: 60, hireShare: 0.4, mu: Math.log(60), sigma: 1, delayAnswers: 60, ...o });
+const opening = (o: Partial<Opening> = {}): Opening => ({ invited: 200, answerRate: 0.3, exposure: 200, answers: 60, hireShare: 0.4, mu: Math.log(60), sigma: 1, delayAnswers: 60, ...o });
 
 describe('pace population prior', () => {
   it('starts from the weak default: one opening outweighs it', () => {
@@ -22,15 +25,24 @@ describe('pace population prior', () => {
     const pop = new Population();
     for (let i = 0; i < 10; i++) pop.add(opening());
     const p = pop.prior(base, 400);
-    expect(p.answerRate).toBeCloseTo(0.3, 6);
-    expect(p.hireRate).toBeCloseTo(0.12, 6);
-    expect(p.medianDelay).toBeCloseTo(60, 6);
+    // Ten openings of 50 (each at most cap / 8) against the base prior's 20 at 1/2.
+    expect(p.answerRate).toBeCloseTo((20 * 0.5 + 500 * 0.3) / 520, 9);
+    expect(p.hireRate / p.answerRate).toBeCloseTo((10 * 0.25 + 500 * 0.4) / 510, 9);
+    expect(p.medianDelay).toBeCloseTo(Math.exp((Math.log(100) + 500 * Math.log(60)) / 501), 6);
     expect(p.strength).toBe(400);
+  });
+
+  it('an opening that taught little moves the prior little (no prior of nobody answers from five exposed invitations)', () => {
+    const pop = new Population();
+    pop.add(opening({ invited: 53, exposure: 5, answerRate: 0, answers: 0, hireShare: 0, delayAnswers: 0 }));
+    const p = pop.prior(base, 400);
+    expect(p.answerRate).toBeCloseTo((20 * 0.5) / 25, 9);
+    expect(p.strength).toBe(base.strength);
   });
 
   it('one strange opening weighs at most cap / 8', () => {
     const pop = new Population();
-    pop.add(opening({ invited: 100000, answerRate: 0.9, answers: 90000 }));
+    pop.add(opening({ invited: 100000, exposure: 100000, answerRate: 0.9, answers: 90000 }));
     expect(pop.prior(base, 400).strength).toBeLessThanOrEqual(50);
     for (let i = 0; i < 9; i++) pop.add(opening());
     // Ten openings, one of them odd: the mean stays near the nine.
@@ -57,6 +69,23 @@ describe('pace population prior', () => {
     const pop = new Population();
     for (let i = 0; i < MEMORY + 10; i++) pop.add(opening());
     expect(pop.size).toBe(MEMORY);
+  });
+});
+
+describe('what an ended opening teaches', () => {
+  // A log-normal fit with a median of 60 minutes that believes most pending invitations will still answer.
+  const fit: Fit = { j: -1, k: Number.NaN, theta: Number.NaN, mu: Math.log(60), sigma: 0.5, answerRate: 0.9, hireRate: 0.3, evidence: 50, stillAnswers: new Float64Array([0.9, 0.9]), exposure: 0, logLikelihood: 0 };
+
+  it('reads the answer rate as answers over exposure: young pending invitations say almost nothing', () => {
+    // 10 answers, 100 invitations pending for 1 minute (a delay of median 60 has barely begun) and 100 for 10 000 minutes.
+    const list = [...Array.from({ length: 10 }, () => hire(30)), ...Array.from({ length: 100 }, () => pending(1)), ...Array.from({ length: 100 }, () => pending(10_000))];
+    const s = new ListSummary().read(list);
+    const o = openingOf(s, fit, new Float64Array([10, 10 * Math.log(30), 10 * Math.log(30) ** 2]));
+    expect(o.invited).toBe(210);
+    expect(o.exposure).toBeGreaterThan(110);
+    expect(o.exposure).toBeLessThan(111);
+    // Not the fit's 0.9 (its expected late answers), not 10 / 210: the old pending ones are refusals, the young ones unknown.
+    expect(o.answerRate).toBeCloseTo(10 / o.exposure, 12);
   });
 });
 

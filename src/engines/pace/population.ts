@@ -13,13 +13,21 @@
  * kept: one strange opening cannot dominate, and memory is bounded.
  */
 import type { Fit, Prior } from './model.ts';
+import { survivalAtAge } from './delay.ts';
 import type { ListSummary } from './summary.ts';
 
 export const MEMORY = 64;
 
 export interface Opening {
   invited: number;
+  /** Answers over `exposure`: what the opening itself says of the answer rate, whatever the prior said. */
   answerRate: number;
+  /**
+   * Invitations whose answer, if any, would be in by now: the answered ones and each pending
+   * one by its chance 1 − S(age) of having answered were it an answerer. A pending invitation
+   * younger than most delays says almost nothing of the answer rate, so it weighs almost nothing.
+   */
+  exposure: number;
   answers: number;
   hireShare: number;
   mu: number;
@@ -50,12 +58,16 @@ export class Population {
   prior(base: Prior, cap: number, partial = true): Prior {
     if (this.openings.length === 0 || cap <= 0) return base;
     const each = cap / 8;
-    const answer = pooled(this.openings.map((o) => [o.answerRate, o.invited]), each, cap, partial);
+    // The base prior is the hyperprior's centre, with its own weight: openings that taught
+    // little (a handful of answers, young pending invitations) move the mean only that much.
+    const answer = pooled(this.openings.filter((o) => o.exposure > 0).map((o) => [o.answerRate, o.exposure]), each, cap, partial, base.answerRate, base.strength);
     const share = pooled(
       this.openings.filter((o) => o.answers > 0).map((o) => [o.hireShare, o.answers]),
       each,
       cap,
       partial,
+      base.hireRate / base.answerRate,
+      base.strength * base.answerRate,
     );
     const withDelay = this.openings.filter((o) => o.delayAnswers >= 1);
     let answerRate = base.answerRate;
@@ -81,11 +93,13 @@ export class Population {
         mu += wi * o.mu;
         s2 += wi * o.sigma * o.sigma;
       }
-      mu /= w;
       s2 /= w;
+      // The openings' spread is about their own mean; the prior's centre also counts the base.
+      const own = mu / w;
+      mu = (base.delayStrength * Math.log(base.medianDelay) + mu) / (base.delayStrength + w);
       // Between-opening variance of μ beyond each opening's own noise σ²/n.
       let between = 0;
-      for (const o of withDelay) between += (Math.min(o.delayAnswers, each) / w) * ((o.mu - mu) ** 2 - (o.sigma * o.sigma) / o.delayAnswers);
+      for (const o of withDelay) between += (Math.min(o.delayAnswers, each) / w) * ((o.mu - own) ** 2 - (o.sigma * o.sigma) / o.delayAnswers);
       medianDelay = Math.exp(mu);
       sigma = Math.min(base.sigma, Math.max(0.1, Math.sqrt(s2)));
       const pseudo = !partial ? w : withDelay.length < 3 ? Math.min(w, each) : between > 0 ? (sigma * sigma) / between : cap;
@@ -99,11 +113,18 @@ const clamp = (x: number): number => Math.min(0.999, Math.max(0.001, x));
 
 /**
  * The population Beta of rates `[rate, evidence]` by the method of moments: the mean weighted
- * by evidence (each opening at most `each`), the strength from the spread between openings
+ * by evidence (each opening at most `each`, the base prior `baseWeight` at `baseMean`), the strength from the spread between openings
  * beyond the binomial noise. Fewer than three openings give no spread: their evidence, at most `each`.
  * Without `partial` pooling the strength is all the openings' evidence, at most `cap`.
  */
-function pooled(xs: readonly (readonly [number, number])[], each: number, cap: number, partial: boolean): { mean: number; strength: number } | null {
+function pooled(
+  xs: readonly (readonly [number, number])[],
+  each: number,
+  cap: number,
+  partial: boolean,
+  baseMean: number,
+  baseWeight: number,
+): { mean: number; strength: number } | null {
   if (xs.length === 0) return null;
   let w = 0;
   let m = 0;
@@ -113,12 +134,13 @@ function pooled(xs: readonly (readonly [number, number])[], each: number, cap: n
     m += wi * r;
   }
   m /= w;
-  if (!partial) return { mean: m, strength: Math.min(cap, w) };
-  if (xs.length < 3) return { mean: m, strength: Math.min(w, each) };
+  const mean = (baseWeight * baseMean + w * m) / (baseWeight + w);
+  if (!partial) return { mean, strength: Math.min(cap, w) };
+  if (xs.length < 3) return { mean, strength: Math.min(w, each) };
   let between = 0;
   for (const [r, n] of xs) between += (Math.min(n, each) / w) * ((r - m) ** 2 - (m * (1 - m)) / Math.max(1, n));
   const strength = between > 0 ? (m * (1 - m)) / between - 1 : cap;
-  return { mean: m, strength: Math.max(1, Math.min(cap, strength)) };
+  return { mean, strength: Math.max(1, Math.min(cap, strength)) };
 }
 
 /**
@@ -127,14 +149,18 @@ function pooled(xs: readonly (readonly [number, number])[], each: number, cap: n
  * their chance of still answering).
  */
 export function openingOf(s: ListSummary, fit: Fit, lnStats: Float64Array): Opening {
-  let still = 0;
-  for (let g = 0; g < s.groups; g++) still += (s.groupCount[g] as number) * (fit.stillAnswers[g] as number);
+  // Events over exposure, the cure-rate model's estimate of the answer rate given the delays:
+  // unlike answers plus the answers the fit still expects, it does not take the rate the prior
+  // put on young pending invitations for evidence, so a population prior cannot feed itself.
+  let exposure = s.answered;
+  for (let g = 0; g < s.groups; g++) exposure += (s.groupCount[g] as number) * (1 - survivalAtAge(fit, s.groupAge[g] as number));
   const invited = s.answered + s.pending;
   const n = lnStats[0] as number;
   const mu = n > 0 ? (lnStats[1] as number) / n : 0;
   return {
     invited,
-    answerRate: (s.answered + still) / Math.max(1, invited),
+    answerRate: exposure > 0 ? Math.min(1, s.answered / exposure) : 0,
+    exposure,
     answers: s.answered,
     hireShare: s.answered > 0 ? s.hires / s.answered : 0,
     mu,
