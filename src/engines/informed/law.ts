@@ -42,8 +42,11 @@ export class Law {
   private agePending = new Float64Array(0);
   private ageFe = new Float64Array(0);
   /** Where `age` left the cdfs at the age it was last asked. */
-  private feOf = new Float64Array(0);
+  private feOf: Float64Array = new Float64Array(0);
   private feAt = 0;
+  private readonly feScratch: Float64Array;
+  /** Scratch of `pendingHireWithin`. */
+  private nums = new Float64Array(64);
   /** Segments whose cdf is remembered (a fixed delay's is a comparison). */
   private readonly memoable: boolean[];
   /**
@@ -59,6 +62,7 @@ export class Law {
     this.weight = Float64Array.from(segments, (s) => s.weight / total);
     this.hireRate = this.hire.reduce((a, b) => a + b, 0);
     this.cdfs = segments.map(() => null);
+    this.feScratch = new Float64Array(segments.length);
     this.memoable = segments.map((x) => x.delay.kind !== 'fixed');
     this.ageMemo = segments.length <= 16 && this.memoable.some((x) => x);
   }
@@ -113,6 +117,36 @@ export class Law {
     return pending > 0 ? Math.max(0, num / pending) : 0;
   }
 
+  /**
+   * `pendingHireBetween(e, e + waits[j])` into `out[j * stride + offset]` for every wait (in
+   * growing order): the planner's inner loop (every pending age at every wait), the age read once.
+   */
+  pendingHireWithin(e: number, waits: readonly number[], out: Float64Array, stride: number, offset: number): void {
+    const W = waits.length;
+    if (W === 0) return;
+    const pending = this.age(e);
+    const fe = this.feOf;
+    const at = this.feAt;
+    if (this.nums.length < W) this.nums = new Float64Array(2 * W);
+    const num = this.nums;
+    num.fill(0, 0, W);
+    // Segment by segment, each wait's sum still adding the segments in order (the same bits).
+    const last = e + (waits[W - 1] as number);
+    for (let s = 0; s < this.segments.length; s++) {
+      const h = this.hire[s] as number;
+      if (!(h > 0)) continue;
+      const f = fe[at + s] as number;
+      const memo = Number.isInteger(last) ? this.cdfRow(s, last) : null;
+      for (let j = 0; j < W; j++) {
+        const x = e + (waits[j] as number);
+        let c = memo === null || x < 0 || x >= memo.length ? NaN : (memo[x] as number);
+        if (c !== c) c = this.cdf(s, x);
+        num[j] = (num[j] as number) + h * (c - f);
+      }
+    }
+    for (let j = 0; j < W; j++) out[j * stride + offset] = pending > 0 ? Math.max(0, (num[j] as number) / pending) : 0;
+  }
+
   /** P(no answer in `e` minutes); each segment's cdf at `e` left at `feOf[feAt + s]`. */
   private age(e: number): number {
     if (this.ageMemo && Number.isInteger(e) && e >= 0 && e < CDF_MEMO_MINUTES) {
@@ -122,7 +156,7 @@ export class Law {
       const known = this.agePending[e] as number;
       return Number.isNaN(known) ? (this.agePending[e] = this.fillAge(e, this.ageFe, this.feAt)) : known;
     }
-    this.feOf = new Float64Array(this.segments.length);
+    this.feOf = this.feScratch;
     this.feAt = 0;
     return this.fillAge(e, this.feOf, 0);
   }
