@@ -125,7 +125,7 @@ export function lambdaStar(m: number, rho: number): number {
 }
 
 /**
- * `countPmf(groups ++ [[b, p]], cap, budget)` for a fixed `groups` and a growing `b`: the fixed
+ * `countPmf(groups ++ [[b, p]], cap, budget)` for fixed `groups` and a growing `b`: the fixed
  * groups convolved once, then the fresh trials added one by one as `b` grows. The same operations
  * in the same order as `countPmf`, so the same bits; the work per call is the step in `b`.
  */
@@ -136,10 +136,13 @@ export class GrowingCount {
   private readonly pmf: Float64Array;
   private b = 0;
 
-  constructor(groups: readonly (readonly [number, number])[], private readonly p: number, private readonly cap: number, private readonly budget: number) {
+  /** The fixed groups as `counts[g]` trials of probability `ps[g]` (arrays, not pairs: the planner builds hundreds per call). */
+  constructor(counts: ArrayLike<number>, ps: ArrayLike<number>, private readonly p: number, private readonly cap: number, private readonly budget: number) {
     let trials = 0;
     let mu = 0;
-    for (const [count, q] of groups) {
+    for (let g = 0; g < counts.length; g++) {
+      const count = counts[g] as number;
+      const q = ps[g] as number;
       if (q > 0) trials += count;
       mu += count * q;
     }
@@ -147,7 +150,7 @@ export class GrowingCount {
     this.mu = mu;
     this.base = new Float64Array(cap + 1);
     this.base[0] = 1;
-    if (trials * (cap + 1) <= budget) for (const [count, q] of groups) addBernoullis(this.base, count, q);
+    if (trials * (cap + 1) <= budget) for (let g = 0; g < counts.length; g++) addBernoullis(this.base, counts[g] as number, ps[g] as number);
     this.pmf = Float64Array.from(this.base);
   }
 

@@ -66,18 +66,19 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
   const A = money.valuePerHire + money.costPerOverbooking;
   const q = law.hireRate;
   const perFresh = money.costPerInvite + money.costPerOverbooking * q;
-  const pending = state.pending
-    .map((g) => ({ ...g, ever: law.pendingHireBetween(g.elapsed, Infinity) }))
-    .filter((g) => g.ever > NEGLIGIBLE);
+  // A long case keeps hundreds of ages pending (non-answerers stay so), each read at every wait:
+  // what does not depend on the wait is computed once per group.
+  const pending: { elapsed: number; count: number; ever: number; onTime: number }[] = [];
+  for (const g of state.pending) {
+    const ever = law.pendingHireBetween(g.elapsed, Infinity);
+    if (ever > NEGLIGIBLE) pending.push({ elapsed: g.elapsed, count: g.count, ever, onTime: law.pendingHireBetween(g.elapsed, g.elapsed + R) });
+  }
   const pendingAll = pending.reduce((s, g) => s + g.count * g.ever, 0);
   const base = -money.costPerOverbooking * pendingAll;
 
   // Never inviting again: the one-shot optimum, exact while cheap.
   const pOn = law.freshHireBy(R);
-  const oneShot = oneShotBest(
-    pending.map((g) => [g.count, law.pendingHireBetween(g.elapsed, g.elapsed + R)] as const),
-    n, pOn, perFresh, A, M,
-  );
+  const oneShot = oneShotBest(pending.map((g) => [g.count, g.onTime] as const), n, pOn, perFresh, A, M);
   let best: Plan = { invite: oneShot.k, callback: Math.max(1, Math.ceil(R)), value: base + oneShot.value };
   if (R <= 1) return best;
 
@@ -106,10 +107,21 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
   const grid = batchGrid(bMax);
   // Per wait: what the pending and a fresh invitee bring in the two stages.
   const laterRounds = W !== null || P !== null;
-  const stages = waits.map((w) => {
-    const yPending = pending.map((g) => [g.count, law.pendingHireBetween(g.elapsed, g.elapsed + w)] as const);
-    const zGroups = pending.map((g) => [g.count, law.pendingHireBetween(g.elapsed, g.elapsed + R) - law.pendingHireBetween(g.elapsed, g.elapsed + w)] as const);
-    const zPending = zGroups.reduce((s, [c, p]) => s + c * p, 0);
+  // Each pending group's chance of a hire seen by each wait, as [wait][group] (typed arrays, not
+  // [count, p] pairs: hundreds of groups times every wait at every call), and what they leave to come.
+  const G = pending.length;
+  const counts = Float64Array.from(pending, (g) => g.count);
+  const ys = new Float64Array(G * waits.length);
+  for (let g = 0; g < G; g++) law.pendingHireWithin((pending[g] as (typeof pending)[number]).elapsed, waits, ys, G, g);
+  // Summed over the groups in order, wait by wait.
+  const zs = new Float64Array(waits.length);
+  for (let g = 0; g < G; g++) {
+    const group = pending[g] as (typeof pending)[number];
+    for (let j = 0; j < waits.length; j++) zs[j] = (zs[j] as number) + group.count * (group.onTime - (ys[j * G + g] as number));
+  }
+  const stages = waits.map((w, j) => {
+    const yPending = ys.subarray(j * G, (j + 1) * G);
+    const zPending = zs[j] as number;
     const fy = law.freshHireBy(w);
     const fz = pOn - fy;
     const p2 = law.freshHireBy(R - w);
@@ -118,9 +130,16 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
     // Only the last call's plan needs them: filled on first use.
     const lambdas = new Float64Array(n + 1).fill(-1);
     // The hires seen by `now + w`, for the batches tried in turn.
-    const seen = new GrowingCount(yPending, fy, n, EXACT_BUDGET);
-    return { w, yPending, zGroups, zPending, fy, fz, p2, rho, lambdas, rounds, seen, dominated: false };
+    const seen = new GrowingCount(counts, yPending, fy, n, EXACT_BUDGET);
+    return { w, yPending, zPending, fy, fz, p2, rho, lambdas, rounds, seen, dominated: false };
   });
+  /** The pending hires still to come after a wait, per group: only the exact second stage reads them, built on first use. */
+  const zGroups = new Map<(typeof stages)[number], (readonly [number, number])[]>();
+  const zGroupsOf = (s: (typeof stages)[number]): (readonly [number, number])[] => {
+    let groups = zGroups.get(s);
+    if (groups === undefined) zGroups.set(s, (groups = pending.map((g, i) => [g.count, g.onTime - (s.yPending[i] as number)] as const)));
+    return groups;
+  };
   // Once every answer that will come has come by `w` (the delay laws' cdfs read exactly 1), a
   // longer wait sees the same hires and leaves no more rounds, whose values never grow as rounds
   // are taken away: its value is at most the shorter wait's, which is scanned first and so wins
@@ -129,7 +148,7 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
     const s = stages[j] as (typeof stages)[number];
     const r = stages[j - 1] as (typeof stages)[number];
     s.dominated = laterRounds && s.rounds >= 2 && s.fy === r.fy && s.fz === r.fz && s.zPending === r.zPending
-      && s.yPending.every(([, q], g) => q === (r.yPending[g] as readonly [number, number])[1]);
+      && s.yPending.every((q, g) => q === r.yPending[g]);
   }
 
   // Scratch for the evaluations (each reads its own before the next one writes).
@@ -153,7 +172,7 @@ export function plan(state: PlanState, law: Law, money: TruthMoney): Plan {
     const pY = s.seen.at(b);
     // A handful of candidates: the second stage's batch found exactly, as the last call finds it.
     const exact = kMax <= 64 && n <= 16;
-    const zGroups = exact ? [...s.zGroups, [b, s.fz] as const] : [];
+    const zGroups = exact ? [...zGroupsOf(s), [b, s.fz] as const] : [];
     let v = 0;
     for (let y = 0; y <= n; y++) {
       const p = pY[y] as number;
