@@ -16,7 +16,7 @@ export interface ResolvedEngine {
   readonly params: Readonly<Record<string, number>>;
 }
 
-const LABEL = /^[A-Za-z0-9_.=:+-]+$/;
+const LABEL = /^[A-Za-z0-9_.=:+/-]+$/;
 
 function isDefinition(value: unknown): value is EngineDefinition {
   return (
@@ -80,7 +80,7 @@ export async function resolveEngine(spec: EngineSpec, cwd: string = process.cwd(
     // the very report of the in-process one; running both under one name is refused below.
     const { remoteEngine } = await import('./remote.ts');
     definition = remoteEngine(spec.ref, spec.label, remote);
-    if (!LABEL.test(definition.name)) throw new UserError(`engine name "${definition.name}" may contain only letters, digits and _ . = : + -`);
+    if (!LABEL.test(definition.name)) throw new UserError(`engine name "${definition.name}" may contain only letters, digits and _ . = : + - /`);
     return { label: definition.name, spec, definition, params: {} };
   }
   if (isModulePath(spec.ref)) {
@@ -113,7 +113,7 @@ export async function resolveEngine(spec: EngineSpec, cwd: string = process.cwd(
     throw new UserError(`${what}: create() returned ${shownValue(instance)}, not an engine; expected an object with a decide(request) method`);
   }
   const label = engineLabel(definition, spec);
-  if (!LABEL.test(label)) throw new UserError(`engine name "${label}" may contain only letters, digits and _ . = : + -`);
+  if (!LABEL.test(label)) throw new UserError(`engine name "${label}" may contain only letters, digits and _ . = : + - /`);
   return { label, spec: { ...spec, ref }, definition, params };
 }
 
