@@ -11,6 +11,7 @@ import { hire, pending } from '../helpers.ts';
 import { paramsFromFit } from '../../src/engines/pace/from-fit.ts';
 import { pace } from '../../src/engines/pace/index.ts';
 import { parseEngineSpec, resolveParams, engineLabel } from '../../src/engines/spec.ts';
+import { resolveEngine } from '../../src/engines/load.ts';
 
 const base = priorOf(DEFAULTS);
 const opening = (o: Partial<Opening> = {}): Opening => ({ invited: 200, answerRate: 0.3, exposure: 200, answers: 60, hireShare: 0.4, mu: Math.log(60), sigma: 1, delayAnswers: 60, ...o });
@@ -106,6 +107,12 @@ describe('pace:prior=PATH', () => {
   const file = path.join(dir, 'fit.json');
   writeFileSync(file, JSON.stringify(fit));
 
+  it('takes the path fit --out writes, folders and all (a / in the engine name)', async () => {
+    const r = await resolveEngine(parseEngineSpec(`pace:prior=${file}`));
+    expect(r.label).toBe(`pace:prior=${file}`);
+    expect(r.params.strength).toBe(200);
+  });
+
   it('turns a fit.json into the prior, one typical opening strong', () => {
     const p = paramsFromFit(file);
     expect(p.answerRate).toBeCloseTo(0.21, 9);
@@ -129,6 +136,8 @@ describe('pace:prior=PATH', () => {
     writeFileSync(bad, JSON.stringify({ ...fit, estimates: {} }));
     expect(() => paramsFromFit(bad)).toThrow(UserError);
     expect(() => paramsFromFit(bad)).toThrow(/estimates\.p_accept\.estimate/);
-    expect(() => paramsFromFit(path.join(dir, 'missing.json'))).toThrow(/cannot read/);
+    expect(() => paramsFromFit(path.join(dir, 'missing.json'))).toThrow(/: no such file$/);
+    expect(() => paramsFromFit(dir)).toThrow(/a folder; expected its fit.json/);
+    expect(() => paramsFromFit('')).toThrow(/expected the path of a fit.json/);
   });
 });

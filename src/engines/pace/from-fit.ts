@@ -18,9 +18,17 @@ function field(json: Json, file: string, ...keys: string[]): number {
 
 /** The numeric parameters of pace that the fit at `file` stands for. */
 export function paramsFromFit(file: string, carryCap = 400): Record<string, number> {
+  if (file === '') throw new UserError('prior=: expected the path of a fit.json written by `pacebench fit`');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`prior=${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder; expected its fit.json' : (e as Error).message}`);
+  }
   let json: Json;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8')) as Json;
+    json = JSON.parse(text) as Json;
   } catch (e) {
     throw new UserError(`prior=${file}: cannot read it as JSON (${(e as Error).message})`);
   }
