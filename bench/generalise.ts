@@ -27,6 +27,10 @@ import path from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isEntryPoint } from '../src/cli/io.ts';
+import { resolveEngines } from '../src/engines/load.ts';
+import { parseEngineSpec } from '../src/engines/spec.ts';
+import { UserError } from '../src/errors.ts';
+import { counted } from '../src/words.ts';
 import { ENGINE_NAMES, REFERENCE_NAMES } from '../src/engines/registry.ts';
 import { listScenarioNames } from '../src/scenario/read.ts';
 import { parseCasesCsv } from '../src/report/csv.ts';
@@ -158,7 +162,7 @@ export function markdown(report: GeneraliseReport): string {
   const head = ['population', 'best seed engine', 'pace − best, value [95 % CI]', 'verdict', 'pace regret / oracle', 'best regret / oracle'];
   if (informed) head.push('(informed − pace) / oracle');
   const what = `\`${report.pace}\`${report.carry_state ? ', every engine with carried state (--carry-state)' : ''}; population seed ${report.population_seed}, backtest seed ${report.backtest_seed}.`;
-  const lines = [`pace here: ${what}`, '', `| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i < 2 ? '---' : i === 3 ? '---' : '---:')).join(' | ')} |`];
+  const lines = [`measured engine: ${what}`, '', `| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i < 2 ? '---' : i === 3 ? '---' : '---:')).join(' | ')} |`];
   for (const r of report.results) {
     const cells = [r.population, `\`${r.best_seed_engine}\``, ci(r.pace_vs_best, money), r.verdict, pct(r.pace_regret_share), pct(r.best_regret_share)];
     if (informed) cells.push(r.informed_gap_share === null ? '–' : pct(r.informed_gap_share));
@@ -169,16 +173,18 @@ export function markdown(report: GeneraliseReport): string {
   const at = (q: number): string => (shares.length === 0 ? '–' : pct(quantileSorted(shares, q)));
   lines.push(
     '',
-    `pace against the best seed engine, over ${report.results.length} populations: significantly above on ${d.above}, no clear difference on ${d.no_clear_difference}, significantly below on ${d.below}${d.no_interval > 0 ? `, no interval on ${d.no_interval}` : ''}.`,
+    `pace against the best seed engine, over ${counted(report.results.length, 'population')}: significantly above on ${d.above}, no clear difference on ${d.no_clear_difference}, significantly below on ${d.below}${d.no_interval > 0 ? `, no interval on ${d.no_interval}` : ''}.`,
     `pace's regret as a share of the oracle's value: median ${at(0.5)}, quartiles ${at(0.25)} and ${at(0.75)}, worst ${pct(shares[shares.length - 1] ?? null)}.`,
   );
   if (informed) {
     const gaps = report.results.flatMap((r) => (r.informed_gap_share === null ? [] : [r.informed_gap_share]));
-    lines.push(`pace within 3 % of the oracle's value of informed on ${gaps.filter((g) => g <= 0.03).length} of ${gaps.length} populations.`);
+    lines.push(`pace's gap to informed within 3 % of the oracle's value on ${gaps.filter((g) => g <= 0.03).length} of ${counted(gaps.length, 'population')}.`);
   }
-  lines.push('', 'Worst cases (pace − best seed engine, as a share of the oracle\'s value):', '');
-  for (const r of worstCases(report.results, 5)) {
-    lines.push(`- ${r.population} (${pct(r.pace_vs_best.mean / Math.max(1, Math.abs(r.oracle_value)))}, ${r.verdict}, best \`${r.best_seed_engine}\`): ${r.drawn}`);
+  const lowest = worstCases(report.results, 5);
+  lines.push('', `The ${counted(lowest.length, 'lowest', 'lowest', String(lowest.length))} (pace − best seed engine, as a share of the oracle's value):`, '');
+  for (const r of lowest) {
+    const share = r.pace_vs_best.mean / Math.max(1, Math.abs(r.oracle_value));
+    lines.push(`- ${r.population} (${share >= 0 ? '+' : '−'}${pct(Math.abs(share))}, ${r.verdict}, best \`${r.best_seed_engine}\`): ${r.drawn}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -220,6 +226,10 @@ export async function parseArgs(argv: readonly string[]): Promise<Args> {
     })
     .strict()
     .help()
+    // One line and exit 2 for a mistyped option, not the whole help.
+    .fail((message, error) => {
+      throw new UserError(`${message ?? error?.message ?? 'bad arguments'} (npm run bench:generalise -- --help)`);
+    })
     .parseAsync();
   const out = a.out ?? mkdtempSync(path.join(tmpdir(), 'pacebench-generalise-'));
   const extra = a.engines
@@ -258,6 +268,8 @@ export async function runGeneralise(args: Args, command: string): Promise<Genera
   }
   // Each spec once, in a fixed order: the measured one, the seed engines, informed, the rest.
   const engines = [...new Set([args.pace, ...SEED_ENGINES, ...(args.informed ? [INFORMED] : []), ...args.engines])];
+  // A mistyped spec is said now, in one line, not after the populations are written.
+  await resolveEngines(engines.map((e) => parseEngineSpec(e)));
   let written: { dir: string; name: string; params: PopulationParams | null }[];
   if (args.shipped) {
     written = listScenarioNames().map((name) => ({ dir: name, name, params: null }));
@@ -265,7 +277,7 @@ export async function runGeneralise(args: Args, command: string): Promise<Genera
     const populations = path.join(args.out, 'populations');
     mkdirSync(populations, { recursive: true });
     written = writePopulations(populations, args.count, args.seed, args.cases).map(({ dir, population }) => ({ dir, name: population.name, params: population.params }));
-    process.stderr.write(`wrote ${written.length} populations of seed ${args.seed} to ${populations}/\n`);
+    process.stderr.write(`wrote ${counted(written.length, 'population')} of seed ${args.seed} to ${populations}/\n`);
   }
   const results: PopulationResult[] = [];
   for (const [i, { dir, name, params }] of written.entries()) {
@@ -303,6 +315,6 @@ async function main(): Promise<void> {
 if (isEntryPoint(import.meta.url)) {
   main().catch((error: unknown) => {
     process.stderr.write(`bench:generalise: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof UserError ? 2 : 1;
   });
 }

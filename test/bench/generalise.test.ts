@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +53,18 @@ describe('npm run bench:generalise', () => {
     }
     // informed plans every call to the deadline: slow on a shared machine.
   }, 180_000);
+
+  it('refuses a bad engine spec or option in one line, exit 2, before writing any population', () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'pacebench-generalise-')), 'run');
+    const bad = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'generalise.ts'), '--count', '1', '--pace', 'pace:pooling=2', '--out', out], { cwd: ROOT, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual(['bench:generalise: engine "pace:pooling=2": pooling=2 is above 1']);
+    expect(existsSync(path.join(out, 'populations'))).toBe(false);
+    const typo = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'generalise.ts'), '--bogus'], { cwd: ROOT, encoding: 'utf8' });
+    expect(typo.status).toBe(2);
+    expect(typo.stderr.trim().split('\n')).toHaveLength(1);
+    expect(typo.stderr).toContain('bogus');
+  });
 
   it('measures an engine spec with parameters in pace\'s place, every engine with carried state', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'pacebench-generalise-'));
