@@ -5,7 +5,6 @@
  *   npx tsx bench/pace-trace.ts SCENARIO CASE_INDEX [pace:key=value…] [--seed n]
  */
 import type { Decision, Request } from '../src/contract/types.ts';
-import { emptyCarried } from '../src/engines/pace/carry.ts';
 import { fitModel } from '../src/engines/pace/fit.ts';
 import { pace } from '../src/engines/pace/index.ts';
 import { paceParams, priorOf } from '../src/engines/pace/params.ts';
@@ -35,7 +34,7 @@ const engine = {
   decide(r: Request): Decision {
     const d = inner.decide(r);
     const s = new ListSummary().read(r.impacted_candidates_data);
-    const f = fitModel(s, prior, emptyCarried(), { censoring: settings.censoring === 1 }, [new Float64Array(s.groups + 1), new Float64Array(s.groups + 1)]);
+    const f = fitModel(s, prior, { censoring: settings.censoring === 1 }, [new Float64Array(s.groups + 1), new Float64Array(s.groups + 1)]);
     const model = f.j < 0 ? `log-normal median ${Math.exp(f.mu as number).toFixed(0)} σ ${(f.sigma as number).toFixed(2)}` : `Weibull k ${f.k} median ${Math.pow(Math.LN2 / f.theta, 1 / f.k).toFixed(0)}`;
     const decision = d.finished ? 'finished' : `invite ${d.num_candidates_needed}, call back in ${d.callback_time_minutes} min`;
     console.log(

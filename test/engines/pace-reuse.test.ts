@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hire, pending, rejected } from '../helpers.ts';
 import type { CandidateRecord, Request } from '../../src/contract/types.ts';
-import { emptyCarried } from '../../src/engines/pace/carry.ts';
 import { survival, survivalAtAge } from '../../src/engines/pace/delay.ts';
 import { fitCureRateLogNormal, fitModel, fitShape } from '../../src/engines/pace/fit.ts';
 import { pace } from '../../src/engines/pace/index.ts';
@@ -54,10 +53,10 @@ describe('pace: memos and reused buffers give the plain numbers', () => {
     for (const censoring of [true, false]) {
       for (const list of [...lists, ...lists.slice().reverse()]) {
         const s = summary.read(list);
-        const reused = fitModel(s, PRIOR, emptyCarried(), { censoring }, scratch, lnStats, buffers);
+        const reused = fitModel(s, PRIOR, { censoring }, scratch, lnStats, buffers);
         const freshS = new ListSummary().read(list);
         const freshLn = new Float64Array(3);
-        const fresh = fitModel(freshS, PRIOR, emptyCarried(), { censoring }, [new Float64Array(8), new Float64Array(8)], freshLn);
+        const fresh = fitModel(freshS, PRIOR, { censoring }, [new Float64Array(8), new Float64Array(8)], freshLn);
         for (const key of ['j', 'k', 'theta', 'mu', 'sigma', 'answerRate', 'hireRate', 'evidence', 'exposure', 'logLikelihood'] as const) {
           expect(Object.is(reused[key], fresh[key]), `${key} on a list of ${list.length}`).toBe(true);
         }
@@ -70,7 +69,7 @@ describe('pace: memos and reused buffers give the plain numbers', () => {
   it("the survivals at the groups' ages a fit's likelihood took are survival's numbers, for every family", () => {
     const s = new ListSummary().read([hire(3), pending(40), rejected(9), pending(40), hire(14), pending(25), pending(0), pending(70_000), pending(1)]);
     for (const censoring of [true, false]) {
-      const fits = [...SHAPES.map((_, j) => fitShape(j, s, PRIOR, emptyCarried(), { censoring }, new Float64Array(8))), fitCureRateLogNormal(s, PRIOR, emptyCarried(), { censoring }, new Float64Array(8))];
+      const fits = [...SHAPES.map((_, j) => fitShape(j, s, PRIOR, { censoring }, new Float64Array(8))), fitCureRateLogNormal(s, PRIOR, { censoring }, new Float64Array(8))];
       for (const fit of fits) {
         expect(fit.hasAgeSurvival).toBe(censoring || fit.j < 0);
         if (!fit.hasAgeSurvival) continue;

@@ -3,7 +3,6 @@ import { cancelled, hire, pending, rejected, requestOf } from '../helpers.ts';
 import type { CandidateRecord, Request } from '../../src/contract/types.ts';
 import { marginalGain, moneyBatch, probBelow, type BatchInputs } from '../../src/engines/pace/batch.ts';
 import { callbackMinutes } from '../../src/engines/pace/callback.ts';
-import { emptyCarried } from '../../src/engines/pace/carry.ts';
 import { survival } from '../../src/engines/pace/delay.ts';
 import { fitShape } from '../../src/engines/pace/fit.ts';
 import { pace } from '../../src/engines/pace/index.ts';
@@ -45,7 +44,7 @@ describe('pace: the censored estimate', () => {
     const p = prior({ answerRate: 1, delayStrength: 2, medianDelay: 10 });
     for (let j = 0; j < SHAPES.length; j++) {
       const k = SHAPES[j] as number;
-      const fit = fitShape(j, s, p, emptyCarried(), options, new Float64Array(8));
+      const fit = fitShape(j, s, p, options, new Float64Array(8));
       const b0 = (2 * 10 ** k) / Math.LN2;
       const exposure = b0 + 3.5 ** k + 9.5 ** k + 7.5 ** k + 14.5 ** k + 2 * 40 ** k + 25 ** k;
       expect(fit.theta).toBeCloseTo((2 + 4) / exposure, 12);
@@ -58,7 +57,7 @@ describe('pace: the censored estimate', () => {
   it('is the Beta posterior with pending counted as never answering once they are far past every delay', () => {
     const old = new ListSummary().read([hire(3), rejected(2), pending(100_000), pending(100_000), pending(100_000), cancelled(4)]);
     const p = prior({ medianDelay: 3, delayStrength: 50, shape: 2.4 });
-    const fit = fitShape(4, old, p, emptyCarried(), options, new Float64Array(8));
+    const fit = fitShape(4, old, p, options, new Float64Array(8));
     // Answer rate: (20 + 3 answers) / (100 + 6 invitees); hire share among answers (6 + 1) / (20 + 3).
     expect(fit.answerRate).toBeCloseTo(23 / 106, 12);
     expect(fit.hireRate).toBeCloseTo((23 / 106) * (7 / 23), 12);
@@ -66,12 +65,12 @@ describe('pace: the censored estimate', () => {
   });
 
   it('weighs a young pending invitation as a likely answer and an old one as a likely never', () => {
-    const young = fitShape(3, new ListSummary().read([hire(20), rejected(25), pending(1)]), prior(), emptyCarried(), options, new Float64Array(4));
-    const aged = fitShape(3, new ListSummary().read([hire(20), rejected(25), pending(300)]), prior(), emptyCarried(), options, new Float64Array(4));
+    const young = fitShape(3, new ListSummary().read([hire(20), rejected(25), pending(1)]), prior(), options, new Float64Array(4));
+    const aged = fitShape(3, new ListSummary().read([hire(20), rejected(25), pending(300)]), prior(), options, new Float64Array(4));
     expect(young.stillAnswers[0]).toBeGreaterThan(0.15);
     expect(aged.stillAnswers[0]).toBeLessThan(0.01);
     // Without censoring a pending invitation is a refusal: it lowers the answer rate at once.
-    const refused = fitShape(3, new ListSummary().read([hire(20), rejected(25), pending(1)]), prior(), emptyCarried(), { censoring: false }, new Float64Array(4));
+    const refused = fitShape(3, new ListSummary().read([hire(20), rejected(25), pending(1)]), prior(), { censoring: false }, new Float64Array(4));
     expect(refused.answerRate).toBeLessThan(young.answerRate);
   });
 });

@@ -2,7 +2,6 @@
 import { normalCdf, normalPdf } from './normal.ts';
 import { SHAPES, halfPow } from './powers.ts';
 import type { ListSummary } from './summary.ts';
-import type { Carried } from './carry.ts';
 import { FitBuffer, ageSurvivalOf, expOf, type FitOptions, type Prior } from './model.ts';
 
 const EM_STEPS = 4;
@@ -18,16 +17,16 @@ const logShape = Float64Array.from(SHAPES, (k) => Math.log(k));
  * giving each group's chance of still answering, the M-step the conjugate updates
  * (Dirichlet counts for the outcome, Gamma events / exposure for the Weibull rate).
  */
-export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carried, options: FitOptions, weights: Float64Array, out = new FitBuffer()): FitBuffer {
+export function fitShape(j: number, s: ListSummary, prior: Prior, options: FitOptions, weights: Float64Array, out = new FitBuffer()): FitBuffer {
   const k = SHAPES[j] as number;
   const a0 = prior.delayStrength;
   const b0 = (a0 * Math.pow(prior.medianDelay, k)) / Math.LN2;
-  const aH = prior.strength * prior.hireRate + carried.hires;
-  const aN = prior.strength * Math.max(0, prior.answerRate - prior.hireRate) + carried.nonHires;
-  const aZ = prior.strength * (1 - prior.answerRate) + carried.never;
+  const aH = prior.strength * prior.hireRate;
+  const aN = prior.strength * Math.max(0, prior.answerRate - prior.hireRate);
+  const aZ = prior.strength * (1 - prior.answerRate);
   const answered = s.answered;
-  const events = a0 + carried.answers + answered;
-  const baseExposure = b0 + (carried.exposure[j] as number) + (s.sumPow[j] as number);
+  const events = a0 + answered;
+  const baseExposure = b0 + (s.sumPow[j] as number);
   const total = aH + aN + aZ + answered + s.pending;
   const hireShare = (aH + s.hires) / (aH + aN + answered);
   // EM starts as if the pending answered at the rate of the answered: from the prior alone
@@ -59,11 +58,11 @@ export function fitShape(j: number, s: ListSummary, prior: Prior, carried: Carri
       q = (aH + aN + answered + still) / total;
     }
   }
-  // Log-likelihood of this shape at the fit (answers, censored groups, the carried answers),
+  // Log-likelihood of this shape at the fit (answers, censored groups),
   // and the lean to the preferred shape. The Gamma prior on θ is left out of the comparison:
   // its density is not on the same scale from one shape to the next.
-  const answers = carried.answers + answered;
-  let ll = answers * (Math.log(q) + (logShape[j] as number) + Math.log(theta)) + (k - 1) * (carried.sumLog + s.sumLog);
+  const answers = answered;
+  let ll = answers * (Math.log(q) + (logShape[j] as number) + Math.log(theta)) + (k - 1) * s.sumLog;
   ll -= theta * (baseExposure - b0 + stillExposure);
   const survived = ageSurvivalOf(out, G);
   if (options.censoring) {
@@ -99,19 +98,19 @@ const LN_2PI_HALF = 0.5 * Math.log(2 * Math.PI);
  * beyond its age (truncated normal), the closed-form M-step pools them with the answers and
  * the prior (μ₀ = ln median, σ₀, with the delay prior's pseudo-answers).
  */
-export function fitCureRateLogNormal(s: ListSummary, prior: Prior, carried: Carried, options: FitOptions, weights: Float64Array, out = new FitBuffer()): FitBuffer {
+export function fitCureRateLogNormal(s: ListSummary, prior: Prior, options: FitOptions, weights: Float64Array, out = new FitBuffer()): FitBuffer {
   const a0 = prior.delayStrength;
   const mu0 = Math.log(prior.medianDelay);
   const s0 = prior.sigma;
-  const aH = prior.strength * prior.hireRate + carried.hires;
-  const aN = prior.strength * Math.max(0, prior.answerRate - prior.hireRate) + carried.nonHires;
-  const aZ = prior.strength * (1 - prior.answerRate) + carried.never;
+  const aH = prior.strength * prior.hireRate;
+  const aN = prior.strength * Math.max(0, prior.answerRate - prior.hireRate);
+  const aZ = prior.strength * (1 - prior.answerRate);
   const answered = s.answered;
   const total = aH + aN + aZ + answered + s.pending;
   const hireShare = (aH + s.hires) / (aH + aN + answered);
-  const n0 = a0 + carried.lnCount + answered;
-  const sum0 = a0 * mu0 + carried.lnSum + s.sumLog;
-  const sum20 = a0 * (s0 * s0 + mu0 * mu0) + carried.lnSum2 + s.sumLog2;
+  const n0 = a0 + answered;
+  const sum0 = a0 * mu0 + s.sumLog;
+  const sum20 = a0 * (s0 * s0 + mu0 * mu0) + s.sumLog2;
   let q = (aH + aN + answered) / (aH + aN + aZ + answered);
   let mu = sum0 / n0;
   let sigma = Math.sqrt(Math.max(0.01, sum20 / n0 - mu * mu));
@@ -152,10 +151,10 @@ export function fitCureRateLogNormal(s: ListSummary, prior: Prior, carried: Carr
     sigma = Math.sqrt(Math.max(0.01, sum2 / n - mu * mu));
     q = (aH + aN + answered + still) / total;
   }
-  // Log-likelihood at the fit: answers and carried answers as log-normal densities, pending groups censored.
-  const answers = carried.lnCount + answered;
-  const ssq = carried.lnSum2 + s.sumLog2 - 2 * mu * (carried.lnSum + s.sumLog) + answers * mu * mu;
-  let ll = answers * (Math.log(q) - Math.log(sigma) - LN_2PI_HALF) - (carried.lnSum + s.sumLog) - ssq / (2 * sigma * sigma);
+  // Log-likelihood at the fit: answers as log-normal densities, pending groups censored.
+  const answers = answered;
+  const ssq = s.sumLog2 - 2 * mu * s.sumLog + answers * mu * mu;
+  let ll = answers * (Math.log(q) - Math.log(sigma) - LN_2PI_HALF) - s.sumLog - ssq / (2 * sigma * sigma);
   let still = 0;
   const survived = ageSurvivalOf(out, G);
   out.hasAgeSurvival = true;
@@ -193,7 +192,6 @@ export function fitCureRateLogNormal(s: ListSummary, prior: Prior, carried: Carr
 export function fitModel(
   s: ListSummary,
   prior: Prior,
-  carried: Carried,
   options: FitOptions,
   scratch: [Float64Array, Float64Array],
   lnStats?: Float64Array,
@@ -204,7 +202,7 @@ export function fitModel(
   for (let j = -1; j < SHAPES.length; j++) {
     const buffer = scratch[spare] as Float64Array;
     const into = fits[spare] as FitBuffer;
-    const fit = j < 0 ? fitCureRateLogNormal(s, prior, carried, options, buffer, into) : fitShape(j, s, prior, carried, options, buffer, into);
+    const fit = j < 0 ? fitCureRateLogNormal(s, prior, options, buffer, into) : fitShape(j, s, prior, options, buffer, into);
     if (j < 0 && lnStats !== undefined) {
       lnStats[0] = into.lnStats[0];
       lnStats[1] = into.lnStats[1];

@@ -3,7 +3,6 @@ import { RequestClock, caseIdOf, isOver, minutesBetween } from '../common.ts';
 import { defineEngine } from '../types.ts';
 import { meanBatch, moneyBatch, type BatchInputs } from './batch.ts';
 import { callbackMinutes, survivalAtAges } from './callback.ts';
-import { emptyCarried } from './carry.ts';
 import { minutesUntilShareAnswered, survival, survivalAtAge } from './delay.ts';
 import { fitModel } from './fit.ts';
 import { FitBuffer, type Fit, type FitOptions } from './model.ts';
@@ -85,9 +84,8 @@ export const pace = defineEngine({
       urgency: 0,
     };
     // Earlier openings enter through the prior (population.ts), not as pooled evidence.
-    const carried = emptyCarried();
     const population = new Population();
-    // This opening's last fit, committed to `carried` when it ends (the summary is `summary`).
+    // This opening's last fit, committed to `population` when it ends (the summary is `summary`).
     let caseId: string | null = null;
     // Whether `ofCase` may answer for `caseId` (no line break in it).
     let plainCaseId = false;
@@ -115,7 +113,7 @@ export const pace = defineEngine({
         const s = summary.read(request.impacted_candidates_data);
         if (s.groups > scratch[0].length) scratch = [new Float64Array(s.groups * 2), new Float64Array(s.groups * 2)];
         if (s.groups > agesSurvival.length) agesSurvival = new Float64Array(s.groups * 2);
-        const fit = fitModel(s, prior, carried, options, scratch, lnStats, fitBuffers);
+        const fit = fitModel(s, prior, options, scratch, lnStats, fitBuffers);
         // What the next opening's prior needs from this one is read from the last call's
         // summary and fit when the case ends, not built on every call.
         if (carry) last = fit;
