@@ -17,6 +17,7 @@ const COMMANDS: readonly (readonly string[])[] = [
   ['scenarios', 'list'],
   ['scenarios', 'validate'],
   ['engines', 'list'],
+  ['engines', 'show'],
   ['decide'],
   ['conformance'],
   ['compare'],

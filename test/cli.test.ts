@@ -110,6 +110,7 @@ describe('parseArgv', () => {
     expect(await parseArgv(['scenarios', 'list'], defaults)).toEqual({ kind: 'scenarios-list' });
     expect(await parseArgv(['scenarios', 'validate', 'x/y'], defaults)).toEqual({ kind: 'scenarios-validate', scenario: 'x/y' });
     expect(await parseArgv(['engines', 'list'], defaults)).toEqual({ kind: 'engines-list' });
+    expect(await parseArgv(['engines', 'show', 'pace'], defaults)).toEqual({ kind: 'engines-show', engine: 'pace' });
     expect(await parseArgv(['decide', '--engine', 'exp', 'req.jsonl'], defaults)).toEqual({
       kind: 'decide',
       options: { engine: 'exp', file: 'req.jsonl', seed: 1 },

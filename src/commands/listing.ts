@@ -3,6 +3,7 @@ import { formatProblem, sortProblems } from '../scenario/problems.ts';
 import { checkScenario, listScenarioNames } from '../scenario/read.ts';
 import type { Io } from '../cli/io.ts';
 import { defineCommand, defineGroup } from '../cli/module.ts';
+import { UserError } from '../errors.ts';
 import { counted } from '../words.ts';
 
 function table(rows: readonly (readonly string[])[]): string {
@@ -64,6 +65,22 @@ export function listEngines(io: Io): number {
   return 0;
 }
 
+/** One engine's parameters: name, default, allowed range, meaning; text parameters last. */
+export function showEngine(name: string, io: Io): number {
+  const known = [...ENGINE_NAMES, ...REFERENCE_NAMES] as readonly string[];
+  if (!known.includes(name)) throw new UserError(`unknown engine "${name}" (registered: ${known.join(', ')})`);
+  const d = (ENGINE_NAMES as readonly string[]).includes(name) ? ENGINES[name as keyof typeof ENGINES] : REFERENCE_ENGINES[name as keyof typeof REFERENCE_ENGINES];
+  const rows: string[][] = [['parameter', 'default', 'allowed', 'meaning']];
+  for (const [key, p] of Object.entries(d.params ?? {})) {
+    const range = p.min === undefined && p.max === undefined ? 'any number' : `${p.min ?? '−∞'} to ${p.max ?? '∞'}`;
+    rows.push([key, String(p.default), p.integer ? `${range}, whole` : range, p.description]);
+  }
+  for (const [key, t] of Object.entries(d.textParams ?? {})) rows.push([key, '–', 'a path (no : or ,)', t.description]);
+  io.stdout(`${name}: ${d.description}\n`);
+  io.stdout(rows.length === 1 ? 'no parameters\n' : `\n${table(rows)}\n\ngive them as ${name}:key=value:key=value\n`);
+  return 0;
+}
+
 /** `pacebench scenarios list | validate <scenario>`. */
 export const scenariosCommand = defineGroup({
   command: 'scenarios',
@@ -92,7 +109,7 @@ export const scenariosCommand = defineGroup({
 /** `pacebench engines list`. */
 export const enginesCommand = defineGroup({
   command: 'engines',
-  describe: 'list the registered engines',
+  describe: "list the registered engines, or show one's parameters",
   subcommands: [
     defineCommand({
       kind: 'engines-list',
@@ -102,6 +119,14 @@ export const enginesCommand = defineGroup({
       parse: () => ({ kind: 'engines-list' as const }),
       run: async (_command, io) => listEngines(io),
     }),
+    defineCommand({
+      kind: 'engines-show',
+      command: 'show <engine>',
+      describe: "one engine's parameters: default, allowed values, meaning",
+      builder: (y) => y.positional('engine', { type: 'string', demandOption: true, describe: 'a registered engine, e.g. pace' }),
+      parse: (a) => ({ kind: 'engines-show' as const, engine: a.engine }),
+      run: async (command, io) => showEngine(command.engine, io),
+    }),
   ],
-  demand: 'name a subcommand: list',
+  demand: 'name a subcommand: list or show',
 });
