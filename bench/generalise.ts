@@ -220,6 +220,9 @@ export async function parseArgs(argv: readonly string[]): Promise<Args> {
     .option('out', { type: 'string', describe: 'folder for the populations and their reports (default: a new temporary folder)' })
     .option('json', { type: 'string', describe: 'where to write the JSON results (default: OUT/generalise.json)' })
     .check((x) => {
+      // The shipped scenarios are drawn by nobody: options that shape a draw would be ignored.
+      const drawing = ['count', 'seed', 'cases'].filter((k) => argv.some((arg) => arg === `--${k}` || arg.startsWith(`--${k}=`)));
+      if (x.shipped && drawing.length > 0) throw new Error(`--shipped runs the seven shipped scenarios; ${drawing.map((k) => `--${k}`).join(', ')} shape drawn populations only`);
       for (const k of ['count', 'cases', 'workers'] as const) if (!Number.isSafeInteger(x[k]) || x[k] < 1) throw new Error(`--${k} must be a positive integer`);
       for (const k of ['seed', 'backtest-seed'] as const) if (!Number.isSafeInteger(x[k]) || x[k] < 0) throw new Error(`--${k} must be a non-negative integer`);
       return true;

@@ -64,6 +64,9 @@ describe('npm run bench:generalise', () => {
     expect(typo.status).toBe(2);
     expect(typo.stderr.trim().split('\n')).toHaveLength(1);
     expect(typo.stderr).toContain('bogus');
+    const shipped = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'generalise.ts'), '--shipped', '--count', '3'], { cwd: ROOT, encoding: 'utf8' });
+    expect(shipped.status).toBe(2);
+    expect(shipped.stderr).toContain('--shipped runs the seven shipped scenarios; --count shape drawn populations only');
   });
 
   it('measures an engine spec with parameters in pace\'s place, every engine with carried state', () => {
