@@ -28,7 +28,7 @@ function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
 describe('pacebench serve with an engine that never answers', () => {
   it('answers 500 for the looping and the never-settling engine within the limit, and keeps answering everything else', async () => {
     const server = startServer([
-      '--engines', 'test/fixtures/engines/loop.mjs,test/fixtures/engines/never.mjs,test/fixtures/engines/factory.mjs',
+      '--engines', 'test/fixtures/engines/loop.mjs,test/fixtures/engines/never-settles.mjs,test/fixtures/engines/factory.mjs',
       '--timeout-ms', '3000', '--log-level', 'warn',
     ]);
     try {
@@ -40,7 +40,7 @@ describe('pacebench serve with an engine that never answers', () => {
 
       const began = performance.now();
       const loop = call('/engines/loop/decide');
-      const never = call('/engines/never/decide');
+      const never = call('/engines/never-settles/decide');
       let settled = false;
       void Promise.allSettled([loop, never]).then(() => (settled = true));
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -55,7 +55,7 @@ describe('pacebench serve with an engine that never answers', () => {
       expect(looped.status).toBe(500);
       expect(await looped.json()).toEqual({ detail: 'engine loop failed: no decision within 3000 ms at Hang_0 (its thread was stopped, and the cases it held start afresh)' });
       expect(hung.status).toBe(500);
-      expect(await hung.json()).toEqual({ detail: 'engine never failed: no decision within 3000 ms at Hang_0' });
+      expect(await hung.json()).toEqual({ detail: 'engine never-settles failed: no decision within 3000 ms at Hang_0' });
       expect(performance.now() - began).toBeLessThan(10_000);
 
       // A new thread took the stopped one's place.
