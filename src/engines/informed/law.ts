@@ -38,22 +38,12 @@ export class Law {
    * recomputed (erfc, pow); the same function of the same argument, so the same bits.
    */
   private readonly cdfs: (Float64Array | null)[];
-  /** Per whole minute of age `e`, as read: P(no answer by `e`) (NaN: not yet), and each segment's cdf at `e`. */
-  private agePending = new Float64Array(0);
-  private ageFe = new Float64Array(0);
-  /** Where `age` left the cdfs at the age it was last asked. */
-  private feOf: Float64Array = new Float64Array(0);
-  private feAt = 0;
-  private readonly feScratch: Float64Array;
+  /** Each segment's cdf at the age last read by `age`. */
+  private readonly fe: Float64Array;
   /** Scratch of `pendingHireWithin`. */
   private nums = new Float64Array(64);
   /** Segments whose cdf is remembered (a fixed delay's is a comparison). */
   private readonly memoable: boolean[];
-  /**
-   * Whether ages are remembered: not for a trace's empirical law (hundreds of fixed-delay
-   * segments, cheap to read afresh, whose table per age would be large).
-   */
-  private readonly ageMemo: boolean;
 
   constructor(readonly segments: readonly Segment[]) {
     const total = segments.reduce((s, x) => s + x.weight, 0);
@@ -62,9 +52,8 @@ export class Law {
     this.weight = Float64Array.from(segments, (s) => s.weight / total);
     this.hireRate = this.hire.reduce((a, b) => a + b, 0);
     this.cdfs = segments.map(() => null);
-    this.feScratch = new Float64Array(segments.length);
+    this.fe = new Float64Array(segments.length);
     this.memoable = segments.map((x) => x.delay.kind !== 'fixed');
-    this.ageMemo = segments.length <= 16 && this.memoable.some((x) => x);
   }
 
   /** `delayCdf` of segment `s` at `x`, remembered at whole minutes (a fixed delay is cheap as it is). */
@@ -100,19 +89,15 @@ export class Law {
 
   /**
    * For a candidate pending after `e` minutes: P(a hire answering after more than `e` and
-   * at most `x` minutes | no answer in `e` minutes); `x = Infinity` for "ever". The part that
-   * depends on `e` only (each cdf at `e`, the chance of no answer by then) is remembered per
-   * whole minute of age: the planner reads every pending age at every wait, and a case's ages
-   * recur call after call. The same operations in the same order, so the same bits.
+   * at most `x` minutes | no answer in `e` minutes); `x = Infinity` for "ever".
    */
   pendingHireBetween(e: number, x: number): number {
     const pending = this.age(e);
-    const fe = this.feOf;
-    const at = this.feAt;
+    const fe = this.fe;
     let num = 0;
     for (let s = 0; s < this.segments.length; s++) {
       const h = this.hire[s] as number;
-      if (h > 0) num += h * ((x === Infinity ? 1 : this.cdf(s, x)) - (fe[at + s] as number));
+      if (h > 0) num += h * ((x === Infinity ? 1 : this.cdf(s, x)) - (fe[s] as number));
     }
     return pending > 0 ? Math.max(0, num / pending) : 0;
   }
@@ -125,8 +110,7 @@ export class Law {
     const W = waits.length;
     if (W === 0) return;
     const pending = this.age(e);
-    const fe = this.feOf;
-    const at = this.feAt;
+    const fe = this.fe;
     if (this.nums.length < W) this.nums = new Float64Array(2 * W);
     const num = this.nums;
     num.fill(0, 0, W);
@@ -135,7 +119,7 @@ export class Law {
     for (let s = 0; s < this.segments.length; s++) {
       const h = this.hire[s] as number;
       if (!(h > 0)) continue;
-      const f = fe[at + s] as number;
+      const f = fe[s] as number;
       const memo = Number.isInteger(last) ? this.cdfRow(s, last) : null;
       for (let j = 0; j < W; j++) {
         const x = e + (waits[j] as number);
@@ -147,38 +131,14 @@ export class Law {
     for (let j = 0; j < W; j++) out[j * stride + offset] = pending > 0 ? Math.max(0, (num[j] as number) / pending) : 0;
   }
 
-  /** P(no answer in `e` minutes); each segment's cdf at `e` left at `feOf[feAt + s]`. */
+  /** P(no answer in `e` minutes); each segment's cdf at `e` left in `fe`. */
   private age(e: number): number {
-    if (this.ageMemo && Number.isInteger(e) && e >= 0 && e < CDF_MEMO_MINUTES) {
-      if (this.agePending.length <= e) this.growAges(e);
-      this.feOf = this.ageFe;
-      this.feAt = e * this.segments.length;
-      const known = this.agePending[e] as number;
-      return Number.isNaN(known) ? (this.agePending[e] = this.fillAge(e, this.ageFe, this.feAt)) : known;
-    }
-    this.feOf = this.feScratch;
-    this.feAt = 0;
-    return this.fillAge(e, this.feOf, 0);
-  }
-
-  /** Each cdf at `e` into `fe[at + s]`; returns P(no answer in `e` minutes). */
-  private fillAge(e: number, fe: Float64Array, at: number): number {
     let pending = 0;
     for (let s = 0; s < this.segments.length; s++) {
       const f = this.cdf(s, e);
-      fe[at + s] = f;
+      this.fe[s] = f;
       pending += (this.weight[s] as number) - (this.answer[s] as number) * f;
     }
     return pending;
-  }
-
-  private growAges(e: number): void {
-    const length = Math.min(CDF_MEMO_MINUTES, Math.max(e + 1, 2 * this.agePending.length, 512));
-    const pending = new Float64Array(length).fill(NaN);
-    pending.set(this.agePending);
-    const fe = new Float64Array(length * this.segments.length);
-    fe.set(this.ageFe);
-    this.agePending = pending;
-    this.ageFe = fe;
   }
 }
