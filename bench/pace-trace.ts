@@ -35,7 +35,7 @@ const engine = {
     const d = inner.decide(r);
     const s = new ListSummary().read(r.impacted_candidates_data);
     const f = fitModel(s, prior, { censoring: settings.censoring === 1 }, [new Float64Array(s.groups + 1), new Float64Array(s.groups + 1)]);
-    const model = f.j < 0 ? `log-normal median ${Math.exp(f.mu as number).toFixed(0)} σ ${(f.sigma as number).toFixed(2)}` : `Weibull k ${f.k} median ${Math.pow(Math.LN2 / f.theta, 1 / f.k).toFixed(0)}`;
+    const model = f.j === -2 ? `two log-normals: ${((f.mix as number) * 100).toFixed(0)} % median ${Math.exp(f.mu as number).toFixed(0)} σ ${(f.sigma as number).toFixed(2)}, median ${Math.exp(f.mu2 as number).toFixed(0)} σ ${(f.sigma2 as number).toFixed(2)}` : f.j < 0 ? `log-normal median ${Math.exp(f.mu as number).toFixed(0)} σ ${(f.sigma as number).toFixed(2)}` : `Weibull k ${f.k} median ${Math.pow(Math.LN2 / f.theta, 1 / f.k).toFixed(0)}`;
     const decision = d.finished ? 'finished' : `invite ${d.num_candidates_needed}, call back in ${d.callback_time_minutes} min`;
     console.log(
       `${r.reference_date_time}  invited ${r.impacted_candidates_data.length}: ${s.hires} hires, ${s.nonHires} other answers, ${s.pending} pending | ${model}, P(answer) ${f.answerRate.toFixed(3)}, P(hire) ${f.hireRate.toFixed(4)} | ${decision}`,

@@ -3,8 +3,9 @@ import { cancelled, hire, pending, rejected, requestOf } from '../helpers.ts';
 import type { CandidateRecord, Request } from '../../src/contract/types.ts';
 import { marginalGain, moneyBatch, probBelow, type BatchInputs } from '../../src/engines/pace/batch.ts';
 import { callbackMinutes } from '../../src/engines/pace/callback.ts';
-import { survival } from '../../src/engines/pace/delay.ts';
-import { fitShape } from '../../src/engines/pace/fit.ts';
+import { minutesUntilShareAnswered, survival } from '../../src/engines/pace/delay.ts';
+import { fitModel, fitShape } from '../../src/engines/pace/fit.ts';
+import { DEFAULTS, priorOf } from '../../src/engines/pace/params.ts';
 import { pace } from '../../src/engines/pace/index.ts';
 import type { Fit, Prior } from '../../src/engines/pace/model.ts';
 import { SHAPES } from '../../src/engines/pace/powers.ts';
@@ -207,5 +208,64 @@ describe('pace: the engine', () => {
     const fresh = engine().decide(first);
     expect(forgetful.decide(first)).toEqual(fresh);
     expect(taught.decide(first).callback_time_minutes).toBeGreaterThan(2 * fresh.callback_time_minutes);
+  });
+});
+
+describe('pace: delays on two time scales', () => {
+  const options = { censoring: true };
+  const fitOf = (list: CandidateRecord[], twoScales = true): Fit => {
+    const s = new ListSummary().read(list);
+    return fitModel(s, priorOf(DEFAULTS), options, [new Float64Array(s.groups + 8), new Float64Array(s.groups + 8)], undefined, undefined, twoScales ? undefined : false);
+  };
+  // Answers a few minutes after the invitation and about a day after it, in equal numbers.
+  const twoScaleList = (): CandidateRecord[] => {
+    const list: CandidateRecord[] = [];
+    for (let i = 0; i < 40; i++) list.push(rejected(3 + (i % 5)), rejected(1100 + 20 * i), pending(3000));
+    return list;
+  };
+
+  it('fits a mixture of two log-normals when the answers come minutes and a day after the invitation', () => {
+    const fit = fitOf(twoScaleList());
+    expect(fit.j).toBe(-2);
+    const medians = [Math.exp(fit.mu as number), Math.exp(fit.mu2 as number)].sort((a, b) => a - b);
+    expect(medians[0]).toBeGreaterThan(3);
+    expect(medians[0]).toBeLessThan(8);
+    expect(medians[1]).toBeGreaterThan(1000);
+    expect(medians[1]).toBeLessThan(3000);
+    expect(fit.mix).toBeGreaterThan(0.35);
+    expect(fit.mix).toBeLessThan(0.65);
+    // About half the answers are in after half an hour, and hardly any come between then and 13 hours.
+    expect(1 - survival(fit, 30)).toBeGreaterThan(0.4);
+    expect(1 - survival(fit, 30)).toBeLessThan(0.6);
+    expect(survival(fit, 30) - survival(fit, 800)).toBeLessThan(0.1);
+  });
+
+  it('keeps one family when the answers show one scale (Schwarz\'s penalty), and never mixes with twoScales=0', () => {
+    const list: CandidateRecord[] = [];
+    for (let i = 0; i < 60; i++) list.push(rejected(40 + (i % 30)), pending(600));
+    expect(fitOf(list).j).not.toBe(-2);
+    expect(fitOf(twoScaleList(), false).j).not.toBe(-2);
+  });
+
+  it('has a quantile that inverts its survival', () => {
+    const fit = fitOf(twoScaleList());
+    for (const c of [0.1, 0.3, 0.5, 0.7, 0.9]) {
+      const t = minutesUntilShareAnswered(fit, c);
+      expect(1 - survival(fit, t)).toBeCloseTo(c, 2);
+    }
+  });
+
+  it('is read by the engine: with answers on two scales, pending invitations a few hours old still count', () => {
+    // 80 invited 10 hours ago: 20 answered within minutes (6 hires), 6 after 5 to 9 hours; 12 vacancies.
+    const list: CandidateRecord[] = [];
+    for (let i = 0; i < 20; i++) list.push(i < 6 ? hire(3 + (i % 4)) : rejected(3 + (i % 4)));
+    for (let i = 0; i < 6; i++) list.push(rejected(300 + 45 * i));
+    for (let i = 0; i < 54; i++) list.push(pending(600));
+    const ask = (spec: string) => engine(spec).decide(request(list, { num_vacancies: 12, num_remaining_in_pool: 500 }));
+    const mixed = ask('pace');
+    const single = ask('pace:twoScales=0');
+    expect(mixed.finished || single.finished).toBe(false);
+    if (mixed.finished || single.finished) return;
+    expect(mixed.num_candidates_needed).toBeLessThan(single.num_candidates_needed);
   });
 });

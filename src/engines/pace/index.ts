@@ -4,7 +4,7 @@ import { defineEngine } from '../types.ts';
 import { meanBatch, moneyBatch, type BatchInputs } from './batch.ts';
 import { callbackMinutes, survivalAtAges } from './callback.ts';
 import { minutesUntilShareAnswered, survival, survivalAtAge } from './delay.ts';
-import { fitModel } from './fit.ts';
+import { coldTwoScales, fitModel } from './fit.ts';
 import { FitBuffer, type Fit, type FitOptions } from './model.ts';
 import { PARAMS, moneyOf, paceParams, priorOf } from './params.ts';
 import { Population, openingOf } from './population.ts';
@@ -15,8 +15,9 @@ import { ListSummary } from './summary.ts';
  * `pace`: censoring-aware Bayesian pacing that weighs the money (docs/pace.md).
  *
  * An invitee ends one of three ways: a hire (offer accepted), an answer that is not a hire,
- * or no answer ever. Answers arrive after a Weibull or log-normal delay, whichever fits the
- * answers and the pending ages best. A pending invitation is censored:
+ * or no answer ever. Answers arrive after a Weibull, log-normal or two-log-normal delay (two
+ * time scales, minutes and days), whichever fits the answers and the pending ages best. A
+ * pending invitation is censored:
  * it may still answer (the later, the less likely), so it counts for both the answer rate and
  * the delay distribution with the weight the model gives it — a cure-rate model fitted by a
  * few EM steps over pending invitations grouped by age. The batch is the largest whose last
@@ -42,7 +43,7 @@ function ofCase(correlationId: string, caseId: string): boolean {
 
 export const pace = defineEngine({
   name: 'pace',
-  description: 'censoring-aware Bayesian pacing: cure-rate model of answers (Weibull or log-normal delays), batches by expected money, callbacks when answers are due',
+  description: 'censoring-aware Bayesian pacing: cure-rate model of answers (Weibull, log-normal or two-time-scale delays), batches by expected money, callbacks when answers are due',
   params: PARAMS,
   textParams: {
     prior: { description: "a fit.json of `pacebench fit`: the prior's rates and delay, one typical opening's weight", expand: (file) => paramsFromFit(file) },
@@ -54,6 +55,8 @@ export const pace = defineEngine({
     const money = moneyOf(settings);
     const options: FitOptions = { censoring: settings.censoring === 1 };
     const byMoney = settings.money === 1;
+    // The two-scale EM goes on from call to call within an opening (fit.ts).
+    const twoScales = settings.twoScales === 1 ? coldTwoScales() : false;
     const carry = settings.carry === 1;
     const carryCap = settings.carryCap;
     const partialPooling = settings.pooling === 1;
@@ -106,6 +109,10 @@ export const pace = defineEngine({
         if (caseId === null || !plainCaseId || !ofCase(request.correlation_id, caseId)) {
           const id = caseIdOf(request.correlation_id);
           if (caseId !== null && id !== caseId) commit();
+          if (id !== caseId && twoScales !== false) {
+            twoScales.warm = false;
+            twoScales.retryAt = 0;
+          }
           caseId = id;
           plainCaseId = !/[\n\r\u2028\u2029]/.test(id);
         }
@@ -113,7 +120,7 @@ export const pace = defineEngine({
         const s = summary.read(request.impacted_candidates_data);
         if (s.groups > scratch[0].length) scratch = [new Float64Array(s.groups * 2), new Float64Array(s.groups * 2)];
         if (s.groups > agesSurvival.length) agesSurvival = new Float64Array(s.groups * 2);
-        const fit = fitModel(s, prior, options, scratch, lnStats, fitBuffers);
+        const fit = fitModel(s, prior, options, scratch, lnStats, fitBuffers, twoScales);
         // What the next opening's prior needs from this one is read from the last call's
         // summary and fit when the case ends, not built on every call.
         if (carry) last = fit;

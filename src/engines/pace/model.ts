@@ -26,6 +26,10 @@ export interface Fit {
   /** Log-normal (when `j = −1`): ln delay ~ N(μ, σ²). */
   readonly mu?: number;
   readonly sigma?: number;
+  /** Two log-normals (when `j = −2`): the first is (μ, σ) with weight `mix`, the second (μ₂, σ₂). */
+  readonly mu2?: number;
+  readonly sigma2?: number;
+  readonly mix?: number;
   /** The log-normal's expected sufficient statistics, pending included, for carrying. */
   readonly lnStats?: readonly [number, number, number];
   /** P(answer), P(hire): per invitee. */
@@ -51,6 +55,9 @@ export class FitBuffer implements Fit {
   theta = 0;
   mu = Number.NaN;
   sigma = Number.NaN;
+  mu2 = Number.NaN;
+  sigma2 = Number.NaN;
+  mix = Number.NaN;
   readonly lnStats: [number, number, number] = [0, 0, 0];
   answerRate = 0;
   hireRate = 0;

@@ -22,6 +22,7 @@ export const PARAMS = {
   valuePerHire: { default: 2500, description: 'value of a hire', min: 0 },
   costPerInvite: { default: 20, description: 'cost of an invitation', min: 0 },
   costPerOverbooking: { default: 250, description: 'cost of an acceptance that finds no vacancy', min: 0 },
+  twoScales: { default: 1, description: '1: delays may be a mixture of two log-normals (two time scales), chosen by Schwarz\'s criterion; 0: one family (ablation)', min: 0, max: 1, integer: true },
   censoring: { default: 1, description: '1: pending invitations are censored; 0: counted as refusals (ablation)', min: 0, max: 1, integer: true },
   money: { default: 1, description: '1: batches by expected money; 0: expected hires cover the need (ablation)', min: 0, max: 1, integer: true },
   carry: { default: 1, description: '1: with --carry-state, later openings start from what earlier ones taught; 0: never (ablation)', min: 0, max: 1, integer: true },

@@ -3,6 +3,11 @@ import { SHAPES, halfLog, halfPow } from './powers.ts';
 
 /** pace's reading of the list: one pass that summarises what the model needs. */
 
+/** The bins of ln delay: half a minute (ln ½) to about 90 days, half a unit of ln wide (a factor 1.65). */
+const BIN_FROM = Math.log(0.5);
+const BIN_WIDTH = 0.5;
+export const BINS = 25;
+
 /**
  * What the model reads from the list. Pending invitations are grouped by age: a batch goes
  * out at one call, so its pending records share their age and sit together in the list.
@@ -14,6 +19,13 @@ export class ListSummary {
   sumLog = 0;
   sumLog2 = 0;
   readonly sumPow = new Float64Array(SHAPES.length);
+  /**
+   * Answers by ln delay in bins of `BIN_WIDTH` from `BIN_FROM` (the outer bins open-ended):
+   * count, Σ ln delay and Σ ln² delay per bin, what the two-scale delay mixture reads.
+   */
+  readonly binCount = new Float64Array(BINS);
+  readonly binSum = new Float64Array(BINS);
+  readonly binSum2 = new Float64Array(BINS);
   groups = 0;
   groupAge = new Float64Array(64);
   groupCount = new Float64Array(64);
@@ -34,6 +46,9 @@ export class ListSummary {
     this.sumLog = 0;
     this.sumLog2 = 0;
     this.sumPow.fill(0);
+    this.binCount.fill(0);
+    this.binSum.fill(0);
+    this.binSum2.fill(0);
     this.groups = 0;
     // Counters in locals, and the open group's count kept as a run until the group closes:
     // the loop body then stores nothing but the per-minute tally (this is the pass that
@@ -89,6 +104,10 @@ export class ListSummary {
     const l = halfLog(h);
     this.sumLog += count * l;
     this.sumLog2 += count * l * l;
+    const b = Math.min(BINS - 1, Math.max(0, Math.floor((l - BIN_FROM) / BIN_WIDTH)));
+    this.binCount[b] = (this.binCount[b] as number) + count;
+    this.binSum[b] = (this.binSum[b] as number) + count * l;
+    this.binSum2[b] = (this.binSum2[b] as number) + count * l * l;
     for (let j = 0; j < SHAPES.length; j++) this.sumPow[j] = (this.sumPow[j] as number) + count * halfPow(j, h);
   }
 
