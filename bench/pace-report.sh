@@ -11,7 +11,7 @@ OUT="${1:?usage: bash bench/pace-report.sh OUT_DIR}"
 mkdir -p "$OUT"
 run() { # scenario seed baseline
   s=$1; seed=$2; b=$3
-  node bin/pacebench.mjs backtest --scenario $s --seed $seed --engines exp,exp-decay,nbinomial,stoch-constraint,pace,all-at-once,pace:censoring=0,pace:money=0 --baseline $b -o "$OUT"/${s}_$seed --format json --no-html > /dev/null 2>"$OUT"/${s}_$seed.err
+  node bin/pacebench.mjs backtest --scenario $s --seed $seed --engines exp,exp-decay,nbinomial,stoch-constraint,pace,all-at-once,pace:censoring=0,pace:money=0,pace:twoScales=0 --baseline $b -o "$OUT"/${s}_$seed --format json --no-html > /dev/null 2>"$OUT"/${s}_$seed.err
   node bin/pacebench.mjs backtest --scenario $s --seed $seed --engines pace,pace:pooling=0,pace:carry=0 --carry-state --baseline pace:carry=0 -o "$OUT"/carry_${s}_$seed --format json --no-html > /dev/null 2>>"$OUT"/${s}_$seed.err
   echo "done $s $seed $(date -u +%T)"
 }

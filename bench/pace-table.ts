@@ -15,7 +15,7 @@ const SCENARIOS = ['cold_start', 'tight_deadlines', 'scarce_pool', 'slow_respond
 const SEEDS = [1, 2, 3];
 const SEED_ENGINES = ['exp', 'exp-decay', 'nbinomial', 'stoch-constraint'];
 const ENGINES = [...SEED_ENGINES, 'pace', 'all-at-once'];
-const ABLATIONS = ['pace:censoring=0', 'pace:money=0'];
+const ABLATIONS = ['pace:censoring=0', 'pace:money=0', 'pace:twoScales=0'];
 
 const dir = process.argv[2];
 if (dir === undefined) throw new Error('usage: npx tsx bench/pace-table.ts OUT_DIR');
@@ -75,8 +75,8 @@ for (const scenario of SCENARIOS) {
 }
 
 console.log('\n### Ablation: regret as a share of the oracle\'s value (seeds 1–3 pooled)\n');
-console.log('| scenario | `pace` | without censoring (`censoring=0`) | without the money rule (`money=0`) | `pace --carry-state` | without the population prior (`pooling=0 --carry-state`) | without carried state (`carry=0 --carry-state`) |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| scenario | `pace` | without censoring (`censoring=0`) | without the money rule (`money=0`) | without two time scales (`twoScales=0`) | `pace --carry-state` | without the population prior (`pooling=0 --carry-state`) | without carried state (`carry=0 --carry-state`) |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const scenario of SCENARIOS) {
   const cells = ['pace', ...ABLATIONS].map((e) => pooledShare(scenario, e));
   const carried = pooledShare(scenario, 'pace', 'carry_');
