@@ -374,7 +374,7 @@ function mixturePenalty(answers: number): number {
  * opening, as the list does. A mixture that lost is fitted again only once the answers have
  * grown by half: until then the evidence that rejected it has barely changed, and a mixture
  * left to run on without answers to hold it drifts to a slow component fed by the pending
- * invitations alone (the cure-rate model's ridge), which costs a third of a decision
+ * invitations alone (the cure-rate model's ridge), and the decision costs 60 % more
  * (docs/performance.md).
  */
 export interface TwoScales {
