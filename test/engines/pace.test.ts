@@ -4,7 +4,7 @@ import type { CandidateRecord, Request } from '../../src/contract/types.ts';
 import { marginalGain, moneyBatch, probBelow, type BatchInputs } from '../../src/engines/pace/batch.ts';
 import { callbackMinutes } from '../../src/engines/pace/callback.ts';
 import { minutesUntilShareAnswered, survival } from '../../src/engines/pace/delay.ts';
-import { fitModel, fitShape } from '../../src/engines/pace/fit.ts';
+import { fitCureRateLogNormal, fitModel, fitShape } from '../../src/engines/pace/fit.ts';
 import { DEFAULTS, priorOf } from '../../src/engines/pace/params.ts';
 import { pace } from '../../src/engines/pace/index.ts';
 import type { Fit, Prior } from '../../src/engines/pace/model.ts';
@@ -73,6 +73,18 @@ describe('pace: the censored estimate', () => {
     // Without censoring a pending invitation is a refusal: it lowers the answer rate at once.
     const refused = fitShape(3, new ListSummary().read([hire(20), rejected(25), pending(1)]), prior(), { censoring: false }, new Float64Array(4));
     expect(refused.answerRate).toBeLessThan(young.answerRate);
+  });
+
+  it('counts pending invitations as refusals in every family without censoring (the ablation)', () => {
+    const list: CandidateRecord[] = [];
+    for (let i = 0; i < 20; i++) list.push(rejected(5 + i));
+    for (let i = 0; i < 180; i++) list.push(pending(60));
+    const s = new ListSummary().read(list);
+    const p = prior();
+    // The Beta posterior of the answer rate with all 180 pending taken as never answering.
+    const refusals = (p.strength * p.answerRate + 20) / (p.strength + 200);
+    expect(fitShape(3, s, p, { censoring: false }, new Float64Array(4)).answerRate).toBeCloseTo(refusals, 12);
+    expect(fitCureRateLogNormal(s, p, { censoring: false }, new Float64Array(4)).answerRate).toBeCloseTo(refusals, 12);
   });
 });
 

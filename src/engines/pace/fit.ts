@@ -118,7 +118,11 @@ export function fitCureRateLogNormal(s: ListSummary, prior: Prior, options: FitO
   let sum = sum0;
   let sum2 = sum20;
   const G = s.groups;
-  if (!options.censoring) weights.fill(0, 0, G);
+  if (!options.censoring) {
+    // The ablation: pending invitations are refusals, as in the Weibull fits.
+    q = (aH + aN + answered) / total;
+    weights.fill(0, 0, G);
+  }
   const steps = options.censoring ? EM_STEPS : 0;
   for (let step = 0; step < steps; step++) {
     let still = 0;
@@ -369,7 +373,7 @@ function mixturePenalty(answers: number): number {
 /**
  * The two-scale mixture's EM across calls: `state` holds where the last call's EM ended, and
  * `warm` says it belongs to this opening and won the last call's choice, so a call goes on
- * from there with one pass (the list grows by a batch between calls) instead of `EM_STEPS`
+ * from there with one pass (the list changes little between calls) instead of `EM_STEPS`
  * steps from the one log-normal's fit split in two: the EM converges over the calls of an
  * opening, as the list does. A mixture that lost is fitted again only once the answers have
  * grown by half: until then the evidence that rejected it has barely changed, and a mixture
