@@ -5,7 +5,8 @@
  *   npx tsx bench/pace-trace.ts SCENARIO CASE_INDEX [pace:key=value…] [--seed n]
  */
 import type { Decision, Request } from '../src/contract/types.ts';
-import { coldTwoScales, fitModel } from '../src/engines/pace/fit.ts';
+import { fitModel } from '../src/engines/pace/fit.ts';
+import { coldTwoScales } from '../src/engines/pace/two-scales.ts';
 import { pace } from '../src/engines/pace/index.ts';
 import { paceParams, priorOf } from '../src/engines/pace/params.ts';
 import { ListSummary } from '../src/engines/pace/summary.ts';

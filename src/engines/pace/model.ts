@@ -1,5 +1,8 @@
 /** pace's model: its prior, its fit options, and the fit it produces. */
 
+/** EM steps of a fit from its start (the E-step of censored groups, then the conjugate M-step). */
+export const EM_STEPS = 4;
+
 export interface Prior {
   /** Prior share of invitees who become hires, and who answer at all. */
   readonly hireRate: number;

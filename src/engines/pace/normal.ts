@@ -47,3 +47,20 @@ export function normalInverse(p: number): number {
   const r = q * q;
   return ((((((IA0 * r + IA1) * r + IA2) * r + IA3) * r + IA4) * r + IA5) * q) / (((((IB0 * r + IB1) * r + IB2) * r + IB3) * r + IB4) * r + 1);
 }
+
+/** ½ ln 2π, the normal density's constant in log form. */
+export const LN_2PI_HALF = 0.5 * Math.log(2 * Math.PI);
+
+/**
+ * The moments of x ~ N(μ, σ²) beyond `l`, into `out`: E[x | x > l], E[x² | x > l] and
+ * P(x > l) — what a censored log-normal delay contributes to the EM (l = ln age).
+ */
+export function truncatedMoments(l: number, mu: number, sigma: number, out: Float64Array): void {
+  const z = (l - mu) / sigma;
+  const S = 1 - normalCdf(z);
+  // Inverse Mills ratio; its asymptote where S underflows.
+  const lambda = S > 1e-12 ? normalPdf(z) / S : z + 1 / z;
+  out[0] = mu + sigma * lambda;
+  out[1] = sigma * sigma * (1 + z * lambda) + 2 * mu * sigma * lambda + mu * mu;
+  out[2] = S;
+}

@@ -1,0 +1,202 @@
+/**
+ * pace's delays on two time scales: the cure-rate model with a mixture of two log-normals, its
+ * EM, and the state that carries the EM from one call of an opening to the next.
+ */
+import { LN_2PI_HALF, truncatedMoments } from './normal.ts';
+import { BINS, type ListSummary } from './summary.ts';
+import { EM_STEPS, ageSurvivalOf, type FitBuffer, type FitOptions, type Prior } from './model.ts';
+
+const moments1 = new Float64Array(3);
+const moments2 = new Float64Array(3);
+
+/** Where the two-scale EM starts, and where it ended: share, μ₁, σ₁, μ₂, σ₂ of the mixture and the answer rate. */
+export type TwoScaleState = Float64Array;
+
+/** A start split from one log-normal (μ, σ) with answer rate q: the two components at μ ∓ 0.75σ. */
+export function splitStart(state: TwoScaleState, mu: number, sigma: number, q: number): void {
+  state[0] = 0.5;
+  state[1] = mu - 0.75 * sigma;
+  state[2] = Math.max(0.1, 0.66 * sigma);
+  state[3] = mu + 0.75 * sigma;
+  state[4] = state[2] as number;
+  state[5] = q;
+}
+
+/**
+ * Delays on two time scales: the cure-rate model with a mixture of two log-normals (minutes
+ * and days, say), fitted by `steps` EM steps from `state`; the fit is where they end, and the
+ * next step from there is left in `state` (so `steps` = 0 costs one pass). Answers are
+ * read in bins of ln delay (the summary's), each bin's answers shared between the components
+ * by their densities at the bin's mean; the prior's pseudo-answers are split between them.
+ * Each pass over the bins and pending groups is an E-step and gives the likelihood at the
+ * parameters it read, so the last pass, after the last M-step, gives the fit's. The
+ * likelihood is penalised by Schwarz's criterion for the three extra parameters, so the
+ * mixture is chosen only where the answers show two scales.
+ */
+export function fitTwoScales(
+  s: ListSummary,
+  prior: Prior,
+  options: FitOptions,
+  weights: Float64Array,
+  out: FitBuffer,
+  state: TwoScaleState,
+  steps: number,
+  singleMu: number,
+  singleSigma: number,
+): FitBuffer {
+  const half = prior.delayStrength / 2;
+  const mu0 = Math.log(prior.medianDelay);
+  const m20 = prior.sigma * prior.sigma + mu0 * mu0;
+  const aH = prior.strength * prior.hireRate;
+  const aN = prior.strength * Math.max(0, prior.answerRate - prior.hireRate);
+  const aZ = prior.strength * (1 - prior.answerRate);
+  const answered = s.answered;
+  const total = aH + aN + aZ + answered + s.pending;
+  const hireShare = (aH + s.hires) / (aH + aN + answered);
+  let mix = state[0] as number;
+  let mu1 = state[1] as number;
+  let s1 = state[2] as number;
+  let mu2 = state[3] as number;
+  let s2 = state[4] as number;
+  let q = state[5] as number;
+  const G = s.groups;
+  const survived = ageSurvivalOf(out, G);
+  if (!options.censoring) weights.fill(0, 0, G);
+  let ll = 0;
+  let still = 0;
+  for (let step = 0; ; step++) {
+    let n1 = half;
+    let x1 = half * mu0;
+    let xx1 = half * m20;
+    let n2 = half;
+    let x2 = half * mu0;
+    let xx2 = half * m20;
+    // Answers: each bin at its mean, less its spread within the bin under each component's share.
+    ll = answered * (Math.log(q) - LN_2PI_HALF) - s.sumLog;
+    for (let b = 0; b < BINS; b++) {
+      const n = s.binCount[b] as number;
+      if (n === 0) continue;
+      const x = (s.binSum[b] as number) / n;
+      const spread = Math.max(0, (s.binSum2[b] as number) / n - x * x);
+      const z1 = (x - mu1) / s1;
+      const z2 = (x - mu2) / s2;
+      const d1 = (mix / s1) * Math.exp(-0.5 * z1 * z1);
+      const d2 = ((1 - mix) / s2) * Math.exp(-0.5 * z2 * z2);
+      const r = d1 + d2 > 0 ? d1 / (d1 + d2) : z1 * z1 < z2 * z2 ? 1 : 0;
+      ll += n * (Math.log(Math.max(1e-300, d1 + d2)) - spread * (r / (2 * s1 * s1) + (1 - r) / (2 * s2 * s2)));
+      n1 += r * n;
+      x1 += r * (s.binSum[b] as number);
+      xx1 += r * (s.binSum2[b] as number);
+      n2 += (1 - r) * n;
+      x2 += (1 - r) * (s.binSum[b] as number);
+      xx2 += (1 - r) * (s.binSum2[b] as number);
+    }
+    // Pending groups: censored, each still-answerer shared by the components' survivals.
+    still = 0;
+    for (let g = 0; g < G; g++) {
+      const count = s.groupCount[g] as number;
+      if ((s.groupAge[g] as number) > 0) {
+        const l = s.groupLogAge[g] as number;
+        truncatedMoments(l, mu1, s1, moments1);
+        truncatedMoments(l, mu2, s2, moments2);
+      } else {
+        moments1[0] = mu1;
+        moments1[1] = s1 * s1 + mu1 * mu1;
+        moments1[2] = 1;
+        moments2[0] = mu2;
+        moments2[1] = s2 * s2 + mu2 * mu2;
+        moments2[2] = 1;
+      }
+      const S1 = mix * (moments1[2] as number);
+      const S2 = (1 - mix) * (moments2[2] as number);
+      const S = S1 + S2;
+      survived[g] = S;
+      if (!options.censoring) continue;
+      ll += count * Math.log(1 - q + q * S);
+      const w = (q * S) / (1 - q + q * S);
+      weights[g] = w;
+      still += count * w;
+      if (S > 0) {
+        const c1 = (count * w * S1) / S;
+        const c2 = (count * w * S2) / S;
+        n1 += c1;
+        x1 += c1 * (moments1[0] as number);
+        xx1 += c1 * (moments1[1] as number);
+        n2 += c2;
+        x2 += c2 * (moments2[0] as number);
+        xx2 += c2 * (moments2[1] as number);
+      }
+    }
+    // The M-step. After the last pass it is not taken for this fit (whose likelihood,
+    // survivals and weights the pass computed) but left in `state`, where the next call starts.
+    const nextMu1 = x1 / n1;
+    const nextMu2 = x2 / n2;
+    state[0] = n1 / (n1 + n2);
+    state[1] = nextMu1;
+    state[2] = Math.sqrt(Math.max(0.01, xx1 / n1 - nextMu1 * nextMu1));
+    state[3] = nextMu2;
+    state[4] = Math.sqrt(Math.max(0.01, xx2 / n2 - nextMu2 * nextMu2));
+    state[5] = options.censoring ? (aH + aN + answered + still) / total : (aH + aN + answered) / total;
+    if (step === steps) break;
+    mix = state[0] as number;
+    mu1 = nextMu1;
+    s1 = state[2] as number;
+    mu2 = nextMu2;
+    s2 = state[4] as number;
+    q = state[5] as number;
+  }
+  out.hasAgeSurvival = true;
+  // Scored as the one log-normal plus what the mixture gains in log posterior: the delay
+  // prior's pseudo-answers (half per component) weigh on both, so the mixture does not win by
+  // giving the prior a component of its own while the one log-normal's σ bears it.
+  const logPrior = -half * (pseudoAnswerLoss(mu1, s1, mu0, prior.sigma) + pseudoAnswerLoss(mu2, s2, mu0, prior.sigma));
+  const singleLogPrior = -2 * half * pseudoAnswerLoss(singleMu, singleSigma, mu0, prior.sigma);
+  ll += logPrior - singleLogPrior - prior.shapeWeight * prior.lognormalLean - mixturePenalty(answered);
+  out.j = -2;
+  out.k = Number.NaN;
+  out.theta = Number.NaN;
+  out.mu = mu1;
+  out.sigma = s1;
+  out.mu2 = mu2;
+  out.sigma2 = s2;
+  out.mix = mix;
+  out.answerRate = q;
+  out.hireRate = q * hireShare;
+  out.evidence = aH + aN + aZ + answered + s.pending - still;
+  out.stillAnswers = weights;
+  out.exposure = 0;
+  out.logLikelihood = ll;
+  return out;
+}
+
+/** −ln N(x; μ, σ²) of a pseudo-answer x ~ N(μ₀, σ₀²), in expectation, less its constant. */
+function pseudoAnswerLoss(mu: number, sigma: number, mu0: number, sigma0: number): number {
+  return Math.log(sigma) + (sigma0 * sigma0 + (mu0 - mu) * (mu0 - mu)) / (2 * sigma * sigma);
+}
+
+/** Schwarz's penalty of the two-scale mixture: its three extra parameters, ½ ln n each. */
+function mixturePenalty(answers: number): number {
+  return 1.5 * Math.log(Math.max(1, answers));
+}
+
+/**
+ * The two-scale mixture's EM across calls: `state` holds where the last call's EM ended, and
+ * `warm` says it belongs to this opening and won the last call's choice, so a call goes on
+ * from there with one pass (the list changes little between calls) instead of `EM_STEPS`
+ * steps from the one log-normal's fit split in two: the EM converges over the calls of an
+ * opening, as the list does. A mixture that lost is fitted again only once the answers have
+ * grown by half: until then the evidence that rejected it has barely changed, and a mixture
+ * left to run on without answers to hold it drifts to a slow component fed by the pending
+ * invitations alone (the cure-rate model's ridge), and the decision costs 60 % more
+ * (docs/performance.md).
+ */
+export interface TwoScales {
+  readonly state: TwoScaleState;
+  warm: boolean;
+  /** The answers the list must hold before the mixture is fitted again, after it lost. */
+  retryAt: number;
+}
+
+export function coldTwoScales(): TwoScales {
+  return { state: new Float64Array(6), warm: false, retryAt: 0 };
+}
