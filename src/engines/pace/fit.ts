@@ -60,8 +60,7 @@ export function fitShape(j: number, s: ListSummary, prior: Prior, options: FitOp
   // Log-likelihood of this shape at the fit (answers, censored groups),
   // and the lean to the preferred shape. The Gamma prior on θ is left out of the comparison:
   // its density is not on the same scale from one shape to the next.
-  const answers = answered;
-  let ll = answers * (Math.log(q) + (logShape[j] as number) + Math.log(theta)) + (k - 1) * s.sumLog;
+  let ll = answered * (Math.log(q) + (logShape[j] as number) + Math.log(theta)) + (k - 1) * s.sumLog;
   ll -= theta * (baseExposure - b0 + stillExposure);
   const survived = ageSurvivalOf(out, G);
   if (options.censoring) {
@@ -153,9 +152,8 @@ export function fitCureRateLogNormal(s: ListSummary, prior: Prior, options: FitO
     q = (aH + aN + answered + still) / total;
   }
   // Log-likelihood at the fit: answers as log-normal densities, pending groups censored.
-  const answers = answered;
-  const ssq = s.sumLog2 - 2 * mu * s.sumLog + answers * mu * mu;
-  let ll = answers * (Math.log(q) - Math.log(sigma) - LN_2PI_HALF) - s.sumLog - ssq / (2 * sigma * sigma);
+  const ssq = s.sumLog2 - 2 * mu * s.sumLog + answered * mu * mu;
+  let ll = answered * (Math.log(q) - Math.log(sigma) - LN_2PI_HALF) - s.sumLog - ssq / (2 * sigma * sigma);
   let still = 0;
   const survived = ageSurvivalOf(out, G);
   out.hasAgeSurvival = true;
