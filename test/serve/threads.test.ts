@@ -76,7 +76,7 @@ describe('serve: engines from modules, in threads', () => {
   }, 60_000);
 
   it('answers 500 after the time limit when a call loops or never settles, while every other route answers', async () => {
-    const a = await app({ timeoutMs: 500 });
+    const a = await app({ timeoutMs: 2000 });
     // A case the thread held before it was stopped.
     expect((await post(a, 'K_0')).json().num_candidates_needed).toBe(1);
     expect((await post(a, 'K_1')).json().num_candidates_needed).toBe(2);
@@ -91,11 +91,11 @@ describe('serve: engines from modules, in threads', () => {
 
     const [loop, hung] = await Promise.all([looping, never]);
     expect(loop.statusCode).toBe(500);
-    expect(loop.json().detail).toMatch(/^engine served failed: no decision within 500 ms at Loop_0 \(its thread was stopped, and the cases it held start afresh\)$/);
+    expect(loop.json().detail).toMatch(/^engine served failed: no decision within 2000 ms at Loop_0 \(its thread was stopped, and the cases it held start afresh\)$/);
     expect(hung.statusCode).toBe(500);
     // The Promise is bounded where the call was made, or its thread stopped with the loop's.
     expect(hung.json().detail).toMatch(/^engine served failed: no decision/);
-    expect(performance.now() - began).toBeLessThan(5_000);
+    expect(performance.now() - began).toBeLessThan(10_000);
 
     // A new thread took the place of the stopped one: the engine answers again, its cases afresh.
     const after = await post(a, 'K_2');
@@ -104,11 +104,11 @@ describe('serve: engines from modules, in threads', () => {
   }, 60_000);
 
   it('bounds a Promise that never settles by the time limit, and keeps the thread and its cases', async () => {
-    const a = await app({ timeoutMs: 300 });
+    const a = await app({ timeoutMs: 2000 });
     expect((await post(a, 'K_0')).json().num_candidates_needed).toBe(1);
     const hung = await post(a, 'Never_0');
     expect(hung.statusCode).toBe(500);
-    expect(hung.json()).toEqual({ detail: 'engine served failed: no decision within 300 ms at Never_0' });
+    expect(hung.json()).toEqual({ detail: 'engine served failed: no decision within 2000 ms at Never_0' });
     expect((await post(a, 'K_1')).json().num_candidates_needed).toBe(2);
   }, 60_000);
 });
