@@ -7,14 +7,14 @@ import { priorOf, DEFAULTS } from '../../src/engines/pace/params.ts';
 import { MEMORY, Population, openingOf, type Opening } from '../../src/engines/pace/population.ts';
 import { ListSummary } from '../../src/engines/pace/summary.ts';
 import type { Fit } from '../../src/engines/pace/model.ts';
-import { hire, pending } from '../helpers.ts';
+import { hire, pending, rejected } from '../helpers.ts';
 import { paramsFromFit } from '../../src/engines/pace/from-fit.ts';
 import { pace } from '../../src/engines/pace/index.ts';
 import { parseEngineSpec, resolveParams, engineLabel } from '../../src/engines/spec.ts';
 import { resolveEngine } from '../../src/engines/load.ts';
 
 const base = priorOf(DEFAULTS);
-const opening = (o: Partial<Opening> = {}): Opening => ({ invited: 200, answerRate: 0.3, exposure: 200, answers: 60, hireShare: 0.4, mu: Math.log(60), sigma: 1, delayAnswers: 60, ...o });
+const opening = (o: Partial<Opening> = {}): Opening => ({ invited: 200, answerRate: 0.3, exposure: 200, answers: 60, hireShare: 0.4, mu: Math.log(60), sigma: 1, delayAnswers: 60, scales: null, ...o });
 
 describe('pace population prior', () => {
   it('starts from the weak default: one opening outweighs it', () => {
@@ -64,6 +64,29 @@ describe('pace population prior', () => {
     expect(complete.strength).toBe(400);
     expect(complete.answerRate).toBeCloseTo(pop.prior(base, 400).answerRate, 9);
     expect(complete.delayStrength).toBe(400);
+  });
+
+  it('carries two time scales where the openings that ended on them hold most of the delay evidence', () => {
+    const scales = { mix: 0.3, mu1: Math.log(4), sigma1: 0.5, mu2: Math.log(900), sigma2: 0.5 };
+    const pop = new Population();
+    for (let i = 0; i < 6; i++) pop.add(opening({ scales }));
+    for (let i = 0; i < 4; i++) pop.add(opening());
+    const p = pop.prior(base, 400);
+    expect(p.scales?.mix).toBeCloseTo(0.3, 9);
+    expect(p.scales?.mu1).toBeCloseTo(Math.log(4), 9);
+    expect(p.scales?.sigma2).toBeCloseTo(0.5, 9);
+    // One scale in most of them: the one log-normal stands.
+    for (let i = 0; i < 4; i++) pop.add(opening());
+    expect(pop.prior(base, 400).scales).toBeUndefined();
+  });
+
+  it('leaves the mixture\'s own mean and spread of ln delay when two scales won, the faster component first', () => {
+    const s = new ListSummary().read([rejected(4), rejected(900)]);
+    const fit = { j: -2, mu: Math.log(900), sigma: 0.5, mu2: Math.log(4), sigma2: 0.3, mix: 0.75, answerRate: 0.3, hireRate: 0.1 } as unknown as Fit;
+    const o = openingOf(s, fit, new Float64Array([2, Math.log(3600), 0]));
+    expect(o.mu).toBeCloseTo(0.75 * Math.log(900) + 0.25 * Math.log(4), 9);
+    expect(o.sigma ** 2).toBeCloseTo(0.75 * 0.25 + 0.25 * 0.09 + 0.75 * 0.25 * Math.log(225) ** 2, 9);
+    expect(o.scales).toEqual({ mix: 0.25, mu1: Math.log(4), sigma1: 0.3, mu2: Math.log(900), sigma2: 0.5 });
   });
 
   it('keeps at most MEMORY openings', () => {

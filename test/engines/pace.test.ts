@@ -259,6 +259,40 @@ describe('pace: delays on two time scales', () => {
     expect(fitOf(twoScaleList(), false).j).not.toBe(-2);
   });
 
+  it('leaves an ended opening\'s population the answers\' own gap: answers at 2 and 654 minutes are two scales, not one slow one', () => {
+    // 4 answers after 2 minutes, 16 after 654 (a fixed delay), 100 invitations pending for 1 000 minutes.
+    const list: CandidateRecord[] = [];
+    for (let i = 0; i < 4; i++) list.push(rejected(2));
+    for (let i = 0; i < 16; i++) list.push(rejected(654));
+    for (let i = 0; i < 100; i++) list.push(pending(1000));
+    const s = new ListSummary().read(list);
+    const fit = fitModel(s, priorOf(DEFAULTS), options, [new Float64Array(s.groups + 8), new Float64Array(s.groups + 8)], undefined, undefined, undefined, true);
+    // From the one log-normal split in two alone, as a decision starts, the EM stays with one slow scale.
+    const decided = fitOf(list);
+    expect(decided.j).not.toBe(-2);
+    expect(decided.answerRate).toBeGreaterThan(0.4);
+    expect(fit.j).toBe(-2);
+    const [fast, slow] = [Math.exp(fit.mu as number), Math.exp(fit.mu2 as number)].sort((a, b) => a - b) as [number, number];
+    expect(fast).toBeLessThan(10);
+    expect(slow).toBeGreaterThan(600);
+    expect(slow).toBeLessThan(1000);
+    expect(fit.answerRate).toBeLessThan(0.35);
+  });
+
+  it('opens on the two scales earlier openings showed: the mixture from the first call, at the prior\'s components', () => {
+    const scales = { mix: 0.4, mu1: Math.log(5), sigma1: 0.5, mu2: Math.log(1200), sigma2: 0.4 };
+    const prior: Prior = { ...priorOf(DEFAULTS), medianDelay: 300, sigma: 1.8, delayStrength: 100, scales };
+    const s = new ListSummary().read([]);
+    const fit = fitModel(s, prior, options, [new Float64Array(8), new Float64Array(8)]);
+    expect(fit.j).toBe(-2);
+    expect(fit.mix).toBeCloseTo(0.4, 6);
+    expect(Math.exp(fit.mu as number)).toBeCloseTo(5, 6);
+    expect(Math.exp(fit.mu2 as number)).toBeCloseTo(1200, 6);
+    // Without the scales, the same prior's first call is one family.
+    const { scales: _, ...single } = prior;
+    expect(fitModel(s, single, options, [new Float64Array(8), new Float64Array(8)]).j).not.toBe(-2);
+  });
+
   it('has a quantile that inverts its survival', () => {
     const fit = fitOf(twoScaleList());
     for (const c of [0.1, 0.3, 0.5, 0.7, 0.9]) {

@@ -3,7 +3,7 @@ import { LN_2PI_HALF, normalCdf, truncatedMoments } from './normal.ts';
 import { SHAPES, halfPow } from './powers.ts';
 import type { ListSummary } from './summary.ts';
 import { EM_STEPS, FitBuffer, ageSurvivalOf, expOf, type FitOptions, type Prior } from './model.ts';
-import { coldTwoScales, fitTwoScales, splitStart, type TwoScales } from './two-scales.ts';
+import { answersStart, coldTwoScales, fitTwoScales, priorStart, splitStart, type TwoScales } from './two-scales.ts';
 
 /** Each pending group's age to the power k, for the shape being fitted. */
 let ageToK = new Float64Array(64);
@@ -187,7 +187,8 @@ export function fitCureRateLogNormal(s: ListSummary, prior: Prior, options: FitO
  * two-scale mixture. `scratch` holds two weight buffers of at least `s.groups`; `fits`, two
  * fits to overwrite, each paired with the weight buffer of the same index (the best keeps its
  * pair, the other is the next candidate's). `lnStats` receives the log-normal's expected
- * sufficient statistics.
+ * sufficient statistics. `answersSplit`: the mixture is also started from the answers' own
+ * split (`fitMixture`).
  */
 export function fitModel(
   s: ListSummary,
@@ -197,11 +198,13 @@ export function fitModel(
   lnStats?: Float64Array,
   fits: [FitBuffer, FitBuffer] = [new FitBuffer(), new FitBuffer()],
   twoScales: TwoScales | false = coldTwoScales(),
+  answersSplit = false,
 ): FitBuffer {
   let best: FitBuffer | null = null;
   let spare = 0;
   let mu = 0;
   let sigma = 1;
+  let q = 0;
   for (let j = -1; j <= SHAPES.length; j++) {
     const buffer = scratch[spare] as Float64Array;
     const into = fits[spare] as FitBuffer;
@@ -215,13 +218,13 @@ export function fitModel(
       }
       mu = into.mu;
       sigma = into.sigma;
-      if (twoScales !== false && !twoScales.warm) splitStart(twoScales.state, mu, sigma, into.answerRate);
+      q = into.answerRate;
     } else if (j < SHAPES.length) {
       fit = fitShape(j, s, prior, options, buffer, into);
     } else {
-      // Two answers at least, one per scale; after a loss, half as many again.
-      if (twoScales === false || s.answered < Math.max(2, twoScales.retryAt)) break;
-      fit = fitTwoScales(s, prior, options, buffer, into, twoScales.state, twoScales.warm ? 0 : EM_STEPS, mu, sigma);
+      // Two answers at least, one per scale, unless earlier openings showed the two scales; after a loss, half as many again.
+      if (twoScales === false || s.answered < Math.max(prior.scales === undefined ? 2 : 0, twoScales.retryAt)) break;
+      fit = fitMixture(s, prior, options, buffer, into, twoScales, mu, sigma, q, answersSplit);
       const chosen = best === null || fit.logLikelihood > best.logLikelihood;
       twoScales.warm = chosen;
       twoScales.retryAt = chosen ? 0 : Math.ceil(1.5 * s.answered);
@@ -232,4 +235,46 @@ export function fitModel(
     }
   }
   return best as FitBuffer;
+}
+
+/**
+ * The two-scale mixture's fit of this call: one EM pass on from the last call's while it wins;
+ * else `EM_STEPS` from the population's two scales where the prior has them, or from the one
+ * log-normal (μ, σ) split in two. With `answersSplit` (what an ended opening leaves its
+ * population), also from the answers' own split where they show a gap, the better likelihood
+ * kept: the one log-normal's split puts both components between answers minutes and hours
+ * apart, and the population never learns the two scales. Decisions do not use the answers'
+ * split: it won the likelihood on skewed one-scale delays (a Weibull's) and decided worse there
+ * (docs/pace.md).
+ */
+function fitMixture(
+  s: ListSummary,
+  prior: Prior,
+  options: FitOptions,
+  buffer: Float64Array,
+  into: FitBuffer,
+  two: TwoScales,
+  mu: number,
+  sigma: number,
+  q: number,
+  answersSplit: boolean,
+): FitBuffer {
+  if (two.warm) return fitTwoScales(s, prior, options, buffer, into, two.state, 0, mu, sigma);
+  if (prior.scales !== undefined) {
+    priorStart(two.state, prior.scales, q);
+    return fitTwoScales(s, prior, options, buffer, into, two.state, EM_STEPS, mu, sigma);
+  }
+  const gap = answersSplit && answersStart(two.other, s, q);
+  splitStart(two.state, mu, sigma, q);
+  fitTwoScales(s, prior, options, buffer, into, two.state, EM_STEPS, mu, sigma);
+  if (!gap) return into;
+  const fromSplit = into.logLikelihood;
+  fitTwoScales(s, prior, options, buffer, into, two.other, EM_STEPS, mu, sigma);
+  if (into.logLikelihood > fromSplit) {
+    two.state.set(two.other);
+    return into;
+  }
+  // The split's fit again (the buffers hold one fit): the same steps from the same start.
+  splitStart(two.state, mu, sigma, q);
+  return fitTwoScales(s, prior, options, buffer, into, two.state, EM_STEPS, mu, sigma);
 }

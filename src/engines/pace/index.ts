@@ -97,6 +97,13 @@ export const pace = defineEngine({
 
     const commit = (): void => {
       if (last !== null && carry) {
+        // What the opening taught, from a fit of its last list that also tries the answers' own
+        // split into two time scales (fit.ts): the next openings' prior then holds both scales.
+        if (twoScales !== false) {
+          twoScales.warm = false;
+          twoScales.retryAt = 0;
+          last = fitModel(summary, prior, options, scratch, lnStats, fitBuffers, twoScales, true);
+        }
         population.add(openingOf(summary, last, lnStats));
         prior = population.prior(basePrior, carryCap, partialPooling);
       }

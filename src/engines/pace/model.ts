@@ -19,6 +19,20 @@ export interface Prior {
   readonly sigma: number;
   /** The log-normal's lean (in units of `shapeWeight`): negative prefers it while the evidence is thin. */
   readonly lognormalLean: number;
+  /**
+   * Delays on two time scales, where earlier openings showed them (population.ts): the
+   * mixture's share and components, each component's prior with its share of `delayStrength`.
+   */
+  readonly scales?: TwoScalePrior;
+}
+
+/** A two-log-normal delay: share `mix` at ln delay ~ N(μ₁, σ₁²), the rest at N(μ₂, σ₂²). */
+export interface TwoScalePrior {
+  readonly mix: number;
+  readonly mu1: number;
+  readonly sigma1: number;
+  readonly mu2: number;
+  readonly sigma2: number;
 }
 
 export interface Fit {

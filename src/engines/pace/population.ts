@@ -12,7 +12,7 @@
  * `cap / 8` in the means, no strength exceeds `cap`, and only the last `MEMORY` openings are
  * kept: one strange opening cannot dominate, and memory is bounded.
  */
-import type { Fit, Prior } from './model.ts';
+import type { Fit, Prior, TwoScalePrior } from './model.ts';
 import { survivalAtAge } from './delay.ts';
 import type { ListSummary } from './summary.ts';
 
@@ -33,6 +33,8 @@ export interface Opening {
   mu: number;
   sigma: number;
   delayAnswers: number;
+  /** The two-time-scale mixture when it was the opening's last fit (the faster component first); else null. */
+  scales: TwoScalePrior | null;
 }
 
 export class Population {
@@ -105,8 +107,55 @@ export class Population {
       const pseudo = !partial ? w : withDelay.length < 3 ? Math.min(w, each) : between > 0 ? (sigma * sigma) / between : cap;
       delayStrength = Math.max(base.delayStrength, Math.min(cap, w, pseudo));
     }
-    return { ...base, answerRate: Math.max(answerRate, hireRate), hireRate, strength, medianDelay, sigma, delayStrength };
+    const scales = withDelay.length > 0 ? pooledScales(withDelay, each) : null;
+    return {
+      ...base,
+      answerRate: Math.max(answerRate, hireRate),
+      hireRate,
+      strength,
+      medianDelay,
+      sigma,
+      delayStrength,
+      ...(scales === null ? {} : { scales }),
+    };
   }
+}
+
+/**
+ * The openings' two time scales, where openings that ended on them hold most of the delay
+ * evidence (each at most `each`): each component's mean μ and share pooled by that evidence,
+ * its σ² the pooled σ² plus the spread of μ between openings, so the next opening's prior
+ * covers where the component has been. Else null: the one log-normal stands.
+ */
+function pooledScales(openings: readonly Opening[], each: number): TwoScalePrior | null {
+  let all = 0;
+  let w = 0;
+  let mix = 0;
+  let mu1 = 0;
+  let mu2 = 0;
+  let v1 = 0;
+  let v2 = 0;
+  for (const o of openings) {
+    const wi = Math.min(o.delayAnswers, each);
+    all += wi;
+    if (o.scales === null) continue;
+    w += wi;
+    mix += wi * o.scales.mix;
+    mu1 += wi * o.scales.mu1;
+    mu2 += wi * o.scales.mu2;
+    v1 += wi * (o.scales.sigma1 * o.scales.sigma1 + o.scales.mu1 * o.scales.mu1);
+    v2 += wi * (o.scales.sigma2 * o.scales.sigma2 + o.scales.mu2 * o.scales.mu2);
+  }
+  if (!(w > all / 2)) return null;
+  mu1 /= w;
+  mu2 /= w;
+  return {
+    mix: mix / w,
+    mu1,
+    sigma1: Math.sqrt(Math.max(0.01, v1 / w - mu1 * mu1)),
+    mu2,
+    sigma2: Math.sqrt(Math.max(0.01, v2 / w - mu2 * mu2)),
+  };
 }
 
 const clamp = (x: number): number => Math.min(0.999, Math.max(0.001, x));
@@ -156,7 +205,22 @@ export function openingOf(s: ListSummary, fit: Fit, lnStats: Float64Array): Open
   for (let g = 0; g < s.groups; g++) exposure += (s.groupCount[g] as number) * (1 - survivalAtAge(fit, s.groupAge[g] as number));
   const invited = s.answered + s.pending;
   const n = lnStats[0] as number;
-  const mu = n > 0 ? (lnStats[1] as number) / n : 0;
+  let mu = n > 0 ? (lnStats[1] as number) / n : 0;
+  let sigma = n > 0 ? Math.sqrt(Math.max(0.01, (lnStats[2] as number) / n - mu * mu)) : 1;
+  let scales: TwoScalePrior | null = null;
+  if (fit.j === -2 && n > 0) {
+    // Two time scales won: the one log-normal of the same answers is biased by what it cannot
+    // fit (pending invitations past one scale taken for late answers), so the opening leaves
+    // the mixture's own mean and spread of ln delay.
+    const w = fit.mix as number;
+    const m1 = fit.mu as number;
+    const m2 = fit.mu2 as number;
+    const s1 = fit.sigma as number;
+    const s2 = fit.sigma2 as number;
+    mu = w * m1 + (1 - w) * m2;
+    sigma = Math.sqrt(w * s1 * s1 + (1 - w) * s2 * s2 + w * (1 - w) * (m1 - m2) ** 2);
+    scales = m1 <= m2 ? { mix: w, mu1: m1, sigma1: s1, mu2: m2, sigma2: s2 } : { mix: 1 - w, mu1: m2, sigma1: s2, mu2: m1, sigma2: s1 };
+  }
   return {
     invited,
     answerRate: exposure > 0 ? Math.min(1, s.answered / exposure) : 0,
@@ -164,7 +228,8 @@ export function openingOf(s: ListSummary, fit: Fit, lnStats: Float64Array): Open
     answers: s.answered,
     hireShare: s.answered > 0 ? s.hires / s.answered : 0,
     mu,
-    sigma: n > 0 ? Math.sqrt(Math.max(0.01, (lnStats[2] as number) / n - mu * mu)) : 1,
+    sigma,
     delayAnswers: n,
+    scales,
   };
 }

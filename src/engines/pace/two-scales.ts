@@ -4,7 +4,7 @@
  */
 import { LN_2PI_HALF, truncatedMoments } from './normal.ts';
 import { BINS, type ListSummary } from './summary.ts';
-import { EM_STEPS, ageSurvivalOf, type FitBuffer, type FitOptions, type Prior } from './model.ts';
+import { EM_STEPS, ageSurvivalOf, type FitBuffer, type FitOptions, type Prior, type TwoScalePrior } from './model.ts';
 
 const moments1 = new Float64Array(3);
 const moments2 = new Float64Array(3);
@@ -20,6 +20,77 @@ export function splitStart(state: TwoScaleState, mu: number, sigma: number, q: n
   state[3] = mu + 0.75 * sigma;
   state[4] = state[2] as number;
   state[5] = q;
+}
+
+/** A start at the two scales earlier openings showed (the population prior's). */
+export function priorStart(state: TwoScaleState, scales: TwoScalePrior, q: number): void {
+  state[0] = scales.mix;
+  state[1] = scales.mu1;
+  state[2] = scales.sigma1;
+  state[3] = scales.mu2;
+  state[4] = scales.sigma2;
+  state[5] = q;
+}
+
+/**
+ * A start split from the answers themselves where they show two groups apart: among the cuts
+ * at an empty bin of ln delay (no answer for a factor 1.65 of delay), the one that best
+ * separates the answers (the largest between-group variance, Otsu's rule); each side's mean
+ * and spread a component, its share of the answers the weight. False, and `state` untouched,
+ * where the answers show no such gap.
+ */
+export function answersStart(state: TwoScaleState, s: ListSummary, q: number): boolean {
+  let n = 0;
+  let sum = 0;
+  for (let b = 0; b < BINS; b++) {
+    n += s.binCount[b] as number;
+    sum += s.binSum[b] as number;
+  }
+  let best = 0;
+  let cut = -1;
+  let nLow = 0;
+  let sumLow = 0;
+  for (let b = 0; b < BINS - 1; b++) {
+    const c = s.binCount[b] as number;
+    nLow += c;
+    sumLow += s.binSum[b] as number;
+    const nHigh = n - nLow;
+    if (nHigh <= 0) break;
+    if (nLow === 0 || c === 0 || (s.binCount[b + 1] as number) !== 0) continue;
+    const gap = sumLow / nLow - (sum - sumLow) / nHigh;
+    const between = nLow * nHigh * gap * gap;
+    if (between > best) {
+      best = between;
+      cut = b;
+    }
+  }
+  if (cut < 0) return false;
+  let n1 = 0;
+  let x1 = 0;
+  let xx1 = 0;
+  let x2 = 0;
+  let xx2 = 0;
+  for (let b = 0; b < BINS; b++) {
+    if (b <= cut) {
+      n1 += s.binCount[b] as number;
+      x1 += s.binSum[b] as number;
+      xx1 += s.binSum2[b] as number;
+    } else {
+      x2 += s.binSum[b] as number;
+      xx2 += s.binSum2[b] as number;
+    }
+  }
+  const n2 = n - n1;
+  const m1 = x1 / n1;
+  const m2 = x2 / n2;
+  state[0] = n1 / n;
+  state[1] = m1;
+  // A spread of at least a quarter unit of ln delay: a group of equal delays would be a point.
+  state[2] = Math.max(0.25, Math.sqrt(Math.max(0, xx1 / n1 - m1 * m1)));
+  state[3] = m2;
+  state[4] = Math.max(0.25, Math.sqrt(Math.max(0, xx2 / n2 - m2 * m2)));
+  state[5] = q;
+  return true;
 }
 
 /**
@@ -44,9 +115,19 @@ export function fitTwoScales(
   singleMu: number,
   singleSigma: number,
 ): FitBuffer {
-  const half = prior.delayStrength / 2;
+  // The delay prior's pseudo-answers: at each component's own prior where earlier openings
+  // showed two scales, else half of them at the one log-normal's prior per component.
+  const scales = prior.scales;
   const mu0 = Math.log(prior.medianDelay);
   const m20 = prior.sigma * prior.sigma + mu0 * mu0;
+  const p1 = scales === undefined ? prior.delayStrength / 2 : prior.delayStrength * scales.mix;
+  const p2 = prior.delayStrength - p1;
+  const mu01 = scales === undefined ? mu0 : scales.mu1;
+  const s01 = scales === undefined ? prior.sigma : scales.sigma1;
+  const mu02 = scales === undefined ? mu0 : scales.mu2;
+  const s02 = scales === undefined ? prior.sigma : scales.sigma2;
+  const m201 = s01 * s01 + mu01 * mu01;
+  const m202 = s02 * s02 + mu02 * mu02;
   const aH = prior.strength * prior.hireRate;
   const aN = prior.strength * Math.max(0, prior.answerRate - prior.hireRate);
   const aZ = prior.strength * (1 - prior.answerRate);
@@ -65,12 +146,12 @@ export function fitTwoScales(
   let ll = 0;
   let still = 0;
   for (let step = 0; ; step++) {
-    let n1 = half;
-    let x1 = half * mu0;
-    let xx1 = half * m20;
-    let n2 = half;
-    let x2 = half * mu0;
-    let xx2 = half * m20;
+    let n1 = p1;
+    let x1 = p1 * mu01;
+    let xx1 = p1 * m201;
+    let n2 = p2;
+    let x2 = p2 * mu02;
+    let xx2 = p2 * m202;
     // Answers: each bin at its mean, less its spread within the bin under each component's share.
     ll = answered * (Math.log(q) - LN_2PI_HALF) - s.sumLog;
     for (let b = 0; b < BINS; b++) {
@@ -149,9 +230,13 @@ export function fitTwoScales(
   // Scored as the one log-normal plus what the mixture gains in log posterior: the delay
   // prior's pseudo-answers (half per component) weigh on both, so the mixture does not win by
   // giving the prior a component of its own while the one log-normal's σ bears it.
-  const logPrior = -half * (pseudoAnswerLoss(mu1, s1, mu0, prior.sigma) + pseudoAnswerLoss(mu2, s2, mu0, prior.sigma));
-  const singleLogPrior = -2 * half * pseudoAnswerLoss(singleMu, singleSigma, mu0, prior.sigma);
-  ll += logPrior - singleLogPrior - prior.shapeWeight * prior.lognormalLean - mixturePenalty(answered);
+  // Where earlier openings showed two scales, the mixture is not chosen afresh from this
+  // opening's answers, and Schwarz's penalty for its extra parameters does not apply.
+  const loss1 = pseudoAnswerLoss(mu1, s1, mu01, s01);
+  const loss2 = pseudoAnswerLoss(mu2, s2, mu02, s02);
+  const logPrior = scales === undefined ? -p1 * (loss1 + loss2) : -p1 * loss1 - p2 * loss2;
+  const singleLogPrior = -prior.delayStrength * pseudoAnswerLoss(singleMu, singleSigma, mu0, prior.sigma);
+  ll += logPrior - singleLogPrior - prior.shapeWeight * prior.lognormalLean - (scales === undefined ? mixturePenalty(answered) : 0);
   out.j = -2;
   out.k = Number.NaN;
   out.theta = Number.NaN;
@@ -192,11 +277,13 @@ function mixturePenalty(answers: number): number {
  */
 export interface TwoScales {
   readonly state: TwoScaleState;
+  /** The second start of a cold fit (the answers' own split), beside `state`'s. */
+  readonly other: TwoScaleState;
   warm: boolean;
   /** The answers the list must hold before the mixture is fitted again, after it lost. */
   retryAt: number;
 }
 
 export function coldTwoScales(): TwoScales {
-  return { state: new Float64Array(6), warm: false, retryAt: 0 };
+  return { state: new Float64Array(6), other: new Float64Array(6), warm: false, retryAt: 0 };
 }
