@@ -82,11 +82,19 @@ describe('pace population prior', () => {
 
   it('leaves the mixture\'s own mean and spread of ln delay when two scales won, the faster component first', () => {
     const s = new ListSummary().read([rejected(4), rejected(900)]);
-    const fit = { j: -2, mu: Math.log(900), sigma: 0.5, mu2: Math.log(4), sigma2: 0.3, mix: 0.75, answerRate: 0.3, hireRate: 0.1 } as unknown as Fit;
+    // The mixture's own statistics (the prior's pseudo-answers out): 3 answers about 900 minutes, 1 about 4.
+    const [a, b] = [Math.log(900), Math.log(4)];
+    const scaleStats = Float64Array.from([3, 3 * a, 3 * (a * a + 0.25), 1, b, b * b + 0.09]);
+    const fit = { j: -2, mu: 7, sigma: 0.5, mu2: 1, sigma2: 0.3, mix: 0.5, scaleStats, answerRate: 0.3, hireRate: 0.1 } as unknown as Fit;
     const o = openingOf(s, fit, new Float64Array([2, Math.log(3600), 0]));
+    expect(o.delayAnswers).toBeCloseTo(4, 9);
     expect(o.mu).toBeCloseTo(0.75 * Math.log(900) + 0.25 * Math.log(4), 9);
     expect(o.sigma ** 2).toBeCloseTo(0.75 * 0.25 + 0.25 * 0.09 + 0.75 * 0.25 * Math.log(225) ** 2, 9);
-    expect(o.scales).toEqual({ mix: 0.25, mu1: Math.log(4), sigma1: 0.3, mu2: Math.log(900), sigma2: 0.5 });
+    expect(o.scales?.mix).toBeCloseTo(0.25, 9);
+    expect(o.scales?.mu1).toBeCloseTo(Math.log(4), 9);
+    expect(o.scales?.sigma1).toBeCloseTo(0.3, 6);
+    expect(o.scales?.mu2).toBeCloseTo(Math.log(900), 9);
+    expect(o.scales?.sigma2).toBeCloseTo(0.5, 6);
   });
 
   it('keeps at most MEMORY openings', () => {

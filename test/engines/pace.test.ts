@@ -209,6 +209,28 @@ describe('pace: the engine', () => {
     expect(d.callback_time_minutes).toBeLessThan(60);
   });
 
+  it('with --carry-state, an opening whose answers came on two scales makes the next one expect both', () => {
+    // Answers after 2 minutes (a fifth) and after 654 minutes, half of those hires; 100 invitations pending for 1 000 minutes.
+    const twoScales = [
+      ...Array.from({ length: 4 }, () => rejected(2)),
+      ...Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? hire(654) : rejected(654))),
+      ...Array.from({ length: 100 }, () => pending(1000)),
+    ];
+    const next = request([], { correlation_id: 'B_0' });
+    const decideAfter = (spec: string) => {
+      const e = engine(spec);
+      for (const id of ['A1_3', 'A2_3', 'A3_3']) e.decide(request(twoScales, { correlation_id: id, num_vacancies: 40 }));
+      return e.decide(next);
+    };
+    const mixed = decideAfter('pace');
+    const single = decideAfter('pace:twoScales=0');
+    expect(mixed.finished || single.finished).toBe(false);
+    if (mixed.finished || single.finished) return;
+    // One slow scale (median about 2 400 minutes) waits as long as it may; two scales call back when the slow answers are due.
+    expect(single.callback_time_minutes).toBe(Math.round(0.35 * 5760));
+    expect(mixed.callback_time_minutes).toBeLessThan(0.8 * single.callback_time_minutes);
+  });
+
   it('with --carry-state, starts the next opening from what the last one taught, unless carry=0', () => {
     // An opening whose answers took about ten hours.
     const slow = [...Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? hire(500 + 40 * i) : rejected(600 + 30 * i))), ...Array.from({ length: 40 }, () => pending(900))];
@@ -291,6 +313,24 @@ describe('pace: delays on two time scales', () => {
     // Without the scales, the same prior's first call is one family.
     const { scales: _, ...single } = prior;
     expect(fitModel(s, single, options, [new Float64Array(8), new Float64Array(8)]).j).not.toBe(-2);
+  });
+
+  it('carries what the opening itself says of each scale, not the prior\'s pseudo-answers (a prior of two scales does not feed itself)', () => {
+    const scales = { mix: 0.5, mu1: Math.log(30), sigma1: 1, mu2: Math.log(3000), sigma2: 1 };
+    const prior: Prior = { ...priorOf(DEFAULTS), medianDelay: 300, sigma: 2.5, delayStrength: 400, scales };
+    const list: CandidateRecord[] = [];
+    for (let i = 0; i < 10; i++) list.push(rejected(5), rejected(1200));
+    const s = new ListSummary().read(list);
+    const fit = fitModel(s, prior, options, [new Float64Array(8), new Float64Array(8)]);
+    expect(fit.j).toBe(-2);
+    const t = fit.scaleStats as Float64Array;
+    // Twenty answers, ten per scale, at their own delays; the 400 pseudo-answers at 30 and 3 000 minutes are not in them.
+    expect((t[0] as number) + (t[3] as number)).toBeCloseTo(20, 6);
+    const [fast, slow] = [Math.exp((t[1] as number) / (t[0] as number)), Math.exp((t[4] as number) / (t[3] as number))];
+    expect(fast).toBeGreaterThan(4);
+    expect(fast).toBeLessThan(8);
+    expect(slow).toBeGreaterThan(900);
+    expect(slow).toBeLessThan(1500);
   });
 
   it('has a quantile that inverts its survival', () => {

@@ -227,7 +227,8 @@ export function fitModel(
       fit = fitMixture(s, prior, options, buffer, into, twoScales, mu, sigma, q, answersSplit);
       const chosen = best === null || fit.logLikelihood > best.logLikelihood;
       twoScales.warm = chosen;
-      twoScales.retryAt = chosen ? 0 : Math.ceil(1.5 * s.answered);
+      // At least one answer more: with none yet (under a prior of two scales) half as many again is none.
+      twoScales.retryAt = chosen ? 0 : Math.max(s.answered + 1, Math.ceil(1.5 * s.answered));
     }
     if (best === null || fit.logLikelihood > best.logLikelihood) {
       best = fit;
@@ -264,10 +265,10 @@ function fitMixture(
     priorStart(two.state, prior.scales, q);
     return fitTwoScales(s, prior, options, buffer, into, two.state, EM_STEPS, mu, sigma);
   }
-  const gap = answersSplit && answersStart(two.other, s, q);
+  const split = answersSplit && answersStart(two.other, s, q);
   splitStart(two.state, mu, sigma, q);
   fitTwoScales(s, prior, options, buffer, into, two.state, EM_STEPS, mu, sigma);
-  if (!gap) return into;
+  if (!split) return into;
   const fromSplit = into.logLikelihood;
   fitTwoScales(s, prior, options, buffer, into, two.other, EM_STEPS, mu, sigma);
   if (into.logLikelihood > fromSplit) {

@@ -94,6 +94,9 @@ export const pace = defineEngine({
     // Whether `ofCase` may answer for `caseId` (no line break in it).
     let plainCaseId = false;
     let last: Fit | null = null;
+    // The opening ended at the last call (`isOver`): what it taught is read at the next call,
+    // from the summary that still holds its list, so a run of fresh engines never pays for it.
+    let ended = false;
 
     const commit = (): void => {
       if (last !== null && carry) {
@@ -113,6 +116,10 @@ export const pace = defineEngine({
 
     return {
       decide(request: Request): Decision {
+        if (ended) {
+          ended = false;
+          commit();
+        }
         // The case id is taken apart only when the call is not plainly the same case's.
         if (caseId === null || !plainCaseId || !ofCase(request.correlation_id, caseId)) {
           const id = caseIdOf(request.correlation_id);
@@ -133,7 +140,8 @@ export const pace = defineEngine({
         // summary and fit when the case ends, not built on every call.
         if (carry) last = fit;
         if (isOver(request, now, deadline, s.hires)) {
-          commit();
+          ended = true;
+          caseId = null;
           return FINISHED;
         }
         const left = minutesBetween(now, deadline);

@@ -23,11 +23,11 @@ export interface Prior {
    * Delays on two time scales, where earlier openings showed them (population.ts): the
    * mixture's share and components, each component's prior with its share of `delayStrength`.
    */
-  readonly scales?: TwoScalePrior;
+  readonly scales?: TwoScaleDelay;
 }
 
 /** A two-log-normal delay: share `mix` at ln delay ~ N(μ₁, σ₁²), the rest at N(μ₂, σ₂²). */
-export interface TwoScalePrior {
+export interface TwoScaleDelay {
   readonly mix: number;
   readonly mu1: number;
   readonly sigma1: number;
@@ -49,6 +49,11 @@ export interface Fit {
   readonly mix?: number;
   /** The log-normal's expected sufficient statistics, pending included, for carrying. */
   readonly lnStats?: readonly [number, number, number];
+  /**
+   * The mixture's (when `j = −2`), per component, without the prior's pseudo-answers, for
+   * carrying: answers, Σ ln delay, Σ ln² delay of the first, then of the second (pending by share).
+   */
+  readonly scaleStats?: Float64Array;
   /** P(answer), P(hire): per invitee. */
   readonly answerRate: number;
   readonly hireRate: number;
@@ -76,6 +81,7 @@ export class FitBuffer implements Fit {
   sigma2 = Number.NaN;
   mix = Number.NaN;
   readonly lnStats: [number, number, number] = [0, 0, 0];
+  readonly scaleStats = new Float64Array(6);
   answerRate = 0;
   hireRate = 0;
   evidence = 0;

@@ -4,7 +4,8 @@
  *
  * Each ended opening leaves three estimates with their evidence: its answer rate (answers,
  * expected late answers included, over invitations), its hire share among answers, and its
- * log-normal delay (μ, σ of ln delay over its answers, censored ones by their expected share).
+ * delay: μ, σ of ln delay over its answers (censored ones by their expected share), of the one
+ * log-normal or, where two time scales won, of the mixture, whose components it leaves too.
  * The next opening's prior is the population's: a Beta of each rate whose mean pools the
  * openings and whose strength is the method-of-moments concentration m(1 − m) / τ² − 1 from
  * the spread τ² between openings beyond what their own sampling noise explains, and a normal
@@ -12,7 +13,7 @@
  * `cap / 8` in the means, no strength exceeds `cap`, and only the last `MEMORY` openings are
  * kept: one strange opening cannot dominate, and memory is bounded.
  */
-import type { Fit, Prior, TwoScalePrior } from './model.ts';
+import type { Fit, Prior, TwoScaleDelay } from './model.ts';
 import { survivalAtAge } from './delay.ts';
 import type { ListSummary } from './summary.ts';
 
@@ -30,11 +31,13 @@ export interface Opening {
   exposure: number;
   answers: number;
   hireShare: number;
+  /** μ, σ of ln delay: the one log-normal's, or the mixture's own where two time scales won. */
   mu: number;
   sigma: number;
+  /** The answers (pending ones by their share) behind `mu` and `sigma`. */
   delayAnswers: number;
   /** The two-time-scale mixture when it was the opening's last fit (the faster component first); else null. */
-  scales: TwoScalePrior | null;
+  scales: TwoScaleDelay | null;
 }
 
 export class Population {
@@ -127,7 +130,7 @@ export class Population {
  * its σ² the pooled σ² plus the spread of μ between openings, so the next opening's prior
  * covers where the component has been. Else null: the one log-normal stands.
  */
-function pooledScales(openings: readonly Opening[], each: number): TwoScalePrior | null {
+function pooledScales(openings: readonly Opening[], each: number): TwoScaleDelay | null {
   let all = 0;
   let w = 0;
   let mix = 0;
@@ -204,19 +207,25 @@ export function openingOf(s: ListSummary, fit: Fit, lnStats: Float64Array): Open
   let exposure = s.answered;
   for (let g = 0; g < s.groups; g++) exposure += (s.groupCount[g] as number) * (1 - survivalAtAge(fit, s.groupAge[g] as number));
   const invited = s.answered + s.pending;
-  const n = lnStats[0] as number;
+  let n = lnStats[0] as number;
   let mu = n > 0 ? (lnStats[1] as number) / n : 0;
   let sigma = n > 0 ? Math.sqrt(Math.max(0.01, (lnStats[2] as number) / n - mu * mu)) : 1;
-  let scales: TwoScalePrior | null = null;
-  if (fit.j === -2 && n > 0) {
-    // Two time scales won: the one log-normal of the same answers is biased by what it cannot
-    // fit (pending invitations past one scale taken for late answers), so the opening leaves
-    // the mixture's own mean and spread of ln delay.
-    const w = fit.mix as number;
-    const m1 = fit.mu as number;
-    const m2 = fit.mu2 as number;
-    const s1 = fit.sigma as number;
-    const s2 = fit.sigma2 as number;
+  let scales: TwoScaleDelay | null = null;
+  const t = fit.scaleStats;
+  if (fit.j === -2 && t !== undefined && (t[0] as number) > 0.5 && (t[3] as number) > 0.5) {
+    // Two time scales won: the opening leaves each component as its own answers and pending
+    // invitations say (the prior's pseudo-answers taken out, as from `lnStats`, so a prior of two
+    // scales does not feed itself), and its μ and σ of ln delay are the mixture's: the one
+    // log-normal of the same list is biased by what it cannot fit (pending invitations past one
+    // scale taken for late answers).
+    const n1 = t[0] as number;
+    const n2 = t[3] as number;
+    const m1 = (t[1] as number) / n1;
+    const m2 = (t[4] as number) / n2;
+    const s1 = Math.sqrt(Math.max(0.01, (t[2] as number) / n1 - m1 * m1));
+    const s2 = Math.sqrt(Math.max(0.01, (t[5] as number) / n2 - m2 * m2));
+    n = n1 + n2;
+    const w = n1 / n;
     mu = w * m1 + (1 - w) * m2;
     sigma = Math.sqrt(w * s1 * s1 + (1 - w) * s2 * s2 + w * (1 - w) * (m1 - m2) ** 2);
     scales = m1 <= m2 ? { mix: w, mu1: m1, sigma1: s1, mu2: m2, sigma2: s2 } : { mix: 1 - w, mu1: m2, sigma1: s2, mu2: m1, sigma2: s1 };

@@ -4,7 +4,7 @@
  */
 import { LN_2PI_HALF, truncatedMoments } from './normal.ts';
 import { BINS, type ListSummary } from './summary.ts';
-import { EM_STEPS, ageSurvivalOf, type FitBuffer, type FitOptions, type Prior, type TwoScalePrior } from './model.ts';
+import { EM_STEPS, ageSurvivalOf, type FitBuffer, type FitOptions, type Prior, type TwoScaleDelay } from './model.ts';
 
 const moments1 = new Float64Array(3);
 const moments2 = new Float64Array(3);
@@ -23,7 +23,7 @@ export function splitStart(state: TwoScaleState, mu: number, sigma: number, q: n
 }
 
 /** A start at the two scales earlier openings showed (the population prior's). */
-export function priorStart(state: TwoScaleState, scales: TwoScalePrior, q: number): void {
+export function priorStart(state: TwoScaleState, scales: TwoScaleDelay, q: number): void {
   state[0] = scales.mix;
   state[1] = scales.mu1;
   state[2] = scales.sigma1;
@@ -102,7 +102,9 @@ export function answersStart(state: TwoScaleState, s: ListSummary, q: number): b
  * Each pass over the bins and pending groups is an E-step and gives the likelihood at the
  * parameters it read, so the last pass, after the last M-step, gives the fit's. The
  * likelihood is penalised by Schwarz's criterion for the three extra parameters, so the
- * mixture is chosen only where the answers show two scales.
+ * mixture is chosen only where the answers show two scales, unless the prior holds two scales
+ * already (`prior.scales`: earlier openings showed them), where neither the penalty applies nor
+ * are the pseudo-answers split in halves: each component has its share, at its own scale.
  */
 export function fitTwoScales(
   s: ListSummary,
@@ -119,7 +121,6 @@ export function fitTwoScales(
   // showed two scales, else half of them at the one log-normal's prior per component.
   const scales = prior.scales;
   const mu0 = Math.log(prior.medianDelay);
-  const m20 = prior.sigma * prior.sigma + mu0 * mu0;
   const p1 = scales === undefined ? prior.delayStrength / 2 : prior.delayStrength * scales.mix;
   const p2 = prior.delayStrength - p1;
   const mu01 = scales === undefined ? mu0 : scales.mu1;
@@ -208,6 +209,14 @@ export function fitTwoScales(
         xx2 += c2 * (moments2[1] as number);
       }
     }
+    // What the opening's own answers and pending invitations say of each component, for carrying.
+    const stats = out.scaleStats;
+    stats[0] = n1 - p1;
+    stats[1] = x1 - p1 * mu01;
+    stats[2] = xx1 - p1 * m201;
+    stats[3] = n2 - p2;
+    stats[4] = x2 - p2 * mu02;
+    stats[5] = xx2 - p2 * m202;
     // The M-step. After the last pass it is not taken for this fit (whose likelihood,
     // survivals and weights the pass computed) but left in `state`, where the next call starts.
     const nextMu1 = x1 / n1;
@@ -228,14 +237,20 @@ export function fitTwoScales(
   }
   out.hasAgeSurvival = true;
   // Scored as the one log-normal plus what the mixture gains in log posterior: the delay
-  // prior's pseudo-answers (half per component) weigh on both, so the mixture does not win by
-  // giving the prior a component of its own while the one log-normal's σ bears it.
-  // Where earlier openings showed two scales, the mixture is not chosen afresh from this
-  // opening's answers, and Schwarz's penalty for its extra parameters does not apply.
+  // prior's pseudo-answers (half per component, or each component's share under a prior of two
+  // scales) weigh on both, so the mixture does not win by giving the prior a component of its
+  // own while the one log-normal's σ bears it. Where earlier openings showed two scales, the
+  // mixture is not chosen afresh from this opening's answers, and Schwarz's penalty for its
+  // extra parameters does not apply.
   const loss1 = pseudoAnswerLoss(mu1, s1, mu01, s01);
   const loss2 = pseudoAnswerLoss(mu2, s2, mu02, s02);
   const logPrior = scales === undefined ? -p1 * (loss1 + loss2) : -p1 * loss1 - p2 * loss2;
-  const singleLogPrior = -prior.delayStrength * pseudoAnswerLoss(singleMu, singleSigma, mu0, prior.sigma);
+  // The one log-normal is scored on the same pseudo-answers as the mixture: at the prior's two
+  // scales where it has them, so the two are not compared on different pseudo-data.
+  const singleLogPrior =
+    scales === undefined
+      ? -prior.delayStrength * pseudoAnswerLoss(singleMu, singleSigma, mu0, prior.sigma)
+      : -p1 * pseudoAnswerLoss(singleMu, singleSigma, mu01, s01) - p2 * pseudoAnswerLoss(singleMu, singleSigma, mu02, s02);
   ll += logPrior - singleLogPrior - prior.shapeWeight * prior.lognormalLean - (scales === undefined ? mixturePenalty(answered) : 0);
   out.j = -2;
   out.k = Number.NaN;
