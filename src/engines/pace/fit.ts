@@ -265,14 +265,14 @@ function fitMixture(
     priorStart(two.state, prior.scales, q);
     return fitTwoScales(s, prior, options, buffer, into, two.state, EM_STEPS, mu, sigma);
   }
-  const split = answersSplit && answersStart(two.other, s, q);
+  const split = answersSplit && answersStart(two.fromAnswers, s, q);
   splitStart(two.state, mu, sigma, q);
   fitTwoScales(s, prior, options, buffer, into, two.state, EM_STEPS, mu, sigma);
   if (!split) return into;
   const fromSplit = into.logLikelihood;
-  fitTwoScales(s, prior, options, buffer, into, two.other, EM_STEPS, mu, sigma);
+  fitTwoScales(s, prior, options, buffer, into, two.fromAnswers, EM_STEPS, mu, sigma);
   if (into.logLikelihood > fromSplit) {
-    two.state.set(two.other);
+    two.state.set(two.fromAnswers);
     return into;
   }
   // The split's fit again (the buffers hold one fit): the same steps from the same start.

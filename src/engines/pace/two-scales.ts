@@ -283,9 +283,10 @@ function mixturePenalty(answers: number): number {
  * The two-scale mixture's EM across calls: `state` holds where the last call's EM ended, and
  * `warm` says it belongs to this opening and won the last call's choice, so a call goes on
  * from there with one pass (the list changes little between calls) instead of `EM_STEPS`
- * steps from the one log-normal's fit split in two: the EM converges over the calls of an
+ * steps from a cold start (`fitMixture` in fit.ts: the one log-normal's fit split in two, the
+ * population's two scales, or the answers' own split): the EM converges over the calls of an
  * opening, as the list does. A mixture that lost is fitted again only once the answers have
- * grown by half: until then the evidence that rejected it has barely changed, and a mixture
+ * grown by half (and by one at least): until then the evidence that rejected it has barely changed, and a mixture
  * left to run on without answers to hold it drifts to a slow component fed by the pending
  * invitations alone (the cure-rate model's ridge), and the decision costs 60 % more
  * (docs/performance.md).
@@ -293,12 +294,12 @@ function mixturePenalty(answers: number): number {
 export interface TwoScales {
   readonly state: TwoScaleState;
   /** The second start of a cold fit (the answers' own split), beside `state`'s. */
-  readonly other: TwoScaleState;
+  readonly fromAnswers: TwoScaleState;
   warm: boolean;
   /** The answers the list must hold before the mixture is fitted again, after it lost. */
   retryAt: number;
 }
 
 export function coldTwoScales(): TwoScales {
-  return { state: new Float64Array(6), other: new Float64Array(6), warm: false, retryAt: 0 };
+  return { state: new Float64Array(6), fromAnswers: new Float64Array(6), warm: false, retryAt: 0 };
 }
